@@ -1,0 +1,9 @@
+/** Unit tests run in parallel-free order too; integration and e2e tests start real parts. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
+  testTimeout: 60000,
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+};

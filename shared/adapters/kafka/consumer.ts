@@ -1,0 +1,91 @@
+/**
+ * Runs a batch function over a kafkajs consumer group: the local twin of a
+ * Lambda MSK event source. Offsets are committed only up to the first record
+ * that failed retryably; the consumer then seeks back to it, so the record is
+ * tried again after a pause while other partitions keep flowing.
+ */
+import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } from 'kafkajs';
+import type { Logger } from '../../ports';
+import type { BatchFunction } from '../../runtime/batch-runner';
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: string[];
+  run: BatchFunction;
+  logger: Logger;
+  fromBeginning?: boolean;
+  /** Take only these partitions of each topic (an agent's own node partition). */
+  partitions?: number[];
+  retryPauseMs?: number;
+  sessionTimeoutMs?: number;
+  maxWaitTimeInMs?: number;
+}
+
+/** An assigner that gives every member exactly the listed partitions (one member per group). */
+export function fixedPartitionAssigner(partitions: number[]): PartitionAssigner {
+  const name = `fixed-${partitions.join('-')}`;
+  return () => ({
+    name,
+    version: 1,
+    async assign({ members, topics }) {
+      return members.map((member, index) => ({
+        memberId: member.memberId,
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({
+          version: 1,
+          assignment: index === 0 ? Object.fromEntries(topics.map((t) => [t, partitions])) : {},
+          userData: Buffer.alloc(0),
+        }),
+      }));
+    },
+    protocol({ topics }) {
+      return { name, metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) };
+    },
+  });
+}
+
+export async function startConsumer(kafka: Kafka, opts: ConsumerOptions): Promise<Consumer> {
+  const consumer = kafka.consumer({
+    groupId: opts.groupId,
+    sessionTimeout: opts.sessionTimeoutMs ?? 10000,
+    heartbeatInterval: 1000,
+    rebalanceTimeout: 5000,
+    maxWaitTimeInMs: opts.maxWaitTimeInMs ?? 50,
+    partitionAssigners: opts.partitions ? [fixedPartitionAssigner(opts.partitions)] : undefined,
+    retry: { retries: 10, initialRetryTime: 100 },
+  });
+  await consumer.connect();
+  for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
+  await consumer.run({
+    eachBatchAutoResolve: false,
+    autoCommit: true,
+    autoCommitInterval: 500,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      if (!isRunning() || isStale() || batch.messages.length === 0) return;
+      const result = await opts.run(
+        batch.messages.map((m) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key: m.key ? m.key.toString() : null,
+          value: m.value ? m.value.toString() : null,
+        })),
+      );
+      const firstFailed = result.failures.reduce<bigint | null>((min, f) => {
+        const o = BigInt(f.offset);
+        return min === null || o < min ? o : min;
+      }, null);
+      for (const m of batch.messages) {
+        if (firstFailed !== null && BigInt(m.offset) >= firstFailed) break;
+        resolveOffset(m.offset);
+      }
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+      if (firstFailed !== null) {
+        opts.logger.warn({ topic: batch.topic, partition: batch.partition, offset: String(firstFailed) }, 'pausing partition to retry');
+        await new Promise((r) => setTimeout(r, opts.retryPauseMs ?? 500));
+        consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(firstFailed) });
+      }
+    },
+  });
+  return consumer;
+}

@@ -1,0 +1,28 @@
+/** The event contract: one zod union per topic. */
+import { z } from 'zod';
+import { TOPICS, type TopicName } from './topics';
+import { podEvent } from './pod-events';
+import { nodeAssignmentEvent } from './node-assignments';
+import { podStatusEvent } from './pod-status';
+import { nodeHeartbeatEvent } from './node-heartbeats';
+import { podChangeEvent } from './pod-changes';
+import { deadLetter } from './dead-letter';
+
+export * from './envelope';
+export * from './topics';
+export * from './status';
+export * from './pod-events';
+export * from './node-assignments';
+export * from './pod-status';
+export * from './node-heartbeats';
+export * from './pod-changes';
+export * from './dead-letter';
+
+export const TOPIC_SCHEMAS: Record<TopicName, z.ZodTypeAny> = {
+  [TOPICS.podEvents]: podEvent,
+  [TOPICS.nodeAssignments]: nodeAssignmentEvent,
+  [TOPICS.podStatus]: podStatusEvent,
+  [TOPICS.nodeHeartbeats]: nodeHeartbeatEvent,
+  [TOPICS.podChanges]: podChangeEvent,
+  [TOPICS.deadLetter]: deadLetter,
+};

@@ -1,0 +1,38 @@
+/** Topic node-heartbeats (key nodeName): registration and liveness in one event. */
+import { z } from 'zod';
+import { resourceList } from '../pod/schema';
+import { eventSchema } from './envelope';
+
+export const nodeDescription = z.strictObject({
+  name: z.string().min(1).max(253),
+  labels: z.record(z.string(), z.string()),
+  capacity: resourceList,
+  allocatable: resourceList,
+  allowPrivileged: z.boolean(),
+  allowHostPath: z.boolean().default(false),
+  agentVersion: z.string(),
+  runtime: z.enum(['docker', 'hollow']),
+  addresses: z.array(z.strictObject({ type: z.string(), address: z.string() })),
+  /** Where the API reaches the agent for logs (authenticated). */
+  endpoint: z.string().optional(),
+  osImage: z.string().optional(),
+  kernelVersion: z.string().optional(),
+  containerRuntimeVersion: z.string().optional(),
+});
+export type NodeDescription = z.infer<typeof nodeDescription>;
+
+export const nodeHeartbeat = eventSchema(
+  'NodeHeartbeat',
+  z.strictObject({
+    node: nodeDescription,
+    /** New every agent start: a changed bootId tells that the agent restarted. */
+    bootId: z.string().min(1),
+    /** False while a returning agent is still fencing stale pods. */
+    ready: z.boolean(),
+    pods: z.number().int().min(0),
+  }),
+);
+
+export const nodeHeartbeatEvent = z.discriminatedUnion('type', [nodeHeartbeat]);
+export type NodeHeartbeat = z.infer<typeof nodeHeartbeat>;
+export type NodeHeartbeatEvent = z.infer<typeof nodeHeartbeatEvent>;

@@ -1,0 +1,255 @@
+/**
+ * The Kubernetes v1 Pod, as zod schemas: the one definition of the pod's wire
+ * format for the API, the events and the tables. Objects are strict (an unknown
+ * field is an error with its path), like the API server's strict field validation.
+ */
+import { z } from 'zod';
+import { isValidQuantity } from './quantity';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export const dns1123Label = z
+  .string()
+  .max(63, 'must be no more than 63 characters')
+  .regex(
+    DNS1123_LABEL,
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+  );
+
+export const dns1123Subdomain = z
+  .string()
+  .max(253, 'must be no more than 253 characters')
+  .regex(
+    DNS1123_SUBDOMAIN,
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+  );
+
+export const quantity = z
+  .union([z.string(), z.number()])
+  .refine(isValidQuantity, { message: "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'" });
+
+export const resourceList = z.record(z.string(), quantity);
+
+export const ownerReference = z.strictObject({
+  apiVersion: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  uid: z.string(),
+  controller: z.boolean().optional(),
+  blockOwnerDeletion: z.boolean().optional(),
+});
+export type OwnerReference = z.infer<typeof ownerReference>;
+
+export const objectMeta = z.strictObject({
+  name: dns1123Subdomain.optional(),
+  generateName: z.string().optional(),
+  namespace: dns1123Label.optional(),
+  uid: z.string().optional(),
+  resourceVersion: z.string().optional(),
+  generation: z.number().int().optional(),
+  creationTimestamp: z.string().nullable().optional(),
+  deletionTimestamp: z.string().nullable().optional(),
+  deletionGracePeriodSeconds: z.number().int().nullable().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+  ownerReferences: z.array(ownerReference).optional(),
+  finalizers: z.array(z.string()).optional(),
+  managedFields: z.array(z.unknown()).optional(),
+});
+export type ObjectMeta = z.infer<typeof objectMeta>;
+
+export const envVar = z.strictObject({
+  name: z.string().min(1),
+  value: z.string().optional(),
+});
+
+export const containerPort = z.strictObject({
+  name: z.string().optional(),
+  containerPort: z.number().int().min(1).max(65535),
+  hostPort: z.number().int().min(1).max(65535).optional(),
+  hostIP: z.string().optional(),
+  protocol: z.enum(['TCP', 'UDP', 'SCTP']).optional(),
+});
+
+export const volumeMount = z.strictObject({
+  name: z.string().min(1),
+  mountPath: z.string().min(1),
+  readOnly: z.boolean().optional(),
+  subPath: z.string().optional(),
+});
+
+export const capabilities = z.strictObject({
+  add: z.array(z.string()).optional(),
+  drop: z.array(z.string()).optional(),
+});
+
+export const securityContext = z.strictObject({
+  privileged: z.boolean().optional(),
+  allowPrivilegeEscalation: z.boolean().optional(),
+  capabilities: capabilities.optional(),
+  runAsUser: z.number().int().min(0).optional(),
+  runAsGroup: z.number().int().min(0).optional(),
+  runAsNonRoot: z.boolean().optional(),
+  readOnlyRootFilesystem: z.boolean().optional(),
+});
+
+export const resourceRequirements = z.strictObject({
+  requests: resourceList.optional(),
+  limits: resourceList.optional(),
+});
+
+export const imagePullPolicy = z.enum(['Always', 'IfNotPresent', 'Never']);
+
+export const container = z.strictObject({
+  name: dns1123Label,
+  image: z.string().min(1),
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional(),
+  workingDir: z.string().optional(),
+  env: z.array(envVar).optional(),
+  ports: z.array(containerPort).optional(),
+  resources: resourceRequirements.optional(),
+  volumeMounts: z.array(volumeMount).optional(),
+  securityContext: securityContext.optional(),
+  imagePullPolicy: imagePullPolicy.optional(),
+  terminationMessagePath: z.string().optional(),
+  terminationMessagePolicy: z.string().optional(),
+  stdin: z.boolean().optional(),
+  tty: z.boolean().optional(),
+});
+export type Container = z.infer<typeof container>;
+
+export const volume = z.strictObject({
+  name: dns1123Label,
+  emptyDir: z
+    .strictObject({ medium: z.enum(['', 'Memory']).optional(), sizeLimit: quantity.optional() })
+    .optional(),
+  hostPath: z
+    .strictObject({
+      path: z.string().min(1),
+      type: z
+        .enum(['', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'])
+        .optional(),
+    })
+    .optional(),
+});
+export type Volume = z.infer<typeof volume>;
+
+export const toleration = z.strictObject({
+  key: z.string().optional(),
+  operator: z.enum(['Exists', 'Equal']).optional(),
+  value: z.string().optional(),
+  effect: z.enum(['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+  tolerationSeconds: z.number().int().nullable().optional(),
+});
+
+export const restartPolicy = z.enum(['Always', 'OnFailure', 'Never']);
+export type RestartPolicy = z.infer<typeof restartPolicy>;
+
+export const podSpec = z.strictObject({
+  containers: z.array(container).min(1, 'must have at least one container'),
+  volumes: z.array(volume).optional(),
+  restartPolicy: restartPolicy.optional(),
+  terminationGracePeriodSeconds: z.number().int().min(0).optional(),
+  nodeSelector: z.record(z.string(), z.string()).optional(),
+  nodeName: z.string().optional(),
+  hostNetwork: z.boolean().optional(),
+  hostIPC: z.boolean().optional(),
+  hostPID: z.boolean().optional(),
+  hostname: z.string().optional(),
+  tolerations: z.array(toleration).optional(),
+  schedulerName: z.string().optional(),
+  dnsPolicy: z.string().optional(),
+  securityContext: z.strictObject({ runAsUser: z.number().int().optional(), runAsNonRoot: z.boolean().optional() }).optional(),
+});
+export type PodSpec = z.infer<typeof podSpec>;
+
+export const containerStateSchema = z.strictObject({
+  waiting: z.strictObject({ reason: z.string().optional(), message: z.string().optional() }).optional(),
+  running: z.strictObject({ startedAt: z.string().optional() }).optional(),
+  terminated: z
+    .strictObject({
+      exitCode: z.number().int(),
+      signal: z.number().int().optional(),
+      reason: z.string().optional(),
+      message: z.string().optional(),
+      startedAt: z.string().optional(),
+      finishedAt: z.string().optional(),
+      containerID: z.string().optional(),
+    })
+    .optional(),
+});
+export type ContainerState = z.infer<typeof containerStateSchema>;
+
+export const containerStatus = z.strictObject({
+  name: z.string(),
+  state: containerStateSchema,
+  lastState: containerStateSchema.optional(),
+  ready: z.boolean(),
+  started: z.boolean().optional(),
+  restartCount: z.number().int().min(0),
+  image: z.string(),
+  imageID: z.string().optional(),
+  containerID: z.string().optional(),
+});
+export type ContainerStatus = z.infer<typeof containerStatus>;
+
+export const podConditionType = z.enum(['PodScheduled', 'Initialized', 'ContainersReady', 'Ready']);
+export const podCondition = z.strictObject({
+  type: podConditionType,
+  status: z.enum(['True', 'False', 'Unknown']),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  lastTransitionTime: z.string().optional(),
+  lastProbeTime: z.string().nullable().optional(),
+});
+export type PodCondition = z.infer<typeof podCondition>;
+
+export const podPhase = z.enum(['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown']);
+export type PodPhase = z.infer<typeof podPhase>;
+
+export const podStatus = z.strictObject({
+  phase: podPhase.optional(),
+  conditions: z.array(podCondition).optional(),
+  containerStatuses: z.array(containerStatus).optional(),
+  hostIP: z.string().optional(),
+  podIP: z.string().optional(),
+  podIPs: z.array(z.strictObject({ ip: z.string() })).optional(),
+  startTime: z.string().optional(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  nominatedNodeName: z.string().optional(),
+  qosClass: z.string().optional(),
+});
+export type PodStatus = z.infer<typeof podStatus>;
+
+/** What a client sends: kind/apiVersion optional, status ignored. */
+export const podManifest = z.strictObject({
+  apiVersion: z.literal('v1').optional(),
+  kind: z.literal('Pod').optional(),
+  metadata: objectMeta,
+  spec: podSpec,
+  status: podStatus.partial().optional(),
+});
+export type PodManifest = z.infer<typeof podManifest>;
+
+/** A pod as recorded: every identity field set. */
+export const pod = z.strictObject({
+  apiVersion: z.literal('v1'),
+  kind: z.literal('Pod'),
+  metadata: objectMeta.extend({
+    name: z.string(),
+    namespace: z.string(),
+    uid: z.string(),
+    resourceVersion: z.string(),
+    creationTimestamp: z.string(),
+  }),
+  spec: podSpec,
+  status: podStatus,
+});
+export type Pod = z.infer<typeof pod>;
+
+export function podKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}

@@ -1,0 +1,119 @@
+/**
+ * The interfaces between pure decisions and the outside world. Handlers and the
+ * agent see only these; adapters for DynamoDB, Kafka and memory implement them.
+ */
+import type { Envelope, TopicName } from '../events';
+import type { NodeDescription } from '../events/node-heartbeats';
+import type { Pod } from '../pod/schema';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+export interface Publisher {
+  /** Sends events in order; each to the partition its key (or `partition`) picks. */
+  publish(topic: TopicName, events: readonly Envelope[], opts?: { partition?: number }): Promise<void>;
+}
+
+/** A pod as the Pods table holds it. Deleted pods stay as tombstones so a replayed create stays ignored. */
+export interface PodRecord {
+  namespace: string;
+  name: string;
+  uid: string;
+  /** Optimistic-concurrency counter; every write is conditional on it. */
+  version: number;
+  pod: Pod;
+  nodeName?: string;
+  deleted: boolean;
+  /** Newest status snapshot applied, per agent boot: older ones are ignored. */
+  statusBootId?: string;
+  statusSequence?: number;
+}
+
+export interface PodQuery {
+  namespace?: string;
+  nodeName?: string;
+  includeDeleted?: boolean;
+}
+
+export interface PodStore {
+  get(namespace: string, name: string): Promise<PodRecord | null>;
+  /** Writes when the stored version equals `expectedVersion` (null: no item yet); else throws ConflictError. */
+  put(record: PodRecord, expectedVersion: number | null): Promise<void>;
+  list(query?: PodQuery): Promise<PodRecord[]>;
+}
+
+export interface Resources {
+  /** millicores */
+  cpu: number;
+  /** bytes */
+  memory: number;
+  pods: number;
+}
+
+export type NodeReady = 'True' | 'False' | 'Unknown';
+
+export interface NodeRecord {
+  name: string;
+  node: NodeDescription;
+  bootId: string;
+  /** Epoch ms of the last heartbeat the control plane received. */
+  lastHeartbeat: number;
+  /** What the agent says (false while it fences stale pods). */
+  agentReady: boolean;
+  ready: NodeReady;
+  /** Epoch ms when `ready` last changed. */
+  readyTransition: number;
+  allocatable: Resources;
+  allocated: Resources;
+  /** Requests reserved per pod uid: the bind is idempotent because of it. */
+  reservations: Record<string, Resources>;
+  version: number;
+}
+
+export type ReserveOutcome = 'reserved' | 'already-reserved' | 'insufficient' | 'no-such-node';
+
+export interface NodeStore {
+  get(name: string): Promise<NodeRecord | null>;
+  list(): Promise<NodeRecord[]>;
+  /** Registers or refreshes a node from a heartbeat; keeps allocations. */
+  recordHeartbeat(node: NodeDescription, bootId: string, agentReady: boolean, at: number): Promise<NodeRecord>;
+  /** Atomically adds `request` to the node's allocation unless it would exceed allocatable. */
+  reserve(nodeName: string, uid: string, request: Resources): Promise<ReserveOutcome>;
+  /** Gives a pod's reservation back; a second release is a no-op. */
+  release(nodeName: string, uid: string): Promise<void>;
+  /** Sets the Ready condition when the node is still at `expectedVersion`. */
+  setReady(nodeName: string, ready: NodeReady, at: number, expectedVersion: number): Promise<void>;
+}
+
+export interface HistoryEntry {
+  namespace: string;
+  name: string;
+  uid: string;
+  /** ISO time the thing happened. */
+  time: string;
+  /** The event that caused it; with `index` the idempotency key of the entry. */
+  eventId: string;
+  index: number;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  /** Component or node that reported it, as kubectl's "From" column. */
+  source: string;
+}
+
+export interface HistoryStore {
+  append(entries: readonly HistoryEntry[]): Promise<void>;
+  /** Oldest first; every incarnation (uid) of the name. */
+  list(namespace: string, name: string): Promise<HistoryEntry[]>;
+}
