@@ -1,0 +1,34 @@
+/**
+ * Process configuration, read from the environment through zod in `main.ts`
+ * files only. Local defaults; the cloud sets the same variables on each function.
+ */
+import { z } from 'zod';
+import { tableNames, type TableNames } from './adapters/dynamodb/tables';
+
+const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+export const baseConfigSchema = z.object({
+  KAFKA_BROKERS: csv.default([]),
+  KAFKA_SSL: z.enum(['true', 'false']).default('false'),
+  /** 'iam' in the cloud (MSK IAM auth); empty locally. */
+  KAFKA_AUTH: z.enum(['', 'iam']).default(''),
+  DYNAMODB_ENDPOINT: z.string().optional(),
+  AWS_REGION: z.string().default('us-east-1'),
+  TABLE_PREFIX: z.string().default('podflow-'),
+  TABLE_PODS: z.string().optional(),
+  TABLE_NODES: z.string().optional(),
+  TABLE_POD_HISTORY: z.string().optional(),
+  TABLE_REPLICATION_CONTROLLERS: z.string().optional(),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+export type BaseConfig = z.infer<typeof baseConfigSchema>;
+
+export function tablesFrom(config: BaseConfig): TableNames {
+  const defaults = tableNames(config.TABLE_PREFIX);
+  return {
+    Pods: config.TABLE_PODS ?? defaults.Pods,
+    Nodes: config.TABLE_NODES ?? defaults.Nodes,
+    PodHistory: config.TABLE_POD_HISTORY ?? defaults.PodHistory,
+    ReplicationControllers: config.TABLE_REPLICATION_CONTROLLERS ?? defaults.ReplicationControllers,
+  };
+}
