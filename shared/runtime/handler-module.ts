@@ -1,0 +1,21 @@
+/**
+ * What every `functions/<name>/index.ts` exports: `build(env)` wires real
+ * clients (Kafka producer, DynamoDB) around the handler factory and returns the
+ * batch function. The local runner feeds it from kafkajs; the Lambda adapter
+ * feeds it from the MSK event. Timer-driven handlers also export a sweep.
+ */
+import type { TopicName } from '../events/topics';
+import type { BatchFunction } from './batch-runner';
+
+export interface HandlerRuntime {
+  /** Stable handler name: consumer group id locally, function name in the cloud. */
+  name: string;
+  /** Topics the batch function consumes. */
+  topics: TopicName[];
+  run: BatchFunction;
+  /** For timer-driven work (node-lifecycle sweep): one level-triggered pass. */
+  sweep?: () => Promise<void>;
+  close(): Promise<void>;
+}
+
+export type BuildHandler = (env: NodeJS.ProcessEnv) => Promise<HandlerRuntime>;
