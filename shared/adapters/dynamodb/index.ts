@@ -1,0 +1,23 @@
+/** Builds the DynamoDB-backed stores from configuration. */
+import type { BaseConfig } from '../../config';
+import { tablesFrom } from '../../config';
+import { makeDynamoClient } from './client';
+import { DynamoHistoryStore } from './history-store';
+import { DynamoNodeStore } from './node-store';
+import { DynamoPodStore } from './pod-store';
+
+export { ensureTables } from './bootstrap';
+export { makeDynamoClient } from './client';
+export { DynamoHistoryStore, DynamoNodeStore, DynamoPodStore };
+
+export function makeDynamoStores(config: BaseConfig) {
+  const client = makeDynamoClient({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION });
+  const tables = tablesFrom(config);
+  return {
+    client,
+    tables,
+    podStore: new DynamoPodStore(client, tables.Pods),
+    nodeStore: new DynamoNodeStore(client, tables.Nodes),
+    historyStore: new DynamoHistoryStore(client, tables.PodHistory),
+  };
+}

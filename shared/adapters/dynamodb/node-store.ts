@@ -1,0 +1,194 @@
+/**
+ * The Nodes table. A bind reserves the pod's requests with one conditional
+ * update that adds to the node's allocation only while the sum stays within
+ * allocatable and the uid holds no reservation yet: racing schedulers can never
+ * overcommit a node (invariant 3), and a replayed bind reserves nothing twice.
+ */
+import { GetItemCommand, ScanCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { NodeDescription } from '../../events/node-heartbeats';
+import { ConflictError } from '../../errors';
+import { nodeAllocatable } from '../../node/resources';
+import type { NodeReady, NodeRecord, NodeStore, ReserveOutcome, Resources } from '../../ports';
+import { isConditionFailure, mapDynamoError } from './client';
+
+interface NodeItem {
+  name: string;
+  node: string;
+  bootId: string;
+  lastHeartbeat: number;
+  agentReady: boolean;
+  ready: NodeReady;
+  readyTransition: number;
+  capCpu: number;
+  capMem: number;
+  capPods: number;
+  allocCpu: number;
+  allocMem: number;
+  allocPods: number;
+  reservations: Record<string, Resources>;
+  version: number;
+}
+
+function fromItem(raw: Record<string, unknown>): NodeRecord {
+  const item = raw as unknown as NodeItem;
+  const reservations: Record<string, Resources> = {};
+  for (const [uid, r] of Object.entries(item.reservations ?? {})) {
+    reservations[uid] = { cpu: Number(r.cpu), memory: Number(r.memory), pods: Number(r.pods) };
+  }
+  return {
+    name: item.name,
+    node: JSON.parse(item.node),
+    bootId: item.bootId,
+    lastHeartbeat: Number(item.lastHeartbeat),
+    agentReady: Boolean(item.agentReady),
+    ready: item.ready,
+    readyTransition: Number(item.readyTransition),
+    allocatable: { cpu: Number(item.capCpu), memory: Number(item.capMem), pods: Number(item.capPods) },
+    allocated: { cpu: Number(item.allocCpu ?? 0), memory: Number(item.allocMem ?? 0), pods: Number(item.allocPods ?? 0) },
+    reservations,
+    version: Number(item.version),
+  };
+}
+
+export class DynamoNodeStore implements NodeStore {
+  constructor(private readonly client: DynamoDBClient, private readonly table: string) {}
+
+  async get(name: string): Promise<NodeRecord | null> {
+    try {
+      const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: marshall({ name }), ConsistentRead: true }));
+      return out.Item ? fromItem(unmarshall(out.Item)) : null;
+    } catch (err) {
+      return mapDynamoError(err, `reading node ${name}`);
+    }
+  }
+
+  async list(): Promise<NodeRecord[]> {
+    const nodes: NodeRecord[] = [];
+    let ExclusiveStartKey: Record<string, any> | undefined;
+    try {
+      do {
+        const page = await this.client.send(new ScanCommand({ TableName: this.table, ConsistentRead: true, ExclusiveStartKey }));
+        for (const item of page.Items ?? []) nodes.push(fromItem(unmarshall(item)));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+    } catch (err) {
+      return mapDynamoError(err, 'listing nodes');
+    }
+    return nodes.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async recordHeartbeat(node: NodeDescription, bootId: string, agentReady: boolean, at: number): Promise<NodeRecord> {
+    const allocatable = nodeAllocatable(node);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.get(node.name);
+      const ready: NodeReady = agentReady ? 'True' : 'False';
+      const changed = !current || current.ready !== ready;
+      const values: Record<string, unknown> = {
+        ':node': JSON.stringify(node),
+        ':boot': bootId,
+        ':hb': at,
+        ':ar': agentReady,
+        ':ready': ready,
+        ':rt': changed ? at : current!.readyTransition,
+        ':cc': allocatable.cpu,
+        ':cm': allocatable.memory,
+        ':cp': allocatable.pods,
+        ':zero': 0,
+        ':empty': {},
+        ':one': 1,
+      };
+      if (current) values[':v'] = current.version;
+      try {
+        const out = await this.client.send(
+          new UpdateItemCommand({
+            TableName: this.table,
+            Key: marshall({ name: node.name }),
+            UpdateExpression:
+              'SET #node = :node, bootId = :boot, lastHeartbeat = :hb, agentReady = :ar, ready = :ready, readyTransition = :rt, ' +
+              'capCpu = :cc, capMem = :cm, capPods = :cp, allocCpu = if_not_exists(allocCpu, :zero), allocMem = if_not_exists(allocMem, :zero), ' +
+              'allocPods = if_not_exists(allocPods, :zero), reservations = if_not_exists(reservations, :empty), version = if_not_exists(version, :zero) + :one',
+            ConditionExpression: current ? 'version = :v' : 'attribute_not_exists(#n)',
+            ExpressionAttributeNames: current ? { '#node': 'node' } : { '#node': 'node', '#n': 'name' },
+            ExpressionAttributeValues: marshall(values, { removeUndefinedValues: true }),
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return fromItem(unmarshall(out.Attributes!));
+      } catch (err) {
+        if (isConditionFailure(err)) continue;
+        mapDynamoError(err, `recording heartbeat of ${node.name}`);
+      }
+    }
+    throw new ConflictError(`heartbeat of ${node.name} kept racing another writer`);
+  }
+
+  async reserve(nodeName: string, uid: string, request: Resources): Promise<ReserveOutcome> {
+    const node = await this.get(nodeName);
+    if (!node) return 'no-such-node';
+    if (node.reservations[uid]) return 'already-reserved';
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: marshall({ name: nodeName }),
+          UpdateExpression: 'SET allocCpu = allocCpu + :c, allocMem = allocMem + :m, allocPods = allocPods + :p, reservations.#uid = :r',
+          ConditionExpression:
+            'attribute_exists(#n) AND attribute_not_exists(reservations.#uid) AND allocCpu <= :cmax AND allocMem <= :mmax AND allocPods <= :pmax',
+          ExpressionAttributeNames: { '#n': 'name', '#uid': uid },
+          ExpressionAttributeValues: marshall({
+            ':c': request.cpu,
+            ':m': request.memory,
+            ':p': request.pods,
+            ':r': request,
+            ':cmax': node.allocatable.cpu - request.cpu,
+            ':mmax': node.allocatable.memory - request.memory,
+            ':pmax': node.allocatable.pods - request.pods,
+          }),
+        }),
+      );
+      return 'reserved';
+    } catch (err) {
+      if (!isConditionFailure(err)) mapDynamoError(err, `reserving on ${nodeName}`);
+      const now = await this.get(nodeName);
+      if (!now) return 'no-such-node';
+      return now.reservations[uid] ? 'already-reserved' : 'insufficient';
+    }
+  }
+
+  async release(nodeName: string, uid: string): Promise<void> {
+    const node = await this.get(nodeName);
+    const reservation = node?.reservations[uid];
+    if (!reservation) return;
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: marshall({ name: nodeName }),
+          UpdateExpression: 'SET allocCpu = allocCpu - :c, allocMem = allocMem - :m, allocPods = allocPods - :p REMOVE reservations.#uid',
+          ConditionExpression: 'attribute_exists(reservations.#uid)',
+          ExpressionAttributeNames: { '#uid': uid },
+          ExpressionAttributeValues: marshall({ ':c': reservation.cpu, ':m': reservation.memory, ':p': reservation.pods }),
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) mapDynamoError(err, `releasing ${uid} on ${nodeName}`);
+    }
+  }
+
+  async setReady(nodeName: string, ready: NodeReady, at: number, expectedVersion: number): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: marshall({ name: nodeName }),
+          UpdateExpression: 'SET ready = :r, readyTransition = :t, version = version + :one',
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: marshall({ ':r': ready, ':t': at, ':one': 1, ':v': expectedVersion }),
+        }),
+      );
+    } catch (err) {
+      mapDynamoError(err, `setting ${nodeName} Ready=${ready}`);
+    }
+  }
+}

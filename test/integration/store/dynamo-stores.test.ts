@@ -1,0 +1,60 @@
+import { startDynalite, type LocalDynamo } from '../../../shared/local/dynalite';
+import { ensureTables, makeDynamoClient, DynamoNodeStore, DynamoPodStore, DynamoHistoryStore } from '../../../shared/adapters/dynamodb';
+import { tableNames } from '../../../shared/adapters/dynamodb/tables';
+import { ConflictError } from '../../../shared/errors';
+import { aNodeDescription, aRecordedPod } from '../../helpers/factories';
+
+describe('DynamoDB stores on dynalite', () => {
+  let dynamo: LocalDynamo;
+  let pods: DynamoPodStore;
+  let nodes: DynamoNodeStore;
+  let history: DynamoHistoryStore;
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    const client = makeDynamoClient({ endpoint: dynamo.endpoint, region: 'us-east-1' });
+    const names = tableNames('t-');
+    await ensureTables(client, names);
+    await ensureTables(client, names); // idempotent
+    pods = new DynamoPodStore(client, names.Pods);
+    nodes = new DynamoNodeStore(client, names.Nodes);
+    history = new DynamoHistoryStore(client, names.PodHistory);
+  });
+  afterAll(() => dynamo.stop());
+
+  it('writes a pod only when the stored version is the expected one', async () => {
+    const record = { namespace: 'default', name: 'a', uid: 'u1', version: 1, pod: aRecordedPod({ name: 'a', uid: 'u1' }), deleted: false };
+    await pods.put(record, null);
+    await expect(pods.put(record, null)).rejects.toBeInstanceOf(ConflictError);
+    await pods.put({ ...record, version: 2, nodeName: 'n1' }, 1);
+    await expect(pods.put({ ...record, version: 3 }, 1)).rejects.toBeInstanceOf(ConflictError);
+    expect(await pods.get('default', 'a')).toMatchObject({ version: 2, nodeName: 'n1', uid: 'u1' });
+    expect((await pods.list({ nodeName: 'n1' })).map((p) => p.name)).toEqual(['a']);
+    expect((await pods.list({ namespace: 'default' })).map((p) => p.name)).toEqual(['a']);
+  });
+
+  it('reserves node resources once per uid and never beyond allocatable', async () => {
+    await nodes.recordHeartbeat(aNodeDescription({ name: 'n1', cpu: '1', memory: '1Gi', pods: 3 }), 'boot-1', true, 1000);
+    const req = { cpu: 400, memory: 100 << 20, pods: 1 };
+    expect(await nodes.reserve('n1', 'p1', req)).toBe('reserved');
+    expect(await nodes.reserve('n1', 'p1', req)).toBe('already-reserved');
+    expect(await nodes.reserve('n1', 'p2', req)).toBe('reserved');
+    expect(await nodes.reserve('n1', 'p3', req)).toBe('insufficient');
+    expect(await nodes.reserve('nx', 'p3', req)).toBe('no-such-node');
+    await nodes.release('n1', 'p1');
+    await nodes.release('n1', 'p1');
+    const node = await nodes.get('n1');
+    expect(node!.allocated).toEqual({ cpu: 400, memory: 100 << 20, pods: 1 });
+    expect(Object.keys(node!.reservations)).toEqual(['p2']);
+    // A heartbeat keeps the allocations it did not make.
+    await nodes.recordHeartbeat(aNodeDescription({ name: 'n1', cpu: '1', memory: '1Gi', pods: 3 }), 'boot-1', true, 2000);
+    expect((await nodes.get('n1'))!.allocated.cpu).toBe(400);
+  });
+
+  it('keeps history entries idempotent by event id and ordered by time', async () => {
+    const entry = { namespace: 'default', name: 'h', uid: 'u', time: '2026-01-01T00:00:01.000Z', eventId: 'e2', index: 0, type: 'Normal' as const, reason: 'Started', message: 'm', source: 'node-1' };
+    await history.append([entry, { ...entry, time: '2026-01-01T00:00:00.000Z', eventId: 'e1', reason: 'Scheduled' }]);
+    await history.append([entry]);
+    expect((await history.list('default', 'h')).map((e) => e.reason)).toEqual(['Scheduled', 'Started']);
+  });
+});
