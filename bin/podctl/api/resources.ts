@@ -63,8 +63,8 @@ const ALIASES: Record<string, Resource> = {
 };
 
 export class UnknownResourceError extends Error {
-  constructor(readonly name: string) {
-    super(`the server doesn't have a resource type "${name}"`);
+  constructor(readonly resourceName: string) {
+    super(`the server doesn't have a resource type "${resourceName}"`);
   }
 }
 
