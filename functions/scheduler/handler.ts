@@ -1,0 +1,134 @@
+/**
+ * scheduler: for each accepted pod, filter and score the nodes, then bind in
+ * two idempotent steps: reserve the pod's requests on the node (a conditional
+ * write that cannot overcommit), then record the binding on the pod
+ * (conditional on its version). A replay finds the reservation by uid and
+ * finishes the same bind. Node lists are cached briefly: the reservation, not
+ * the cache, is what guarantees capacity.
+ */
+import { makeEvent, TOPICS, type PodAssigned, type PodEvent } from '../../shared/events';
+import { ConflictError } from '../../shared/errors';
+import { changed, historyEntry, type Outbound } from '../../shared/pod/decider';
+import { nextResourceVersion } from '../../shared/pod/resource-version';
+import type { Pod, PodCondition } from '../../shared/pod/schema';
+import { podRequest } from '../../shared/node/resources';
+import type { Clock, HistoryStore, Logger, NodeRecord, NodeStore, PodRecord, PodStore, Publisher } from '../../shared/ports';
+import { publishAll } from '../../shared/runtime/execute';
+import { schedule, type PodInfo, type Profile } from '../../shared/scheduling/framework';
+import { DEFAULT_PROFILE } from '../../shared/scheduling/registry';
+
+export interface SchedulerDeps {
+  podStore: PodStore;
+  nodeStore: NodeStore;
+  historyStore: HistoryStore;
+  publisher: Publisher;
+  clock: Clock;
+  logger: Logger;
+  profile?: Profile;
+  /** How long a node list may be reused (ms). */
+  nodeCacheMs?: number;
+  source?: string;
+}
+
+export function makeScheduler(deps: SchedulerDeps) {
+  const profile = deps.profile ?? DEFAULT_PROFILE;
+  const source = deps.source ?? 'default-scheduler';
+  const cacheMs = deps.nodeCacheMs ?? 500;
+  let cache: { at: number; nodes: NodeRecord[] } | null = null;
+
+  async function nodes(fresh = false): Promise<NodeRecord[]> {
+    const now = Date.now();
+    if (fresh || !cache || now - cache.at > cacheMs) cache = { at: now, nodes: await deps.nodeStore.list() };
+    return cache.nodes;
+  }
+
+  function assigned(pod: Pod, nodeName: string, causationId: string): Outbound[] {
+    const now = deps.clock.now();
+    const ctx = { now, source, nextResourceVersion };
+    const event = makeEvent<PodAssigned>('PodAssigned', nodeName, { nodeName, pod }, { source, time: now, id: `${causationId}:assigned:${pod.metadata.uid}`, causationId });
+    return [{ topic: TOPICS.nodeAssignments, event }, changed('MODIFIED', pod, ctx, `${causationId}:bound:${pod.metadata.uid}`, causationId)];
+  }
+
+  function withCondition(pod: Pod, condition: PodCondition): Pod {
+    const others = (pod.status.conditions ?? []).filter((c) => c.type !== condition.type);
+    return { ...pod, metadata: { ...pod.metadata, resourceVersion: nextResourceVersion() }, status: { ...pod.status, conditions: [condition, ...others] } };
+  }
+
+  async function bind(record: PodRecord, nodeName: string, eventId: string): Promise<'bound' | 'gone'> {
+    const time = deps.clock.now().toISOString();
+    let current: PodRecord | null = record;
+    for (let attempt = 0; attempt < 5 && current; attempt++) {
+      if (current.deleted || current.uid !== record.uid || current.pod.metadata.deletionTimestamp) break;
+      const pod = withCondition({ ...current.pod, spec: { ...current.pod.spec, nodeName } }, { type: 'PodScheduled', status: 'True', lastTransitionTime: time });
+      try {
+        await deps.podStore.put({ ...current, version: current.version + 1, nodeName, pod }, current.version);
+        await deps.historyStore.append([
+          historyEntry(pod, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, source }, eventId, time),
+        ]);
+        await publishAll(deps.publisher, assigned(pod, nodeName, eventId));
+        return 'bound';
+      } catch (err) {
+        if (!(err instanceof ConflictError)) throw err;
+        current = await deps.podStore.get(record.namespace, record.name);
+      }
+    }
+    // The pod was deleted (or replaced) while we placed it: give the room back.
+    await deps.nodeStore.release(nodeName, record.uid);
+    return 'gone';
+  }
+
+  async function recordUnschedulable(record: PodRecord, message: string, eventId: string): Promise<void> {
+    const previous = record.pod.status.conditions?.find((c) => c.type === 'PodScheduled');
+    if (previous?.status === 'False' && previous.message === message) return; // nothing new to say
+    const time = deps.clock.now().toISOString();
+    const pod = withCondition(record.pod, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: time });
+    try {
+      await deps.podStore.put({ ...record, version: record.version + 1, pod }, record.version);
+    } catch (err) {
+      if (err instanceof ConflictError) return; // someone else moved the pod on; the next attempt sees it
+      throw err;
+    }
+    await deps.historyStore.append([historyEntry(pod, { type: 'Warning', reason: 'FailedScheduling', message, source }, eventId, time)]);
+    await publishAll(deps.publisher, [changed('MODIFIED', pod, { now: deps.clock.now(), source, nextResourceVersion }, `${eventId}:unschedulable`, eventId)]);
+  }
+
+  return async function handle(event: PodEvent): Promise<void> {
+    if (event.type !== 'PodAccepted' && event.type !== 'PodScheduleRequested') return;
+    const ref = event.type === 'PodAccepted' ? event.data.pod.metadata : event.data;
+    const record = await deps.podStore.get(ref.namespace, ref.name);
+    if (!record || record.deleted || record.uid !== ref.uid || record.pod.metadata.deletionTimestamp) return;
+    if (record.nodeName) {
+      // Already bound (a replay): repeat the assignment from what was stored.
+      await publishAll(deps.publisher, assigned(record.pod, record.nodeName, event.id));
+      return;
+    }
+    const info: PodInfo = { pod: record.pod, request: podRequest(record.pod.spec) };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const all = await nodes(attempt > 0);
+      const reserved = all.find((n) => n.reservations[record.uid]);
+      const result = reserved ? { kind: 'feasible' as const, ranked: [{ node: reserved.name, score: 0 }] } : schedule(info, all, profile);
+      if (result.kind === 'unschedulable') {
+        if (attempt === 0 && all.length > 0) continue; // a stale cache may be why; look once more
+        await recordUnschedulable(record, result.message, event.id);
+        return;
+      }
+      for (const { node } of result.ranked.slice(0, 3)) {
+        const outcome = await deps.nodeStore.reserve(node, record.uid, info.request);
+        if (outcome === 'reserved' || outcome === 'already-reserved') {
+          const cached = all.find((n) => n.name === node);
+          if (cached && outcome === 'reserved') {
+            cached.allocated = { cpu: cached.allocated.cpu + info.request.cpu, memory: cached.allocated.memory + info.request.memory, pods: cached.allocated.pods + 1 };
+            cached.reservations = { ...cached.reservations, [record.uid]: info.request };
+          }
+          await bind(record, node, event.id);
+          return;
+        }
+      }
+    }
+    const latest = await deps.podStore.get(record.namespace, record.name);
+    if (latest && !latest.deleted && latest.uid === record.uid && !latest.nodeName) {
+      const result = schedule(info, await nodes(true), profile);
+      await recordUnschedulable(latest, result.kind === 'unschedulable' ? result.message : 'nodes changed while binding; will retry', event.id);
+    }
+  };
+}

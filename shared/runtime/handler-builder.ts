@@ -1,0 +1,19 @@
+/** Builds a HandlerRuntime from a per-event handler: the wiring every functions/<name>/index.ts shares. */
+import type { z } from 'zod';
+import type { TopicName } from '../events/topics';
+import { makeBatchRunner } from './batch-runner';
+import type { HandlerRuntime } from './handler-module';
+import { wire, type Wiring } from './wiring';
+
+export async function buildHandlerRuntime<S extends z.ZodTypeAny>(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  topic: TopicName,
+  schema: S,
+  make: (w: Wiring) => { handle: (event: z.infer<S>) => Promise<void>; sweep?: () => Promise<unknown> },
+): Promise<HandlerRuntime> {
+  const w = await wire(name, env);
+  const { handle, sweep } = make(w);
+  const run = makeBatchRunner({ handlerName: name, schema, handle, publisher: w.publisher, clock: w.clock, logger: w.logger });
+  return { name, topics: [topic], run, sweep: sweep ? async () => void (await sweep()) : undefined, close: w.close };
+}

@@ -1,0 +1,52 @@
+/**
+ * Builds the real clients a handler needs from configuration: the edge where
+ * Kafka and DynamoDB meet the pure code. Used by every functions/<name>/index.ts.
+ */
+import { baseConfigSchema, type BaseConfig } from '../config';
+import { makeDynamoStores } from '../adapters/dynamodb';
+import { makeKafka } from '../adapters/kafka/client';
+import { KafkaPublisher } from '../adapters/kafka/publisher';
+import { systemClock, type Clock, type Logger } from '../ports';
+import { makeLogger } from './logger';
+import type { Kafka } from 'kafkajs';
+import { mskIamSasl } from '../adapters/kafka/msk-iam';
+
+export interface Wiring {
+  config: BaseConfig;
+  logger: Logger;
+  clock: Clock;
+  kafka: Kafka;
+  publisher: KafkaPublisher;
+  stores: ReturnType<typeof makeDynamoStores>;
+  close(): Promise<void>;
+}
+
+export async function wire(name: string, env: NodeJS.ProcessEnv): Promise<Wiring> {
+  const config = baseConfigSchema.parse(env);
+  const logger = makeLogger(name, config.LOG_LEVEL);
+  const kafka = makeKafka(
+    { brokers: config.KAFKA_BROKERS, clientId: name, ssl: config.KAFKA_SSL === 'true', sasl: await saslFor(config) },
+    logger,
+  );
+  const publisher = KafkaPublisher.fromKafka(kafka);
+  await publisher.connect();
+  const stores = makeDynamoStores(config);
+  return {
+    config,
+    logger,
+    clock: systemClock,
+    kafka,
+    publisher,
+    stores,
+    close: async () => {
+      await publisher.disconnect();
+      stores.client.destroy();
+    },
+  };
+}
+
+/** MSK IAM auth in the cloud: kafkajs' OAUTHBEARER with tokens from the MSK IAM signer. */
+async function saslFor(config: BaseConfig) {
+  if (config.KAFKA_AUTH !== 'iam') return undefined;
+  return mskIamSasl(config.AWS_REGION);
+}

@@ -1,0 +1,23 @@
+/** Plugins by name, and the default profile (the order filters run in). */
+import type { FilterPlugin, Profile, ScorePlugin } from './framework';
+import { leastAllocated } from './plugins/least-allocated';
+import { nodePrivileged } from './plugins/node-privileged';
+import { nodeReady } from './plugins/node-ready';
+import { nodeResourcesFit } from './plugins/node-resources-fit';
+import { nodeSelector } from './plugins/node-selector';
+
+export const FILTERS: Record<string, FilterPlugin> = Object.fromEntries(
+  [nodeReady, nodeSelector, nodePrivileged, nodeResourcesFit].map((p) => [p.name, p]),
+);
+export const SCORES: Record<string, ScorePlugin> = Object.fromEntries([leastAllocated].map((p) => [p.name, p]));
+
+export function profile(filters: string[], scores: string[]): Profile {
+  const pick = <T>(table: Record<string, T>, name: string): T => {
+    const plugin = table[name];
+    if (!plugin) throw new Error(`unknown scheduler plugin ${name}`);
+    return plugin;
+  };
+  return { filters: filters.map((n) => pick(FILTERS, n)), scores: scores.map((n) => pick(SCORES, n)) };
+}
+
+export const DEFAULT_PROFILE = profile(['NodeReady', 'NodeSelector', 'NodePrivileged', 'NodeResourcesFit'], ['NodeResourcesLeastAllocated']);
