@@ -1,0 +1,121 @@
+/**
+ * The API's view of the pod-changes topic: a bounded, resourceVersion-ordered
+ * buffer that watches replay from and follow, plus the outcome of each request
+ * by id so a POST can answer once the pod-controller has recorded (or refused)
+ * the pod. Each API instance reads the whole topic in its own consumer group.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka } from 'kafkajs';
+import { podChangeEvent, TOPICS, type PodChangeEvent } from '../../shared/events';
+import { parseRecord } from '../../shared/runtime/batch-runner';
+import type { Logger } from '../../shared/ports';
+import type { Pod } from '../../shared/pod/schema';
+
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: Pod;
+  rv: bigint;
+}
+
+export type Outcome = { kind: 'changed'; event: WatchEvent } | { kind: 'rejected'; status: import('../../shared/events').K8sStatus };
+
+export class PodFeed {
+  private readonly buffer: WatchEvent[] = [];
+  private readonly listeners = new Set<(e: WatchEvent) => void>();
+  private readonly outcomes = new Map<string, Outcome>();
+  private readonly waiters = new Map<string, ((o: Outcome) => void)[]>();
+  /** Everything at or below this was dropped from the buffer: older resumes get 410 Gone. */
+  private truncatedAt = 0n;
+  private highWater = 0n;
+  private consumer: Consumer | null = null;
+
+  constructor(private readonly logger: Logger, private readonly capacity = 20000) {}
+
+  async start(kafka: Kafka): Promise<void> {
+    const consumer = kafka.consumer({ groupId: `api-${randomUUID()}`, maxWaitTimeInMs: 50, sessionTimeout: 10000, heartbeatInterval: 1000, rebalanceTimeout: 5000 });
+    this.consumer = consumer;
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.connect();
+    await consumer.subscribe({ topic: TOPICS.podChanges, fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) {
+          const parsed = parseRecord(podChangeEvent, { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? null, value: m.value?.toString() ?? null });
+          if (parsed.ok) this.apply(parsed.event);
+          else this.logger.warn({ offset: m.offset, reason: parsed.reason }, 'unreadable pod change skipped');
+        }
+      },
+    });
+    await joined;
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+
+  /** Applies one change record (exported for tests of the buffer itself). */
+  apply(event: PodChangeEvent): void {
+    let outcome: Outcome;
+    if (event.type === 'PodRequestRejected') {
+      outcome = { kind: 'rejected', status: event.data.status };
+    } else {
+      const rv = BigInt(event.data.pod.metadata.resourceVersion);
+      const watchEvent: WatchEvent = { type: event.data.change, object: event.data.pod, rv };
+      this.insert(watchEvent);
+      outcome = { kind: 'changed', event: watchEvent };
+    }
+    if (event.causationId) this.settle(event.causationId, outcome);
+  }
+
+  private insert(e: WatchEvent): void {
+    if (this.buffer.some((b) => b.rv === e.rv && b.type === e.type && b.object.metadata.uid === e.object.metadata.uid)) return; // a replayed record
+    let i = this.buffer.length;
+    while (i > 0 && this.buffer[i - 1].rv > e.rv) i--;
+    this.buffer.splice(i, 0, e);
+    if (e.rv > this.highWater) this.highWater = e.rv;
+    while (this.buffer.length > this.capacity) this.truncatedAt = this.buffer.shift()!.rv;
+    for (const listener of this.listeners) listener(e);
+  }
+
+  private settle(causationId: string, outcome: Outcome): void {
+    if (!this.outcomes.has(causationId)) {
+      this.outcomes.set(causationId, outcome);
+      if (this.outcomes.size > this.capacity) this.outcomes.delete(this.outcomes.keys().next().value!);
+    }
+    for (const resolve of this.waiters.get(causationId) ?? []) resolve(outcome);
+    this.waiters.delete(causationId);
+  }
+
+  /** Resolves with the first outcome of request `id`, or null after `timeoutMs`. */
+  waitFor(id: string, timeoutMs: number): Promise<Outcome | null> {
+    const known = this.outcomes.get(id);
+    if (known) return Promise.resolve(known);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters.set(id, (this.waiters.get(id) ?? []).filter((w) => w !== done));
+        resolve(null);
+      }, timeoutMs);
+      const done = (o: Outcome) => {
+        clearTimeout(timer);
+        resolve(o);
+      };
+      this.waiters.set(id, [...(this.waiters.get(id) ?? []), done]);
+    });
+  }
+
+  /** The newest resourceVersion seen: a list's resourceVersion, from which a watch resumes. */
+  resourceVersion(): string {
+    return String(this.highWater);
+  }
+
+  /** Buffered events after `rv`, or 'gone' when the buffer no longer reaches back that far. */
+  since(rv: bigint): WatchEvent[] | 'gone' {
+    if (rv < this.truncatedAt) return 'gone';
+    return this.buffer.filter((e) => e.rv > rv);
+  }
+
+  subscribe(listener: (e: WatchEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

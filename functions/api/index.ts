@@ -1,0 +1,63 @@
+/** Wires the API server to Kafka and DynamoDB and starts listening. */
+import { z } from 'zod';
+import type { FastifyInstance } from 'fastify';
+import { wire } from '../../shared/runtime/wiring';
+import { PodFeed } from './feed';
+import { buildApi } from './server';
+
+export const apiConfigSchema = z.object({
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(8001),
+  API_TOKEN: z.string().min(16, 'API_TOKEN must be at least 16 characters'),
+  AGENT_TOKEN: z.string().min(16, 'AGENT_TOKEN must be at least 16 characters'),
+  WRITE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Cluster policy for securityContext.privileged (Kubernetes' --allow-privileged). */
+  ALLOW_PRIVILEGED: z.enum(['true', 'false']).default('false'),
+});
+
+export interface RunningApi {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
+  const config = apiConfigSchema.parse(env);
+  const w = await wire('api', env);
+  const feed = new PodFeed(w.logger);
+  await feed.start(w.kafka);
+  const app = buildApi({
+    ...w.stores,
+    publisher: w.publisher,
+    feed,
+    clock: w.clock,
+    logger: w.logger,
+    token: config.API_TOKEN,
+    agentToken: config.AGENT_TOKEN,
+    writeTimeoutMs: config.WRITE_TIMEOUT_MS,
+    admit: await loadAdmission(config.ALLOW_PRIVILEGED === 'true'),
+  });
+  const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  w.logger.info({ address }, 'API listening');
+  return {
+    app,
+    url: address,
+    close: async () => {
+      await app.close();
+      await feed.stop();
+      await w.close();
+    },
+  };
+}
+
+/** Cluster admission: privileged only when the cluster allows it. */
+async function loadAdmission(allowPrivileged: boolean) {
+  return (pod: import('../../shared/pod/schema').PodManifest) =>
+    allowPrivileged
+      ? []
+      : pod.spec.containers.flatMap((c, i) =>
+          c.securityContext?.privileged
+            ? [{ reason: 'FieldValueForbidden', message: 'Forbidden: disallowed by cluster policy', field: `spec.containers[${i}].securityContext.privileged` }]
+            : [],
+        );
+}

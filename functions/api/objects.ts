@@ -1,0 +1,72 @@
+/** Projections of podflow records onto Kubernetes objects: Node, Event, lists. */
+import type { HistoryEntry, NodeRecord } from '../../shared/ports';
+import type { Pod } from '../../shared/pod/schema';
+import { formatBytes, formatMilliCpu } from '../../shared/pod/quantity';
+
+export function nodeObject(n: NodeRecord): Record<string, unknown> {
+  const heartbeat = new Date(n.lastHeartbeat).toISOString();
+  const transition = new Date(n.readyTransition).toISOString();
+  const reason = { True: 'KubeletReady', False: 'KubeletNotReady', Unknown: 'NodeStatusUnknown' }[n.ready];
+  const message = { True: 'agent is posting ready status', False: 'agent is fencing stale pods', Unknown: 'Kubelet stopped posting node status.' }[n.ready];
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: n.name, uid: `node-${n.name}`, resourceVersion: String(n.version), labels: n.node.labels, creationTimestamp: transition },
+    spec: n.ready === 'True' ? {} : { taints: [{ key: n.ready === 'Unknown' ? 'node.kubernetes.io/unreachable' : 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }] },
+    status: {
+      capacity: n.node.capacity,
+      allocatable: n.node.allocatable,
+      conditions: [{ type: 'Ready', status: n.ready, reason, message, lastHeartbeatTime: heartbeat, lastTransitionTime: transition }],
+      addresses: n.node.addresses,
+      nodeInfo: {
+        kubeletVersion: `v${n.node.agentVersion}`,
+        osImage: n.node.osImage ?? '',
+        kernelVersion: n.node.kernelVersion ?? '',
+        containerRuntimeVersion: n.node.containerRuntimeVersion ?? n.node.runtime,
+        operatingSystem: 'linux',
+        architecture: process.arch === 'x64' ? 'amd64' : process.arch,
+        machineID: '',
+        systemUUID: '',
+        bootID: n.bootId,
+        kubeProxyVersion: '',
+      },
+      allocated: { cpu: formatMilliCpu(n.allocated.cpu), memory: formatBytes(n.allocated.memory), pods: String(n.allocated.pods) },
+    },
+  };
+}
+
+/** A history entry as a core/v1 Event, so `kubectl describe pod` shows it too. */
+export function eventObject(e: HistoryEntry): Record<string, unknown> {
+  const fromNode = e.source !== 'pod-controller' && e.source !== 'default-scheduler' && e.source !== 'node-controller' && e.source !== 'status-recorder';
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: `${e.name}.${e.eventId.replace(/[^a-z0-9.-]/gi, '').slice(0, 40)}.${e.index}`, namespace: e.namespace, creationTimestamp: e.time },
+    involvedObject: { kind: 'Pod', namespace: e.namespace, name: e.name, uid: e.uid, apiVersion: 'v1' },
+    reason: e.reason,
+    message: e.message,
+    type: e.type,
+    source: fromNode ? { component: 'kubelet', host: e.source } : { component: e.source },
+    firstTimestamp: e.time,
+    lastTimestamp: e.time,
+    eventTime: null,
+    count: 1,
+    reportingComponent: fromNode ? 'kubelet' : e.source,
+    reportingInstance: fromNode ? e.source : '',
+  };
+}
+
+export function list(kind: string, items: unknown[], resourceVersion: string): Record<string, unknown> {
+  return { apiVersion: 'v1', kind, metadata: { resourceVersion }, items };
+}
+
+/** Fields a pod field selector can name. */
+export function podFields(p: Pod): Record<string, string | undefined> {
+  return {
+    'metadata.name': p.metadata.name,
+    'metadata.namespace': p.metadata.namespace,
+    'spec.nodeName': p.spec.nodeName ?? '',
+    'status.phase': p.status.phase,
+    'spec.restartPolicy': p.spec.restartPolicy,
+  };
+}

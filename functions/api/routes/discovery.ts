@@ -1,0 +1,34 @@
+/** What kubectl and the Kubernetes client libraries read before they talk: /version, /api, /api/v1, /apis. */
+import type { FastifyInstance } from 'fastify';
+
+export const API_RESOURCES = [
+  { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['create', 'delete', 'get', 'list', 'watch'], shortNames: ['po'], categories: ['all'] },
+  { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
+  { name: 'pods/events', singularName: '', namespaced: true, kind: 'EventList', verbs: ['get'] },
+  { name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node', verbs: ['get', 'list', 'watch'], shortNames: ['no'] },
+  { name: 'events', singularName: 'event', namespaced: true, kind: 'Event', verbs: ['get', 'list'], shortNames: ['ev'] },
+  { name: 'namespaces', singularName: 'namespace', namespaced: false, kind: 'Namespace', verbs: ['get', 'list'], shortNames: ['ns'] },
+];
+
+export const VERSION = {
+  major: '1',
+  minor: '31',
+  gitVersion: 'v1.31.0-podflow.0.1.0',
+  gitCommit: '',
+  gitTreeState: 'clean',
+  buildDate: '2026-11-25T00:00:00Z',
+  goVersion: 'node' + process.versions.node,
+  compiler: 'tsc',
+  platform: `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+};
+
+export function discoveryRoutes(app: FastifyInstance, extraResources: typeof API_RESOURCES = []): void {
+  app.get('/version', async () => VERSION);
+  app.get('/api', async (req) => ({
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: req.headers.host ?? '127.0.0.1' }],
+  }));
+  app.get('/api/v1', async () => ({ kind: 'APIResourceList', groupVersion: 'v1', resources: [...API_RESOURCES, ...extraResources] }));
+  app.get('/apis', async () => ({ kind: 'APIGroupList', apiVersion: 'v1', groups: [] }));
+}

@@ -1,0 +1,159 @@
+/**
+ * Pods: create and delete publish commands to pod-events and wait (bounded)
+ * for the pod-controller's answer on the change feed; get and list read the
+ * Pods table; watch replays the feed's buffer from a resourceVersion and
+ * follows it; logs are proxied to the pod's agent.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { makeEvent, TOPICS, type PodCreateRequested, type PodDeleteRequested } from '../../../shared/events';
+import { badRequest, invalid, notFound, timeout } from '../../../shared/pod/k8s-status';
+import { validatePodManifest } from '../../../shared/pod/validate';
+import type { PodRecord } from '../../../shared/ports';
+import { list, podFields } from '../objects';
+import { matches, parseSelector } from '../selectors';
+import { sendStatus, type ApiDeps } from '../server';
+import { streamWatch } from './watch';
+
+const listQuery = z.object({
+  labelSelector: z.string().optional(),
+  fieldSelector: z.string().optional(),
+  watch: z.enum(['true', 'false', '1', '0']).optional(),
+  resourceVersion: z.string().optional(),
+  timeoutSeconds: z.coerce.number().int().min(0).optional(),
+});
+
+const deleteOptions = z
+  .object({
+    gracePeriodSeconds: z.coerce.number().int().min(0).optional(),
+    preconditions: z.object({ uid: z.string().optional() }).partial().optional(),
+  })
+  .passthrough();
+
+type Params = { namespace?: string; name?: string };
+
+export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const writeTimeoutMs = deps.writeTimeoutMs ?? 10_000;
+
+  /** Waits for the request's outcome on the feed, falling back to the table (the feed may lag). */
+  async function awaitOutcome(requestId: string, namespace: string, name: string, done: (r: PodRecord | null) => boolean) {
+    const deadline = Date.now() + writeTimeoutMs;
+    while (Date.now() < deadline) {
+      const outcome = await deps.feed.waitFor(requestId, Math.min(500, deadline - Date.now()));
+      if (outcome) return outcome;
+      const record = await deps.podStore.get(namespace, name);
+      if (done(record)) return { kind: 'stored' as const, record };
+    }
+    return null;
+  }
+
+  async function listPods(req: FastifyRequest<{ Params: Params; Querystring: Record<string, string> }>, reply: FastifyReply) {
+    const q = listQuery.parse(req.query);
+    const labels = parseSelector(q.labelSelector);
+    const fields = parseSelector(q.fieldSelector);
+    const namespace = req.params.namespace;
+    const filter = (pod: PodRecord['pod']) =>
+      (!namespace || pod.metadata.namespace === namespace) && matches(labels, pod.metadata.labels ?? {}) && matches(fields, podFields(pod));
+    if (q.watch === 'true' || q.watch === '1') {
+      return streamWatch(req, reply, deps, { filter, resourceVersion: q.resourceVersion, timeoutSeconds: q.timeoutSeconds, namespace });
+    }
+    const resourceVersion = deps.feed.resourceVersion();
+    const records = await deps.podStore.list({ namespace });
+    return list('PodList', records.map((r) => r.pod).filter(filter), resourceVersion);
+  }
+
+  app.get('/api/v1/pods', listPods);
+  app.get('/api/v1/namespaces/:namespace/pods', listPods);
+
+  app.get<{ Params: Required<Params> }>('/api/v1/namespaces/:namespace/pods/:name', async (req, reply) => {
+    const record = await deps.podStore.get(req.params.namespace, req.params.name);
+    if (!record || record.deleted) return sendStatus(reply, notFound('pods', req.params.name));
+    return record.pod;
+  });
+
+  app.post<{ Params: Required<Pick<Params, 'namespace'>>; Body: unknown }>('/api/v1/namespaces/:namespace/pods', async (req, reply) => {
+    const body = req.body as { metadata?: { namespace?: string; name?: string } } | null;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return sendStatus(reply, badRequest('the request body must be a Pod object'));
+    if ((body as { kind?: string }).kind !== undefined && (body as { kind?: string }).kind !== 'Pod') {
+      return sendStatus(reply, badRequest(`the API version in the data (${(body as { apiVersion?: string }).apiVersion}) does not match the expected API version (v1) or kind ${(body as { kind?: string }).kind} is not Pod`));
+    }
+    const namespace = req.params.namespace;
+    if (body.metadata?.namespace && body.metadata.namespace !== namespace) {
+      return sendStatus(reply, badRequest('the namespace of the provided object does not match the namespace sent on the request'));
+    }
+    const name = typeof body.metadata?.name === 'string' ? body.metadata.name : '';
+    const validated = validatePodManifest({ ...body, metadata: { ...(body.metadata ?? {}), namespace } });
+    if (!validated.ok) return sendStatus(reply, invalid('Pod', name, validated.causes));
+    const refused = deps.admit?.(validated.value) ?? [];
+    if (refused.length) return sendStatus(reply, invalid('Pod', name, refused));
+    const manifest = validated.value;
+    if (manifest.metadata.name) {
+      const existing = await deps.podStore.get(namespace, manifest.metadata.name);
+      if (existing && !existing.deleted) {
+        return sendStatus(reply, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `pods "${name}" already exists`, reason: 'AlreadyExists', details: { name, kind: 'pods' }, code: 409 });
+      }
+    }
+    const id = randomUUID();
+    const key = `${namespace}/${manifest.metadata.name ?? manifest.metadata.generateName ?? ''}`;
+    await deps.publisher.publish(TOPICS.podEvents, [makeEvent<PodCreateRequested>('PodCreateRequested', key, { pod: manifest }, { source: 'api', time: deps.clock.now(), id })]);
+    const outcome = await awaitOutcome(id, namespace, manifest.metadata.name ?? '', (r) => r?.uid === id);
+    if (!outcome) return sendStatus(reply, timeout(`Timeout: request did not complete within the allotted timeout of ${writeTimeoutMs / 1000}s; the pod may still be created`));
+    if (outcome.kind === 'rejected') return sendStatus(reply, outcome.status);
+    const pod = outcome.kind === 'changed' ? outcome.event.object : outcome.record!.pod;
+    return reply.code(201).send(pod);
+  });
+
+  app.delete<{ Params: Required<Params>; Querystring: Record<string, string>; Body: unknown }>('/api/v1/namespaces/:namespace/pods/:name', async (req, reply) => {
+    const { namespace, name } = req.params;
+    const options = deleteOptions.safeParse({ ...(req.body && typeof req.body === 'object' ? req.body : {}), ...(req.query.gracePeriodSeconds ? { gracePeriodSeconds: req.query.gracePeriodSeconds } : {}) });
+    if (!options.success) return sendStatus(reply, badRequest(`invalid DeleteOptions: ${options.error.issues.map((i) => i.message).join('; ')}`));
+    const record = await deps.podStore.get(namespace, name);
+    if (!record || record.deleted) return sendStatus(reply, notFound('pods', name));
+    const id = randomUUID();
+    const data: PodDeleteRequested['data'] = { namespace, name };
+    if (options.data.gracePeriodSeconds !== undefined) data.gracePeriodSeconds = options.data.gracePeriodSeconds;
+    if (options.data.preconditions?.uid) data.uid = options.data.preconditions.uid;
+    await deps.publisher.publish(TOPICS.podEvents, [makeEvent<PodDeleteRequested>('PodDeleteRequested', `${namespace}/${name}`, data, { source: 'api', time: deps.clock.now(), id })]);
+    const outcome = await awaitOutcome(id, namespace, name, (r) => !r || r.deleted || r.uid !== record.uid || Boolean(r.pod.metadata.deletionTimestamp));
+    if (!outcome) return sendStatus(reply, timeout(`Timeout: request did not complete within the allotted timeout of ${writeTimeoutMs / 1000}s`));
+    if (outcome.kind === 'rejected') return sendStatus(reply, outcome.status);
+    return reply.code(200).send(outcome.kind === 'changed' ? outcome.event.object : (outcome.record?.pod ?? record.pod));
+  });
+
+  app.get<{ Params: Required<Params>; Querystring: Record<string, string> }>('/api/v1/namespaces/:namespace/pods/:name/log', async (req, reply) => {
+    const { namespace, name } = req.params;
+    const record = await deps.podStore.get(namespace, name);
+    if (!record || record.deleted) return sendStatus(reply, notFound('pods', name));
+    const node = record.nodeName ? await deps.nodeStore.get(record.nodeName) : null;
+    if (!node?.node.endpoint) return sendStatus(reply, badRequest(`pod ${name} has no node serving logs yet`));
+    const container = req.query.container ?? (record.pod.spec.containers.length === 1 ? record.pod.spec.containers[0].name : undefined);
+    if (!container) {
+      return sendStatus(reply, badRequest(`a container name must be specified for pod ${name}, choose one of: [${record.pod.spec.containers.map((c) => c.name).join(' ')}]`));
+    }
+    const query = new URLSearchParams({ container, uid: record.uid });
+    for (const k of ['follow', 'previous', 'tailLines', 'timestamps']) if (req.query[k] !== undefined) query.set(k, req.query[k]);
+    const upstream = await fetch(`${node.node.endpoint}/pods/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/logs?${query}`, {
+      headers: { authorization: `Bearer ${deps.agentToken}` },
+    }).catch((err: Error) => err);
+    if (upstream instanceof Error) return sendStatus(reply, { ...badRequest(`node ${node.name} is not reachable for logs: ${upstream.message}`), code: 502, reason: 'BadGateway' });
+    if (!upstream.ok || !upstream.body) {
+      const text = await upstream.text();
+      return sendStatus(reply, { ...badRequest(text || `node answered ${upstream.status}`), code: upstream.status >= 400 ? upstream.status : 502 });
+    }
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'transfer-encoding': 'chunked' });
+    const reader = upstream.body.getReader();
+    req.raw.on('close', () => void reader.cancel().catch(() => undefined));
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        reply.raw.write(value);
+      }
+    } catch {
+      // the client or the agent went away
+    }
+    reply.raw.end();
+  });
+}

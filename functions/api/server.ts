@@ -1,0 +1,94 @@
+/**
+ * The Kubernetes-shaped REST API: fastify with bearer-token auth, every error
+ * a `Status` object, and routes for discovery, pods (incl. watch and logs),
+ * nodes and events. Writes never touch the tables: they become events on
+ * pod-events, and the answer waits (bounded) for the projection.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { parse as parseYaml } from 'yaml';
+import type { K8sStatus, StatusCause } from '../../shared/events';
+import { badRequest, internalError, tooLarge, unauthorized, unsupportedMediaType } from '../../shared/pod/k8s-status';
+import type { PodManifest } from '../../shared/pod/schema';
+import type { Clock, HistoryStore, Logger, NodeStore, PodStore, Publisher } from '../../shared/ports';
+import type { PodFeed } from './feed';
+import { discoveryRoutes } from './routes/discovery';
+import { nodeRoutes } from './routes/nodes';
+import { podRoutes } from './routes/pods';
+import { eventRoutes } from './routes/events';
+import { SelectorError } from './selectors';
+import { timingSafeEqual } from 'node:crypto';
+
+export interface ApiDeps {
+  podStore: PodStore;
+  nodeStore: NodeStore;
+  historyStore: HistoryStore;
+  publisher: Publisher;
+  feed: PodFeed;
+  clock: Clock;
+  logger: Logger;
+  /** Bearer token clients must present. */
+  token: string;
+  /** Token the API presents to agents (logs). */
+  agentToken: string;
+  /** How long a write waits for its projection before answering 504. */
+  writeTimeoutMs?: number;
+  /** Admission beyond validation (cluster policy, pod security); causes refuse with 422. */
+  admit?: (pod: PodManifest) => StatusCause[];
+  bodyLimitBytes?: number;
+}
+
+export function sendStatus(reply: FastifyReply, status: K8sStatus): FastifyReply {
+  return reply.code(status.code).type('application/json').send(status);
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const presented = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7).trim() : '');
+  const expected = Buffer.from(token);
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
+
+export function buildApi(deps: ApiDeps): FastifyInstance {
+  const app = Fastify({ bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024, logger: false, return503OnClosing: true });
+
+  const yamlParser = (_req: unknown, body: string, done: (err: Error | null, value?: unknown) => void) => {
+    try {
+      done(null, parseYaml(body));
+    } catch (err) {
+      done(Object.assign(new Error(`error decoding YAML: ${(err as Error).message}`), { statusCode: 400 }));
+    }
+  };
+  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, yamlParser);
+  app.addContentTypeParser(
+    ['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json', 'application/apply-patch+yaml'],
+    { parseAs: 'string' },
+    yamlParser, // YAML is a superset of JSON: one parser for every patch body
+  );
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.url === '/healthz' || req.url === '/readyz' || req.url === '/livez') return;
+    if (!tokenMatches(req.headers.authorization, deps.token)) return sendStatus(reply, unauthorized());
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    if (err instanceof SelectorError) return sendStatus(reply, err.status);
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendStatus(reply, tooLarge(`the request body is larger than ${deps.bodyLimitBytes ?? 1048576} bytes`));
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendStatus(reply, unsupportedMediaType(err.message));
+    if (err.statusCode === 400 || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError) {
+      return sendStatus(reply, badRequest(err.message));
+    }
+    deps.logger.error({ err: err.message, stack: err.stack }, 'request failed');
+    return sendStatus(reply, internalError(err.message));
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendStatus(reply, { ...badRequest(`the server could not find the requested resource`), code: 404, reason: 'NotFound', details: { causes: [{ reason: 'UnexpectedServerResponse', message: `${req.method} ${req.url}` }] } }),
+  );
+
+  app.get('/healthz', async () => 'ok');
+  app.get('/readyz', async () => 'ok');
+  app.get('/livez', async () => 'ok');
+  discoveryRoutes(app);
+  podRoutes(app, deps);
+  nodeRoutes(app, deps);
+  eventRoutes(app, deps);
+  return app;
+}
