@@ -1,0 +1,191 @@
+/**
+ * The node agent (podflow's kubelet): an async factory and an explicit
+ * lifecycle, INITIALIZED → RUNNING → DRAINING → STOPPED | FAILED. `run()`
+ * announces the node, replays its assignments, fences stale pods, then reports
+ * ready and keeps every desired pod converged; it resolves on shutdown.
+ * Draining stops the agent's own work only: containers keep running, so an
+ * agent restart never kills pods.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { nodePartition, type NodeAssignmentEvent, type NodeDescription } from '../shared/events';
+import { systemClock, type Clock, type Logger, type Publisher } from '../shared/ports';
+import { startAssignmentFeed, type AssignmentFeed } from './assignments/feed';
+import { startLogServer, type LogServer } from './logs/server';
+import { Heartbeat } from './node/heartbeat';
+import { describeNode, hostFacts, type HostFacts, type NodeSettings } from './node/identity';
+import type { ContainerRuntime } from './runtime/types';
+import type { BackoffConfig } from './sync/backoff';
+import { PodManager } from './sync/pod-manager';
+import { StatusReporter } from './status/reporter';
+
+export type AgentState = 'INITIALIZED' | 'RUNNING' | 'DRAINING' | 'STOPPED' | 'FAILED';
+
+export interface AgentSettings extends NodeSettings {
+  heartbeatIntervalMs: number;
+  resyncIntervalMs: number;
+  backoff: BackoffConfig;
+  pauseImage: string;
+  /** Log server port; 0 picks one; null runs none (hollow fleets). */
+  logPort: number | null;
+  logToken: string;
+}
+
+export interface AgentDeps {
+  settings: AgentSettings;
+  runtime: ContainerRuntime;
+  publisher: Publisher;
+  logger: Logger;
+  /** With a Kafka client the agent reads its own partition; without, the caller delivers (a hollow fleet). */
+  kafka?: Kafka;
+  clock?: Clock;
+  bootId?: string;
+  host?: HostFacts;
+}
+
+export interface Agent {
+  readonly nodeName: string;
+  readonly bootId: string;
+  readonly state: AgentState;
+  readonly ready: boolean;
+  readonly description: NodeDescription;
+  run(): Promise<void>;
+  shutdown(): Promise<void>;
+  /** Resolves once the node has replayed its assignments and fenced stale pods. */
+  whenReady(): Promise<void>;
+  /** For callers that read the partition themselves: one assignment for this node. */
+  deliver(event: NodeAssignmentEvent): void;
+  /** For callers that read the partition themselves: the partition is replayed up to its start watermark. */
+  caughtUp(): void;
+}
+
+export async function createAgent(deps: AgentDeps): Promise<Agent> {
+  const { settings, runtime, publisher } = deps;
+  const clock = deps.clock ?? systemClock;
+  const bootId = deps.bootId ?? randomUUID();
+  const logger = deps.logger.child({ node: settings.nodeName, bootId });
+  const host = deps.host ?? hostFacts();
+  await runtime.prepare();
+  const runtimeVersion = await runtime.version();
+  const hostIP = settings.address ?? host.address;
+
+  const reporter = new StatusReporter({ publisher, clock, logger, nodeName: settings.nodeName, bootId, source: `agent/${settings.nodeName}` });
+  const manager = new PodManager(
+    {
+      runtime,
+      nodeName: settings.nodeName,
+      pauseImage: settings.pauseImage,
+      backoff: settings.backoff,
+      now: () => clock.now(),
+      logger,
+      policy: { nodeName: settings.nodeName, allowPrivileged: settings.allowPrivileged, allowHostPath: settings.allowHostPath },
+      reporter,
+      hostIP,
+    },
+    { resyncIntervalMs: settings.resyncIntervalMs },
+  );
+
+  let logServer: LogServer | null = null;
+  if (settings.logPort !== null) {
+    logServer = await startLogServer(
+      { runtime, nodeName: settings.nodeName, token: settings.logToken, findPod: (ns, name) => manager.findPod(ns, name), logger },
+      settings.logPort,
+    );
+  }
+  const description = describeNode(settings, host, runtime.kind, runtimeVersion, logServer?.url);
+
+  let state: AgentState = 'INITIALIZED';
+  let ready = false;
+  let feed: AssignmentFeed | null = null;
+  let resolveCaughtUp!: () => void;
+  const caughtUp = new Promise<void>((r) => (resolveCaughtUp = r));
+  let resolveReady!: () => void;
+  const readyPromise = new Promise<void>((r) => (resolveReady = r));
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  let draining: Promise<void> | null = null;
+
+  const heartbeat = new Heartbeat({
+    publisher,
+    clock,
+    logger,
+    intervalMs: settings.heartbeatIntervalMs,
+    bootId,
+    description: () => description,
+    ready: () => ready,
+    pods: () => manager.podCount,
+  });
+
+  const shutdown = (): Promise<void> => {
+    if (draining) return draining;
+    if (state === 'INITIALIZED') state = 'STOPPED';
+    else if (state === 'RUNNING') state = 'DRAINING';
+    draining = (async () => {
+      heartbeat.stop();
+      await feed?.stop().catch((err) => logger.warn({ err: (err as Error).message }, 'stopping the assignment feed failed'));
+      await manager.shutdown();
+      await logServer?.close();
+      await runtime.close();
+      if (state !== 'FAILED') state = 'STOPPED';
+      logger.info({ state }, 'agent stopped; its containers keep running');
+      resolveStopped();
+    })();
+    return draining;
+  };
+
+  const agent: Agent = {
+    nodeName: settings.nodeName,
+    bootId,
+    get state() {
+      return state;
+    },
+    get ready() {
+      return ready;
+    },
+    description,
+    whenReady: () => readyPromise,
+    deliver(event) {
+      if (event.data.nodeName !== settings.nodeName) return;
+      manager.apply(event);
+    },
+    caughtUp: () => resolveCaughtUp(),
+    shutdown,
+    async run() {
+      if (state !== 'INITIALIZED') throw new Error(`agent ${settings.nodeName} cannot run from state ${state}`);
+      state = 'RUNNING';
+      try {
+        await heartbeat.beat();
+        heartbeat.start();
+        if (deps.kafka) {
+          feed = await startAssignmentFeed({
+            kafka: deps.kafka,
+            groupId: `agent-${settings.nodeName}-${bootId}`,
+            partitions: [nodePartition(settings.nodeName)],
+            logger,
+            onEvent: (key, event) => {
+              if (key === settings.nodeName) agent.deliver(event);
+            },
+            onCaughtUp: () => resolveCaughtUp(),
+          });
+        }
+        await Promise.race([caughtUp, stopped]);
+        if (state === 'RUNNING') {
+          await manager.activate();
+          if (state === 'RUNNING') {
+            ready = true;
+            logger.info({ pods: manager.podCount, endpoint: description.endpoint }, 'node ready');
+            resolveReady();
+            await heartbeat.beat();
+          }
+        }
+      } catch (err) {
+        state = 'FAILED';
+        logger.error({ err: (err as Error).message }, 'agent failed');
+        await shutdown();
+        throw err;
+      }
+      await stopped;
+    },
+  };
+  return agent;
+}

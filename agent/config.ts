@@ -1,0 +1,80 @@
+/**
+ * The agent's configuration, parsed from an environment map through zod (only
+ * main.ts passes process.env). Defaults are Kubernetes' (heartbeat 10 s,
+ * back-off 10 s doubling to 300 s, reset after 10 min, 110 pods).
+ */
+import { z } from 'zod';
+import { isValidQuantity } from '../shared/pod/quantity';
+import { dns1123Subdomain } from '../shared/pod/schema';
+import type { AgentSettings } from './agent';
+import { parseLabels } from './node/identity';
+
+const bool = z.enum(['true', 'false', '1', '0', '']).default('false').transform((v) => v === 'true' || v === '1');
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const optionalQuantity = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v : undefined))
+  .refine((v) => v === undefined || isValidQuantity(v), { message: 'must be a Kubernetes quantity (e.g. 4, 500m, 8Gi)' });
+
+export const agentEnvSchema = z.object({
+  NODE_NAME: dns1123Subdomain,
+  KAFKA_BROKERS: z
+    .string()
+    .min(1, 'KAFKA_BROKERS is required (host:port,...)')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+  RUNTIME: z.enum(['docker', 'hollow']).default('docker'),
+  AGENT_PORT: int(10250),
+  AGENT_TOKEN: z.string().default(''),
+  ALLOW_PRIVILEGED: bool,
+  ALLOW_HOST_PATH: bool,
+  CAPACITY_CPU: optionalQuantity,
+  CAPACITY_MEMORY: optionalQuantity,
+  MAX_PODS: int(110, 1),
+  NODE_LABELS: z.string().default('').transform((s, ctx) => {
+    try {
+      return parseLabels(s);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
+  NODE_IP: z.string().optional(),
+  HEARTBEAT_INTERVAL_MS: int(10_000, 100),
+  RESYNC_INTERVAL_MS: int(10_000, 100),
+  BACKOFF_INITIAL_MS: int(10_000, 1),
+  BACKOFF_MAX_MS: int(300_000, 1),
+  BACKOFF_RESET_MS: int(600_000, 1),
+  DOCKER_NETWORK: z.string().min(1).default('podflow'),
+  PAUSE_IMAGE: z.string().min(1).default('podflow/pause:1'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+export type AgentEnv = z.infer<typeof agentEnvSchema>;
+
+export function parseAgentEnv(env: Record<string, string | undefined>): AgentEnv {
+  const result = agentEnvSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new Error(`invalid agent configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return result.data;
+}
+
+export function settingsFromEnv(env: AgentEnv, logToken: string): AgentSettings {
+  return {
+    nodeName: env.NODE_NAME,
+    labels: env.NODE_LABELS,
+    capacityCpu: env.CAPACITY_CPU,
+    capacityMemory: env.CAPACITY_MEMORY,
+    maxPods: env.MAX_PODS,
+    allowPrivileged: env.ALLOW_PRIVILEGED,
+    allowHostPath: env.ALLOW_HOST_PATH,
+    address: env.NODE_IP,
+    heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
+    resyncIntervalMs: env.RESYNC_INTERVAL_MS,
+    backoff: { initialMs: env.BACKOFF_INITIAL_MS, maxMs: env.BACKOFF_MAX_MS, resetMs: env.BACKOFF_RESET_MS },
+    pauseImage: env.PAUSE_IMAGE,
+    logPort: env.AGENT_PORT,
+    logToken,
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The agent process: reads its configuration from the environment (the only
+ * place that does), wires Kafka, Docker (or the hollow runtime) and a logger,
+ * runs the agent and drains it on SIGTERM/SIGINT. Containers survive the agent.
+ */
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { makeKafka } from '../shared/adapters/kafka/client';
+import { KafkaPublisher } from '../shared/adapters/kafka/publisher';
+import type { Logger } from '../shared/ports';
+import { createAgent } from './agent';
+import { parseAgentEnv, settingsFromEnv } from './config';
+import { DockerRuntime } from './runtime/docker';
+import { HollowRuntime } from './runtime/hollow';
+
+async function main(): Promise<void> {
+  const env = parseAgentEnv(process.env);
+  const logger = pino({ level: env.LOG_LEVEL, base: { component: 'agent' } }) as unknown as Logger;
+  let token = env.AGENT_TOKEN;
+  if (!token) {
+    token = randomBytes(24).toString('hex');
+    logger.warn('AGENT_TOKEN is not set: the log server accepts only a random token nobody knows');
+  }
+  const kafka = makeKafka({ brokers: env.KAFKA_BROKERS, clientId: `agent-${env.NODE_NAME}` }, logger);
+  const publisher = KafkaPublisher.fromKafka(kafka);
+  await publisher.connect();
+  const runtime =
+    env.RUNTIME === 'hollow'
+      ? new HollowRuntime()
+      : new DockerRuntime({ network: env.DOCKER_NETWORK, onError: (err, what) => logger.warn({ err: (err as Error).message }, `${what} failed`) });
+  const agent = await createAgent({ settings: settingsFromEnv(env, token), runtime, publisher, logger, kafka });
+  logger.info({ node: agent.nodeName, bootId: agent.bootId, endpoint: agent.description.endpoint, runtime: env.RUNTIME }, 'agent starting');
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) process.exit(130);
+    logger.info({ signal }, 'draining');
+    void agent.shutdown();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  try {
+    await agent.run();
+  } finally {
+    await publisher.disconnect().catch(() => undefined);
+  }
+  process.exit(agent.state === 'FAILED' ? 1 : 0);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`agent: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

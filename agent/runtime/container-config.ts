@@ -1,0 +1,67 @@
+/**
+ * Translates one container of a pod into the runtime's ContainerSpec: command
+ * and args, env, volume mounts (emptyDir = a volume named by pod uid, hostPath =
+ * a bind), cpu and memory limits (NanoCpus, Memory), security context. Pure.
+ */
+import type { Container, Pod } from '../../shared/pod/schema';
+import { toBytes, toMilliCpu } from '../../shared/pod/quantity';
+import { containerName, containerSpecHash, emptyDirVolumeName, LABELS, podLabels, type PodIdentity } from './labels';
+import type { ContainerSpec, MountSpec } from './types';
+
+export function podIdentity(pod: Pod, nodeName: string): PodIdentity {
+  return { nodeName, uid: pod.metadata.uid, namespace: pod.metadata.namespace, name: pod.metadata.name };
+}
+
+export function mountsFor(pod: Pod, container: Container): MountSpec[] {
+  return (container.volumeMounts ?? []).map((m) => {
+    const volume = pod.spec.volumes?.find((v) => v.name === m.name);
+    if (!volume) throw new Error(`volumeMount ${m.name} refers to no volume`);
+    const subPath = m.subPath ? `/${m.subPath.replace(/^\/+/, '')}` : '';
+    if (volume.hostPath) {
+      return { type: 'bind', source: `${volume.hostPath.path}${subPath}`, target: m.mountPath, readOnly: m.readOnly ?? false };
+    }
+    return { type: 'volume', source: emptyDirVolumeName(pod.metadata.uid, volume.name), target: m.mountPath, readOnly: m.readOnly ?? false };
+  });
+}
+
+/** The emptyDir volumes of a pod, by their runtime names. */
+export function emptyDirNames(pod: Pod): { volume: string; runtimeName: string }[] {
+  return (pod.spec.volumes ?? [])
+    .filter((v) => !v.hostPath)
+    .map((v) => ({ volume: v.name, runtimeName: emptyDirVolumeName(pod.metadata.uid, v.name) }));
+}
+
+export function containerSpecFor(pod: Pod, container: Container, nodeName: string, sandboxId: string, attempt: number): ContainerSpec {
+  const id = podIdentity(pod, nodeName);
+  const limits = container.resources?.limits ?? {};
+  const sc = container.securityContext;
+  const runAsUser = sc?.runAsUser ?? pod.spec.securityContext?.runAsUser;
+  const spec: ContainerSpec = {
+    name: containerName(id, container.name, attempt),
+    image: container.image,
+    env: (container.env ?? []).map((e) => `${e.name}=${e.value ?? ''}`),
+    labels: {
+      ...podLabels(id),
+      [LABELS.role]: 'app',
+      [LABELS.container]: container.name,
+      [LABELS.attempt]: String(attempt),
+      [LABELS.specHash]: containerSpecHash(container),
+      [LABELS.sandboxId]: sandboxId,
+    },
+    sandboxId,
+    mounts: mountsFor(pod, container),
+    privileged: sc?.privileged ?? false,
+    readOnlyRootfs: sc?.readOnlyRootFilesystem ?? false,
+    capAdd: sc?.capabilities?.add ?? [],
+    capDrop: sc?.capabilities?.drop ?? [],
+    tty: container.tty ?? false,
+    stdin: container.stdin ?? false,
+  };
+  if (container.command) spec.entrypoint = container.command;
+  if (container.args) spec.cmd = container.args;
+  if (container.workingDir) spec.workingDir = container.workingDir;
+  if (limits.cpu !== undefined) spec.nanoCpus = toMilliCpu(limits.cpu) * 1_000_000;
+  if (limits.memory !== undefined) spec.memoryBytes = toBytes(limits.memory);
+  if (runAsUser !== undefined) spec.user = sc?.runAsGroup !== undefined ? `${runAsUser}:${sc.runAsGroup}` : String(runAsUser);
+  return spec;
+}
