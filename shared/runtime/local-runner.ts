@@ -14,8 +14,13 @@ export interface RunningHandlers {
 export async function runHandlers(kafka: Kafka, runtimes: HandlerRuntime[], opts: { logger: Logger; sweepIntervalMs: number }): Promise<RunningHandlers> {
   const consumers: Consumer[] = [];
   const timers: NodeJS.Timeout[] = [];
+  // Group joins take seconds each on the broker: start them side by side.
+  consumers.push(
+    ...(await Promise.all(
+      runtimes.map((runtime) => startConsumer(kafka, { groupId: runtime.name, topics: runtime.topics, run: runtime.run, logger: opts.logger.child({ handler: runtime.name }) })),
+    )),
+  );
   for (const runtime of runtimes) {
-    consumers.push(await startConsumer(kafka, { groupId: runtime.name, topics: runtime.topics, run: runtime.run, logger: opts.logger.child({ handler: runtime.name }) }));
     if (runtime.sweep) {
       let running = false;
       const sweep = runtime.sweep;

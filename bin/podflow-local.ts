@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: the whole local cluster in the foreground (broker, dynalite,
+ * handlers, API on 127.0.0.1:8001, agents node-1 and node-2). Ctrl-C stops
+ * every process; the data under .podflow/ stays for the next start.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { REPO_ROOT } from '../shared/local/broker';
+import { startCluster } from '../shared/local/cluster';
+
+const env = z
+  .object({
+    PODFLOW_API_PORT: z.coerce.number().int().default(8001),
+    PODFLOW_AGENTS: z.string().default('node-1,node-2'),
+    PODFLOW_RUNTIME: z.enum(['docker', 'hollow']).default('docker'),
+    PODFLOW_STATE_DIR: z.string().default(path.join(REPO_ROOT, '.podflow')),
+  })
+  .parse(process.env);
+
+async function main(): Promise<void> {
+  const stateDir = env.PODFLOW_STATE_DIR;
+  const cluster = await startCluster({
+    stateDir,
+    apiPort: env.PODFLOW_API_PORT,
+    agents: env.PODFLOW_AGENTS.split(',').filter(Boolean).map((name) => ({ name, runtime: env.PODFLOW_RUNTIME })),
+    logs: path.join(stateDir, 'logs'),
+  });
+  console.log(`podflow is running.
+  API:        ${cluster.apiUrl}
+  kubeconfig: ${cluster.kubeconfig}
+  broker:     ${cluster.brokers.join(',')}
+  dynamodb:   ${cluster.dynamoEndpoint}
+  logs:       ${path.join(stateDir, 'logs')}
+Try: npx podctl get nodes   (Ctrl-C stops the cluster; data stays in ${stateDir})`);
+  for (const [name, child] of cluster.processes) {
+    child.once('exit', (code, signal) => {
+      if (!stopping) console.error(`${name} exited (${signal ?? code}); see ${path.join(stateDir, 'logs', name + '.log')}`);
+    });
+  }
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping podflow ...');
+    await cluster.stop();
+    console.log('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

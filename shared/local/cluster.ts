@@ -1,0 +1,153 @@
+/**
+ * The whole local cluster on one machine: the mock Kafka broker, dynalite, the
+ * handlers, the API and the agents, each a real process (dynalite runs in this
+ * one). `npm start` and the end-to-end tests both start it from here. Stopping
+ * is reverse order; the DynamoDB data stays under the state directory, and
+ * since the mock broker keeps its log in memory only, a restart re-publishes
+ * the stored assignments before the agents start, so running pods survive it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { ensureTables, makeDynamoStores } from '../adapters/dynamodb';
+import { makeKafka } from '../adapters/kafka/client';
+import { KafkaPublisher } from '../adapters/kafka/publisher';
+import { baseConfigSchema } from '../config';
+import { REPO_ROOT, startLocalBroker, type LocalBroker } from './broker';
+import { startDynalite, type LocalDynamo } from './dynalite';
+import { reseedAssignments } from './reseed';
+import { writeKubeconfig } from './kubeconfig';
+
+export interface AgentSpec {
+  name: string;
+  runtime: 'docker' | 'hollow';
+  env?: Record<string, string>;
+}
+
+export interface ClusterOptions {
+  stateDir: string;
+  apiPort: number;
+  agents: AgentSpec[];
+  /** Extra environment for every process (timings, policies). */
+  env?: Record<string, string>;
+  /** Where child output goes: a directory of log files, or 'inherit'. */
+  logs: string | 'inherit';
+}
+
+export interface LocalCluster {
+  apiUrl: string;
+  token: string;
+  agentToken: string;
+  brokers: string[];
+  dynamoEndpoint: string;
+  kubeconfig: string;
+  env: Record<string, string>;
+  processes: Map<string, ChildProcess>;
+  startAgent(agent: AgentSpec): Promise<ChildProcess>;
+  stop(): Promise<void>;
+}
+
+const DIST = path.join(REPO_ROOT, 'dist');
+
+function secret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const value = randomBytes(24).toString('hex');
+  writeFileSync(file, value + '\n', { mode: 0o600 });
+  return value;
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> {
+  mkdirSync(opts.stateDir, { recursive: true });
+  const token = secret(path.join(opts.stateDir, 'token'));
+  const agentToken = secret(path.join(opts.stateDir, 'agent-token'));
+  const processes = new Map<string, ChildProcess>();
+  let broker: LocalBroker | null = null;
+  let dynamo: LocalDynamo | null = null;
+
+  const stop = async () => {
+    for (const [name, child] of [...processes].reverse()) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      });
+      processes.delete(name);
+    }
+    await dynamo?.stop();
+    await broker?.stop();
+  };
+
+  try {
+    broker = process.env.KAFKA_BROKERS ? null : await startLocalBroker();
+    const brokers = broker ? broker.brokers : process.env.KAFKA_BROKERS!.split(',');
+    dynamo = process.env.DYNAMODB_ENDPOINT ? null : await startDynalite({ path: path.join(opts.stateDir, 'dynamodb') });
+    const dynamoEndpoint = dynamo ? dynamo.endpoint : process.env.DYNAMODB_ENDPOINT!;
+    const env: Record<string, string> = {
+      KAFKA_BROKERS: brokers.join(','),
+      DYNAMODB_ENDPOINT: dynamoEndpoint,
+      API_TOKEN: token,
+      AGENT_TOKEN: agentToken,
+      API_PORT: String(opts.apiPort),
+      ...(opts.env ?? {}),
+    };
+    const config = baseConfigSchema.parse(env);
+    const stores = makeDynamoStores(config);
+    await ensureTables(stores.client, stores.tables);
+
+    const spawnChild = (name: string, script: string, extra: Record<string, string> = {}) => {
+      const logFile = opts.logs === 'inherit' ? null : createWriteStream(path.join(opts.logs, `${name}.log`), { flags: 'a' });
+      const child = spawn(process.execPath, [path.join(DIST, script)], {
+        env: { ...process.env, ...env, ...extra },
+        stdio: opts.logs === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+      });
+      if (logFile) {
+        child.stdout?.pipe(logFile);
+        child.stderr?.pipe(logFile);
+      }
+      processes.set(name, child);
+      return child;
+    };
+    if (opts.logs !== 'inherit') mkdirSync(opts.logs, { recursive: true });
+
+    spawnChild('handlers', 'bin/podflow-handlers.js');
+    spawnChild('api', 'functions/api/main.js');
+    const apiUrl = `http://127.0.0.1:${opts.apiPort}`;
+    await waitForHttp(`${apiUrl}/healthz`, 60000);
+
+    // The mock broker starts empty: put the stored assignments back before agents replay them.
+    const kafka = makeKafka({ brokers, clientId: 'podflow-local' });
+    const publisher = KafkaPublisher.fromKafka(kafka);
+    await reseedAssignments(stores.podStore, publisher);
+    await publisher.disconnect();
+    stores.client.destroy();
+
+    const startAgent = async (agent: AgentSpec) =>
+      spawnChild(`agent-${agent.name}`, 'agent/main.js', { NODE_NAME: agent.name, RUNTIME: agent.runtime, AGENT_PORT: '0', ...(agent.env ?? {}) });
+    for (const agent of opts.agents) await startAgent(agent);
+
+    const kubeconfig = path.join(opts.stateDir, 'kubeconfig');
+    writeKubeconfig(kubeconfig, apiUrl, token);
+    return { apiUrl, token, agentToken, brokers, dynamoEndpoint, kubeconfig, env, processes, startAgent, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * Starts the real control plane in the test process: the mock Kafka broker,
+ * dynalite, the handlers under the local runner and the API, all on loopback.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { ensureTables, makeDynamoStores } from '../../shared/adapters/dynamodb';
+import { makeKafka } from '../../shared/adapters/kafka/client';
+import { KafkaPublisher } from '../../shared/adapters/kafka/publisher';
+import { baseConfigSchema } from '../../shared/config';
+import { startLocalBroker, type LocalBroker } from '../../shared/local/broker';
+import { startDynalite, type LocalDynamo } from '../../shared/local/dynalite';
+import { silentLogger } from '../../shared/runtime/logger';
+import { runHandlers, type RunningHandlers } from '../../shared/runtime/local-runner';
+import type { BuildHandler, HandlerRuntime } from '../../shared/runtime/handler-module';
+import { build as podController } from '../../functions/pod-controller';
+import { build as scheduler } from '../../functions/scheduler';
+import { build as statusRecorder } from '../../functions/status-recorder';
+import { build as nodeLifecycle } from '../../functions/node-lifecycle';
+import { startApi, type RunningApi } from '../../functions/api';
+
+export const ALL_HANDLERS: Record<string, BuildHandler> = {
+  'pod-controller': podController,
+  scheduler,
+  'status-recorder': statusRecorder,
+  'node-lifecycle': nodeLifecycle,
+};
+
+export interface ControlPlane {
+  env: Record<string, string>;
+  kafka: Kafka;
+  publisher: KafkaPublisher;
+  stores: ReturnType<typeof makeDynamoStores>;
+  api: RunningApi;
+  token: string;
+  /** Starts (another set of) handlers; `names` maps a runtime name to the handler it runs. */
+  startHandlers(names: string[], rename?: (n: string) => string): Promise<RunningHandlers>;
+  handlers: RunningHandlers;
+  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+export async function startControlPlane(extraEnv: Record<string, string> = {}): Promise<ControlPlane> {
+  const broker: LocalBroker = await startLocalBroker();
+  const dynamo: LocalDynamo = await startDynalite();
+  const token = randomBytes(16).toString('hex');
+  const env: Record<string, string> = {
+    KAFKA_BROKERS: broker.brokers.join(','),
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    API_TOKEN: token,
+    AGENT_TOKEN: randomBytes(16).toString('hex'),
+    API_PORT: '0',
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
+  const stores = makeDynamoStores(baseConfigSchema.parse(env));
+  await ensureTables(stores.client, stores.tables);
+  const kafka = makeKafka({ brokers: broker.brokers, clientId: 'test' });
+  const publisher = KafkaPublisher.fromKafka(kafka);
+  await publisher.connect();
+
+  const running: RunningHandlers[] = [];
+  const startHandlers = async (names: string[], rename: (n: string) => string = (n) => n) => {
+    const runtimes: HandlerRuntime[] = await Promise.all(names.map(async (n) => ({ ...(await ALL_HANDLERS[n](env)), name: rename(n) })));
+    const r = await runHandlers(kafka, runtimes, { logger: silentLogger, sweepIntervalMs: Number(env.SWEEP_INTERVAL_MS ?? 500) });
+    running.push(r);
+    return r;
+  };
+  const handlers = await startHandlers(Object.keys(ALL_HANDLERS));
+  const api = await startApi(env);
+
+  const request = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${api.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // plain text
+    }
+    return { status: res.status, body: parsed as any };
+  };
+
+  return {
+    env,
+    kafka,
+    publisher,
+    stores,
+    api,
+    token,
+    startHandlers,
+    handlers,
+    request,
+    stop: async () => {
+      await api.close();
+      for (const r of running) await r.stop().catch(() => undefined);
+      await publisher.disconnect();
+      stores.client.destroy();
+      await dynamo.stop();
+      await broker.stop();
+    },
+  };
+}
+
+/** Polls until `check` returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 15000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
