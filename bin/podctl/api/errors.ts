@@ -68,11 +68,24 @@ export function causeLines(causes: StatusCause[]): string[] {
   return lines;
 }
 
+/** The Kind for a details.kind that names a resource instead (`pods` → `Pod`), as some servers send it. */
+const KIND_BY_RESOURCE: Record<string, string> = {
+  pods: 'Pod',
+  pod: 'Pod',
+  nodes: 'Node',
+  node: 'Node',
+  replicationcontrollers: 'ReplicationController',
+  replicationcontroller: 'ReplicationController',
+};
+
 /** The invalid-object message: `The Pod "x" is invalid: cause` or a `* cause` list for several. */
 export function formatInvalid(status: ApiStatus): string {
   const details = status.details;
   let head = 'The request is invalid';
-  if (details && (details.kind || details.name)) head = `The ${details.kind ?? ''} "${details.name ?? ''}" is invalid`;
+  if (details && (details.kind || details.name)) {
+    const kind = KIND_BY_RESOURCE[details.kind ?? ''] ?? details.kind ?? '';
+    head = `The ${kind} "${details.name ?? ''}" is invalid`;
+  }
   else if (status.message) return `${status.message}`;
   const causes = causeLines(details?.causes ?? []);
   if (causes.length === 0) return `${head}: ${status.message ?? ''}`.trimEnd();

@@ -77,6 +77,11 @@ describe('formatError', () => {
       'The Pod "x" is invalid: spec.containers[0].image: Required value',
     ],
     [
+      'a 422 whose details name the resource (pods) instead of the kind',
+      status({ code: 422, reason: 'Invalid', details: { kind: 'pods', name: 'x', causes: [{ message: 'Required value', field: 'spec.containers' }] } }),
+      'The Pod "x" is invalid: spec.containers: Required value',
+    ],
+    [
       'a 422 with several causes as a list, duplicates dropped',
       status({
         code: 422,

@@ -1,0 +1,71 @@
+/**
+ * `podctl describe pod|node|rc NAME...`: fetches the object, what it relates to
+ * (a node's pods, an rc's pods) and its events, and prints kubectl's layout.
+ * Events are best effort: a server without them still gets a description.
+ */
+import { formatError, isNotFound } from '../api/errors';
+import { NODE, POD, REPLICATION_CONTROLLER, collectionPath, objectPath, parseResourceArgs, type Resource } from '../api/resources';
+import type { CoreEvent, KubeObject, List, Node, Pod, ReplicationController } from '../api/types';
+import { eventsFor } from '../describe/events';
+import { describeNode } from '../describe/node';
+import { describePod } from '../describe/pod';
+import { describeReplicationController } from '../describe/rc';
+import { line, type CommandContext } from './context';
+
+async function eventsOf(ctx: CommandContext, resource: Resource, obj: KubeObject): Promise<CoreEvent[] | undefined> {
+  const namespace = obj.metadata.namespace ?? 'default';
+  try {
+    const list = await ctx.client.get<List<CoreEvent>>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/events`, {
+      fieldSelector: `involvedObject.name=${obj.metadata.name}`,
+    });
+    return eventsFor(list.items ?? [], resource.kind);
+  } catch {
+    return undefined;
+  }
+}
+
+async function podsIn(ctx: CommandContext, namespace: string | undefined, selector?: string): Promise<Pod[]> {
+  const list = await ctx.client.get<List<Pod>>(collectionPath(POD, namespace), { labelSelector: selector });
+  return list.items ?? [];
+}
+
+async function describeOne(ctx: CommandContext, resource: Resource, obj: KubeObject): Promise<string> {
+  const now = ctx.now();
+  const events = await eventsOf(ctx, resource, obj);
+  if (resource === POD) return describePod(obj as unknown as Pod, events ?? [], now);
+  if (resource === NODE) return describeNode(obj as unknown as Node, await podsIn(ctx, undefined), events ?? [], now);
+  if (resource === REPLICATION_CONTROLLER) {
+    const rc = obj as unknown as ReplicationController;
+    const selector = Object.entries(rc.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    return describeReplicationController(rc, selector ? await podsIn(ctx, rc.metadata.namespace, selector) : [], events ?? [], now);
+  }
+  throw new Error(`describe does not support ${resource.plural}`);
+}
+
+export async function describeCommand(ctx: CommandContext, args: string[], options: { selector?: string }): Promise<number> {
+  let failed = false;
+  let first = true;
+  for (const { resource, names } of parseResourceArgs(args)) {
+    let objects: KubeObject[] = [];
+    if (names.length === 0) {
+      const list = await ctx.client.get<List<KubeObject>>(collectionPath(resource, ctx.namespace), { labelSelector: options.selector });
+      objects = list.items ?? [];
+      if (objects.length === 0) ctx.io.err(line(`No resources found in ${ctx.namespace} namespace.`));
+    }
+    for (const name of names) {
+      try {
+        objects.push(await ctx.client.get<KubeObject>(objectPath(resource, ctx.namespace, name)));
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        ctx.io.err(line(formatError(err)));
+        failed = true;
+      }
+    }
+    for (const obj of objects) {
+      if (!first) ctx.io.out('\n\n');
+      first = false;
+      ctx.io.out(await describeOne(ctx, resource, obj));
+    }
+  }
+  return failed ? 1 : 0;
+}
