@@ -5,9 +5,10 @@ import { nodePrivileged } from './plugins/node-privileged';
 import { nodeReady } from './plugins/node-ready';
 import { nodeResourcesFit } from './plugins/node-resources-fit';
 import { nodeSelector } from './plugins/node-selector';
+import { nodeVersion } from './plugins/node-version';
 
 export const FILTERS: Record<string, FilterPlugin> = Object.fromEntries(
-  [nodeReady, nodeSelector, nodePrivileged, nodeResourcesFit].map((p) => [p.name, p]),
+  [nodeReady, nodeSelector, nodePrivileged, nodeVersion, nodeResourcesFit].map((p) => [p.name, p]),
 );
 export const SCORES: Record<string, ScorePlugin> = Object.fromEntries([leastAllocated].map((p) => [p.name, p]));
 
@@ -20,4 +21,4 @@ export function profile(filters: string[], scores: string[]): Profile {
   return { filters: filters.map((n) => pick(FILTERS, n)), scores: scores.map((n) => pick(SCORES, n)) };
 }
 
-export const DEFAULT_PROFILE = profile(['NodeReady', 'NodeSelector', 'NodePrivileged', 'NodeResourcesFit'], ['NodeResourcesLeastAllocated']);
+export const DEFAULT_PROFILE = profile(['NodeReady', 'NodeSelector', 'NodePrivileged', 'NodeVersion', 'NodeResourcesFit'], ['NodeResourcesLeastAllocated']);
