@@ -64,7 +64,7 @@ function causeFromIssue(issue: z.core.$ZodIssue, path: PropertyKey[]): FieldCaus
   const absent = hasInput ? input === undefined || input === null : issue.message.includes('received undefined');
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((key) => ({ reason: 'FieldValueInvalid', message: `unknown field "${key}"`, field: fieldPath([...path, key]) }));
+      return issue.keys.map((key) => ({ reason: 'FieldValueInvalid', message: `unknown field "${key}"`, field: fieldPath([...path, key]) || ROOT_FIELD }));
     case 'invalid_type':
       return [absent ? required(field) : invalid(field, input, `must be of type ${typeName(issue.expected)}`)];
     case 'invalid_value':
