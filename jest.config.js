@@ -1,4 +1,6 @@
 /** Unit tests run in parallel-free order too; integration and e2e tests start real parts. */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],

@@ -12,6 +12,7 @@ import { startCluster } from '../shared/local/cluster';
 const env = z
   .object({
     PODFLOW_API_PORT: z.coerce.number().int().default(8001),
+    PODFLOW_API_TLS_PORT: z.coerce.number().int().default(8443),
     PODFLOW_AGENTS: z.string().default('node-1,node-2'),
     PODFLOW_RUNTIME: z.enum(['docker', 'hollow']).default('docker'),
     PODFLOW_STATE_DIR: z.string().default(path.join(REPO_ROOT, '.podflow')),
@@ -23,11 +24,12 @@ async function main(): Promise<void> {
   const cluster = await startCluster({
     stateDir,
     apiPort: env.PODFLOW_API_PORT,
+    apiTlsPort: env.PODFLOW_API_TLS_PORT,
     agents: env.PODFLOW_AGENTS.split(',').filter(Boolean).map((name) => ({ name, runtime: env.PODFLOW_RUNTIME })),
     logs: path.join(stateDir, 'logs'),
   });
   console.log(`podflow is running.
-  API:        ${cluster.apiUrl}
+  API:        ${cluster.apiUrl}${cluster.apiTlsUrl ? ` and ${cluster.apiTlsUrl} (TLS, for kubectl)` : ''}
   kubeconfig: ${cluster.kubeconfig}
   broker:     ${cluster.brokers.join(',')}
   dynamodb:   ${cluster.dynamoEndpoint}

@@ -13,7 +13,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # 1. Debian packages (only what is missing; apt-get update once per machine boot).
 need=()
-for pkg in docker.io librdkafka-dev busybox-static pkg-config gcc; do
+for pkg in docker.io librdkafka-dev busybox-static pkg-config gcc openssl; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

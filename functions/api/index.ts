@@ -1,4 +1,5 @@
 /** Wires the API server to Kafka and DynamoDB and starts listening. */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { wire } from '../../shared/runtime/wiring';
@@ -8,6 +9,10 @@ import { buildApi } from './server';
 export const apiConfigSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(8001),
+  /** The same API over HTTPS (kubectl sends bearer tokens only over TLS); needs API_TLS_CERT and API_TLS_KEY. */
+  API_TLS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  API_TLS_CERT: z.string().optional(),
+  API_TLS_KEY: z.string().optional(),
   API_TOKEN: z.string().min(16, 'API_TOKEN must be at least 16 characters'),
   AGENT_TOKEN: z.string().min(16, 'AGENT_TOKEN must be at least 16 characters'),
   WRITE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -18,6 +23,7 @@ export const apiConfigSchema = z.object({
 export interface RunningApi {
   app: FastifyInstance;
   url: string;
+  tlsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -26,7 +32,7 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
   const w = await wire('api', env);
   const feed = new PodFeed(w.logger);
   await feed.start(w.kafka);
-  const app = buildApi({
+  const deps = {
     ...w.stores,
     publisher: w.publisher,
     feed,
@@ -36,13 +42,21 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
     agentToken: config.AGENT_TOKEN,
     writeTimeoutMs: config.WRITE_TIMEOUT_MS,
     admit: await loadAdmission(config.ALLOW_PRIVILEGED === 'true'),
-  });
+  };
+  const app = buildApi(deps);
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
-  w.logger.info({ address }, 'API listening');
+  const secure =
+    config.API_TLS_PORT && config.API_TLS_CERT && config.API_TLS_KEY
+      ? buildApi(deps, { https: { cert: readFileSync(config.API_TLS_CERT), key: readFileSync(config.API_TLS_KEY) } })
+      : null;
+  const tlsAddress = secure ? await secure.listen({ host: config.API_HOST, port: config.API_TLS_PORT }) : undefined;
+  w.logger.info({ address, tlsAddress }, 'API listening');
   return {
     app,
     url: address,
+    tlsUrl: tlsAddress,
     close: async () => {
+      await secure?.close();
       await app.close();
       await feed.stop();
       await w.close();

@@ -19,7 +19,7 @@ export function nodeObject(n: NodeRecord): Record<string, unknown> {
       conditions: [{ type: 'Ready', status: n.ready, reason, message, lastHeartbeatTime: heartbeat, lastTransitionTime: transition }],
       addresses: n.node.addresses,
       nodeInfo: {
-        kubeletVersion: `v${n.node.agentVersion}`,
+        kubeletVersion: /^\d/.test(n.node.agentVersion) ? `v${n.node.agentVersion}` : n.node.agentVersion,
         osImage: n.node.osImage ?? '',
         kernelVersion: n.node.kernelVersion ?? '',
         containerRuntimeVersion: n.node.containerRuntimeVersion ?? n.node.runtime,

@@ -47,8 +47,10 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return presented.length === expected.length && timingSafeEqual(presented, expected);
 }
 
-export function buildApi(deps: ApiDeps): FastifyInstance {
-  const app = Fastify({ bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024, logger: false, return503OnClosing: true });
+export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buffer } } = {}): FastifyInstance {
+  const app = (opts.https
+    ? Fastify({ https: opts.https, bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024, logger: false, return503OnClosing: true })
+    : Fastify({ bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024, logger: false, return503OnClosing: true })) as unknown as FastifyInstance;
 
   const yamlParser = (_req: unknown, body: string, done: (err: Error | null, value?: unknown) => void) => {
     try {

@@ -18,6 +18,7 @@ import { REPO_ROOT, startLocalBroker, type LocalBroker } from './broker';
 import { startDynalite, type LocalDynamo } from './dynalite';
 import { reseedAssignments } from './reseed';
 import { writeKubeconfig } from './kubeconfig';
+import { ensureLocalTls } from './tls';
 
 export interface AgentSpec {
   name: string;
@@ -28,6 +29,8 @@ export interface AgentSpec {
 export interface ClusterOptions {
   stateDir: string;
   apiPort: number;
+  /** HTTPS port of the API (0: none). */
+  apiTlsPort: number;
   agents: AgentSpec[];
   /** Extra environment for every process (timings, policies). */
   env?: Record<string, string>;
@@ -37,6 +40,7 @@ export interface ClusterOptions {
 
 export interface LocalCluster {
   apiUrl: string;
+  apiTlsUrl?: string;
   token: string;
   agentToken: string;
   brokers: string[];
@@ -100,7 +104,11 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     const brokers = broker ? broker.brokers : process.env.KAFKA_BROKERS!.split(',');
     dynamo = process.env.DYNAMODB_ENDPOINT ? null : await startDynalite({ path: path.join(opts.stateDir, 'dynamodb') });
     const dynamoEndpoint = dynamo ? dynamo.endpoint : process.env.DYNAMODB_ENDPOINT!;
+    const tls = opts.apiTlsPort ? ensureLocalTls(path.join(opts.stateDir, 'tls')) : null;
     const env: Record<string, string> = {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      ...(tls ? { API_TLS_PORT: String(opts.apiTlsPort), API_TLS_CERT: tls.certFile, API_TLS_KEY: tls.keyFile } : {}),
       KAFKA_BROKERS: brokers.join(','),
       DYNAMODB_ENDPOINT: dynamoEndpoint,
       API_TOKEN: token,
@@ -144,8 +152,9 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     for (const agent of opts.agents) await startAgent(agent);
 
     const kubeconfig = path.join(opts.stateDir, 'kubeconfig');
-    writeKubeconfig(kubeconfig, apiUrl, token);
-    return { apiUrl, token, agentToken, brokers, dynamoEndpoint, kubeconfig, env, processes, startAgent, stop };
+    const apiTlsUrl = tls ? `https://127.0.0.1:${opts.apiTlsPort}` : undefined;
+    writeKubeconfig(kubeconfig, { httpServer: apiUrl, httpsServer: apiTlsUrl, caPem: tls?.caPem, token });
+    return { apiUrl, apiTlsUrl, token, agentToken, brokers, dynamoEndpoint, kubeconfig, env, processes, startAgent, stop };
   } catch (err) {
     await stop();
     throw err;

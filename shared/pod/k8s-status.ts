@@ -23,7 +23,7 @@ export function invalid(kind: string, name: string, causes: StatusCause[]): K8sS
   const summary = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
   return failure(422, 'Invalid', `The ${kind} "${name}" is invalid: ${summary}`, {
     name,
-    kind: kind.toLowerCase() + 's',
+    kind,
     causes,
   });
 }

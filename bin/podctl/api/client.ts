@@ -3,6 +3,7 @@
  * with the bearer token, JSON in and out, and failures turned into ApiError or
  * ConnectionError. Streams (watch, logs -f) hand back the response body.
  */
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { Connection } from './kubeconfig';
 import { ApiError, ConnectionError, statusFromResponse } from './errors';
 
@@ -24,11 +25,22 @@ export function buildUrl(server: string, path: string, query: Query = {}): strin
   return `${server}${path}${qs ? `?${qs}` : ''}`;
 }
 
+/** fetch that trusts the kubeconfig's CA (or skips verification when it says so) for https servers. */
+export function fetchFor(connection: Connection): FetchLike {
+  if (!connection.server.startsWith('https:') || (!connection.caPem && !connection.insecureSkipTlsVerify)) return fetch;
+  const dispatcher = new Agent({ connect: { ca: connection.caPem, rejectUnauthorized: !connection.insecureSkipTlsVerify } });
+  return ((input: string, init?: object) => undiciFetch(input, { ...(init ?? {}), dispatcher } as never)) as unknown as FetchLike;
+}
+
 export class ApiClient {
+  private readonly fetchImpl: FetchLike;
+
   constructor(
     readonly connection: Connection,
-    private readonly fetchImpl: FetchLike = fetch,
-  ) {}
+    fetchImpl?: FetchLike,
+  ) {
+    this.fetchImpl = fetchImpl ?? fetchFor(connection);
+  }
 
   get namespace(): string {
     return this.connection.namespace;

@@ -11,6 +11,10 @@ export interface Connection {
   server: string;
   token?: string;
   namespace: string;
+  /** PEM of the CA that signs an https server's certificate (kubeconfig certificate-authority[-data]). */
+  caPem?: string;
+  /** kubeconfig insecure-skip-tls-verify. */
+  insecureSkipTlsVerify?: boolean;
   /** The kubeconfig file used, if any: shown in errors. */
   source?: string;
 }
@@ -24,7 +28,10 @@ export interface ConnectionFlags {
 }
 
 interface KubeconfigFile {
-  clusters?: { name: string; cluster?: { server?: string } }[];
+  clusters?: {
+    name: string;
+    cluster?: { server?: string; 'certificate-authority-data'?: string; 'certificate-authority'?: string; 'insecure-skip-tls-verify'?: boolean };
+  }[];
   users?: { name: string; user?: { token?: string } }[];
   contexts?: { name: string; context?: { cluster?: string; user?: string; namespace?: string } }[];
   'current-context'?: string;
@@ -42,7 +49,19 @@ export function connectionFromKubeconfig(text: string, contextName?: string): Om
   const cluster = doc.clusters?.find((c) => c.name === context.cluster)?.cluster;
   if (!cluster?.server) throw new ConfigError(`cluster "${context.cluster ?? ''}" of context "${name}" has no server`);
   const user = doc.users?.find((u) => u.name === context.user)?.user;
-  return { server: cluster.server, token: user?.token, namespace: context.namespace || 'default' };
+  const connection: Omit<Connection, 'source'> = { server: cluster.server, token: user?.token, namespace: context.namespace || 'default' };
+  if (cluster['certificate-authority-data']) connection.caPem = Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8');
+  else if (cluster['certificate-authority']) connection.caPem = readCa(cluster['certificate-authority']);
+  if (cluster['insecure-skip-tls-verify']) connection.insecureSkipTlsVerify = true;
+  return connection;
+}
+
+function readCa(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read certificate-authority ${file}: ${(err as Error).message}`);
+  }
 }
 
 /** The nearest `.podflow/kubeconfig` in `cwd` or a directory above it. */
@@ -90,6 +109,8 @@ export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv
     server: server.replace(/\/+$/, ''),
     token: flags.token ?? fromFile?.token,
     namespace: flags.namespace ?? fromFile?.namespace ?? 'default',
+    caPem: flags.server ? undefined : fromFile?.caPem,
+    insecureSkipTlsVerify: flags.server ? undefined : fromFile?.insecureSkipTlsVerify,
     source: fromFile ? path : undefined,
   };
 }

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../../shared/pod/k8s-status';
 import { list, nodeObject } from '../objects';
+import { nodeTable, wantsTable } from '../table';
 import { matches, parseSelector } from '../selectors';
 import { sendStatus, type ApiDeps } from '../server';
 
@@ -11,7 +12,8 @@ export function nodeRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const select = async () => (await deps.nodeStore.list()).filter((n) => matches(labels, n.node.labels));
     if (req.query.watch !== 'true' && req.query.watch !== '1') {
       const nodes = await select();
-      return list('NodeList', nodes.map(nodeObject), String(nodes.reduce((m, n) => Math.max(m, n.version), 0)));
+      const rv = String(nodes.reduce((m, n) => Math.max(m, n.version), 0));
+      return wantsTable(req) ? nodeTable(nodes.map(nodeObject), rv) : list('NodeList', nodes.map(nodeObject), rv);
     }
     reply.hijack();
     const res = reply.raw;
@@ -34,6 +36,7 @@ export function nodeRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.get<{ Params: { name: string } }>('/api/v1/nodes/:name', async (req, reply) => {
     const node = await deps.nodeStore.get(req.params.name);
-    return node ? nodeObject(node) : sendStatus(reply, notFound('nodes', req.params.name));
+    if (!node) return sendStatus(reply, notFound('nodes', req.params.name));
+    return wantsTable(req) ? nodeTable([nodeObject(node)], String(node.version)) : nodeObject(node);
   });
 }

@@ -11,10 +11,12 @@ import { makeEvent, TOPICS, type PodCreateRequested, type PodDeleteRequested } f
 import { badRequest, invalid, notFound, timeout } from '../../../shared/pod/k8s-status';
 import { validatePodManifest } from '../../../shared/pod/validate';
 import type { PodRecord } from '../../../shared/ports';
+import type { PodManifest } from '../../../shared/pod/schema';
 import { list, podFields } from '../objects';
 import { matches, parseSelector } from '../selectors';
 import { sendStatus, type ApiDeps } from '../server';
 import { streamWatch } from './watch';
+import { podTable, wantsTable } from '../table';
 
 const listQuery = z.object({
   labelSelector: z.string().optional(),
@@ -32,6 +34,15 @@ const deleteOptions = z
   .passthrough();
 
 type Params = { namespace?: string; name?: string };
+
+/** Admission over a manifest that may not have passed validation: what it cannot read, it does not judge. */
+function admitLoosely(deps: ApiDeps, manifest: unknown) {
+  try {
+    return deps.admit?.(manifest as PodManifest) ?? [];
+  } catch {
+    return [];
+  }
+}
 
 export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const writeTimeoutMs = deps.writeTimeoutMs ?? 10_000;
@@ -56,11 +67,12 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const filter = (pod: PodRecord['pod']) =>
       (!namespace || pod.metadata.namespace === namespace) && matches(labels, pod.metadata.labels ?? {}) && matches(fields, podFields(pod));
     if (q.watch === 'true' || q.watch === '1') {
-      return streamWatch(req, reply, deps, { filter, resourceVersion: q.resourceVersion, timeoutSeconds: q.timeoutSeconds, namespace });
+      return streamWatch(req, reply, deps, { table: wantsTable(req), filter, resourceVersion: q.resourceVersion, timeoutSeconds: q.timeoutSeconds, namespace });
     }
     const resourceVersion = deps.feed.resourceVersion();
     const records = await deps.podStore.list({ namespace });
-    return list('PodList', records.map((r) => r.pod).filter(filter), resourceVersion);
+    const pods = records.map((r) => r.pod).filter(filter);
+    return wantsTable(req) ? podTable(pods, resourceVersion) : list('PodList', pods, resourceVersion);
   }
 
   app.get('/api/v1/pods', listPods);
@@ -69,7 +81,7 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.get<{ Params: Required<Params> }>('/api/v1/namespaces/:namespace/pods/:name', async (req, reply) => {
     const record = await deps.podStore.get(req.params.namespace, req.params.name);
     if (!record || record.deleted) return sendStatus(reply, notFound('pods', req.params.name));
-    return record.pod;
+    return wantsTable(req) ? podTable([record.pod], record.pod.metadata.resourceVersion) : record.pod;
   });
 
   app.post<{ Params: Required<Pick<Params, 'namespace'>>; Body: unknown }>('/api/v1/namespaces/:namespace/pods', async (req, reply) => {
@@ -84,9 +96,9 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     }
     const name = typeof body.metadata?.name === 'string' ? body.metadata.name : '';
     const validated = validatePodManifest({ ...body, metadata: { ...(body.metadata ?? {}), namespace } });
-    if (!validated.ok) return sendStatus(reply, invalid('Pod', name, validated.causes));
-    const refused = deps.admit?.(validated.value) ?? [];
-    if (refused.length) return sendStatus(reply, invalid('Pod', name, refused));
+    // Policy is checked even on an otherwise invalid pod, so every cause comes back at once.
+    const refused = admitLoosely(deps, validated.ok ? validated.value : body);
+    if (!validated.ok || refused.length) return sendStatus(reply, invalid('Pod', name, [...(validated.ok ? [] : validated.causes), ...refused]));
     const manifest = validated.value;
     if (manifest.metadata.name) {
       const existing = await deps.podStore.get(namespace, manifest.metadata.name);

@@ -8,10 +8,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { gone } from '../../../shared/pod/k8s-status';
 import type { Pod } from '../../../shared/pod/schema';
 import type { WatchEvent } from '../feed';
+import { podTable } from '../table';
 import type { ApiDeps } from '../server';
 
 export interface WatchOptions {
   filter: (pod: Pod) => boolean;
+  /** Send each object as a one-row Table (kubectl get -w). */
+  table?: boolean;
   resourceVersion?: string;
   timeoutSeconds?: number;
   namespace?: string;
@@ -21,15 +24,21 @@ export async function streamWatch(req: FastifyRequest, reply: FastifyReply, deps
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
-  const send = (type: string, object: unknown) => res.write(JSON.stringify({ type, object }) + '\n');
+  const send = (type: string, object: unknown) =>
+    res.write(JSON.stringify({ type, object: opts.table && type !== 'ERROR' ? podTable([object as Pod], (object as Pod).metadata.resourceVersion) : object }) + '\n');
 
-  // Subscribe first so nothing falls between the snapshot and the live stream.
+  // Subscribe first so nothing falls between the snapshot and the live stream. Changes of
+  // different pods arrive out of resourceVersion order (partitions), so the stream is
+  // deduplicated per change, never filtered by one high-water mark.
   const pending: WatchEvent[] = [];
   let live = false;
-  let lastSent = 0n;
+  let threshold = 0n;
+  const sent = new Set<string>();
   const deliver = (e: WatchEvent) => {
-    if (e.rv <= lastSent || !opts.filter(e.object)) return;
-    lastSent = e.rv;
+    const id = `${e.object.metadata.uid}:${e.rv}:${e.type}`;
+    if (sent.has(id) || !opts.filter(e.object)) return;
+    sent.add(id);
+    if (sent.size > 10000) sent.delete(sent.values().next().value!);
     send(e.type, e.object);
   };
   const unsubscribe = deps.feed.subscribe((e) => (live ? deliver(e) : pending.push(e)));
@@ -42,11 +51,10 @@ export async function streamWatch(req: FastifyRequest, reply: FastifyReply, deps
 
   const rv = opts.resourceVersion;
   if (!rv || rv === '0') {
-    const snapshotRv = BigInt(deps.feed.resourceVersion());
+    threshold = BigInt(deps.feed.resourceVersion());
     for (const record of await deps.podStore.list({ namespace: opts.namespace })) {
       if (opts.filter(record.pod)) send('ADDED', record.pod);
     }
-    lastSent = snapshotRv;
   } else {
     let from: bigint;
     try {
@@ -60,9 +68,9 @@ export async function streamWatch(req: FastifyRequest, reply: FastifyReply, deps
       send('ERROR', gone(`too old resource version: ${rv}`));
       return close();
     }
-    lastSent = from;
+    threshold = from;
     replay.forEach(deliver);
   }
   live = true;
-  pending.sort((a, b) => (a.rv < b.rv ? -1 : 1)).forEach(deliver);
+  pending.filter((e) => e.rv > threshold).forEach(deliver);
 }

@@ -4,7 +4,7 @@
  * producer is not idempotent (the local mock broker cannot do it); consumers
  * are idempotent instead (invariant 1).
  */
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { nodePartition, TOPICS, type Envelope, type TopicName } from '../../events';
 import { DependencyError } from '../../errors';
 import type { Publisher } from '../../ports';
@@ -15,7 +15,7 @@ export class KafkaPublisher implements Publisher {
   constructor(private readonly producer: Producer) {}
 
   static fromKafka(kafka: Kafka): KafkaPublisher {
-    return new KafkaPublisher(kafka.producer({ idempotent: false, allowAutoTopicCreation: false, maxInFlightRequests: 5 }));
+    return new KafkaPublisher(kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: false, allowAutoTopicCreation: false, maxInFlightRequests: 5 }));
   }
 
   connect(): Promise<void> {
