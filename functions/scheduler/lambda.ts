@@ -1,0 +1,5 @@
+/** AWS Lambda entry of scheduler: the MSK event source (and any schedule) feeds the same handler module the local runner runs. */
+import { makeLambdaHandler } from '../../shared/adapters/lambda';
+import { build } from './index';
+
+export const handler = makeLambdaHandler(build);

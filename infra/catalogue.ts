@@ -1,0 +1,81 @@
+/**
+ * Who reads and writes what: the one table the cloud grants are derived from.
+ * Each handler consumes one topic through its own consumer group, publishes to
+ * the topics listed, and touches only the tables listed, at the level listed.
+ * The tests read the synthesized policies back against this table, so a grant
+ * can not grow without this file saying so.
+ */
+import { TOPICS, type TopicName } from '../shared/events/topics';
+import type { TableDefinition } from '../shared/adapters/dynamodb/tables';
+
+export type TableName = TableDefinition['logical'];
+export type TableAccess = 'read' | 'write';
+
+export interface HandlerSpec {
+  /** Folder under functions/ and the stable handler name. */
+  name: string;
+  consumes: TopicName;
+  publishes: TopicName[];
+  tables: Partial<Record<TableName, TableAccess>>;
+  /** Also runs `sweep()` on an EventBridge schedule. */
+  sweeps?: boolean;
+}
+
+export const HANDLERS: readonly HandlerSpec[] = [
+  {
+    name: 'pod-controller',
+    consumes: TOPICS.podEvents,
+    publishes: [TOPICS.podEvents, TOPICS.nodeAssignments, TOPICS.podChanges, TOPICS.deadLetter],
+    tables: { Pods: 'write', PodHistory: 'write', Nodes: 'read' },
+  },
+  {
+    name: 'scheduler',
+    consumes: TOPICS.podEvents,
+    publishes: [TOPICS.nodeAssignments, TOPICS.podChanges, TOPICS.deadLetter],
+    tables: { Pods: 'write', Nodes: 'write', PodHistory: 'write' },
+  },
+  {
+    name: 'status-recorder',
+    consumes: TOPICS.podStatus,
+    publishes: [TOPICS.podChanges, TOPICS.podEvents, TOPICS.deadLetter],
+    tables: { Pods: 'write', Nodes: 'write', PodHistory: 'write' },
+  },
+  {
+    name: 'node-lifecycle',
+    consumes: TOPICS.nodeHeartbeats,
+    publishes: [TOPICS.podEvents, TOPICS.deadLetter],
+    tables: { Nodes: 'write', Pods: 'write', PodHistory: 'write' },
+    sweeps: true,
+  },
+  {
+    name: 'replication-controller',
+    consumes: TOPICS.podChanges,
+    publishes: [TOPICS.podEvents, TOPICS.deadLetter],
+    tables: { ReplicationControllers: 'write', Pods: 'read' },
+  },
+];
+
+/** The Kafka consumer group of a handler's event source mapping: fixed, so IAM can name it. */
+export const consumerGroupOf = (handler: Pick<HandlerSpec, 'name'>): string => `podflow-${handler.name}`;
+
+/**
+ * The API server: it appends commands to pod-events, follows pod-changes for
+ * watches (one consumer group per instance, under the `api-` prefix) and reads
+ * the projections; replication controllers are written by it directly.
+ */
+export const API_ACCESS = {
+  consumes: [TOPICS.podChanges] as TopicName[],
+  consumerGroupPrefix: 'api-',
+  publishes: [TOPICS.podEvents] as TopicName[],
+  tables: { Pods: 'read', Nodes: 'read', PodHistory: 'read', ReplicationControllers: 'write' } as Partial<Record<TableName, TableAccess>>,
+};
+
+/**
+ * An agent node: reads node-assignments (consumer groups under `agent-`, one
+ * per node) and writes what it observes. No table access at all.
+ */
+export const AGENT_ACCESS = {
+  consumes: [TOPICS.nodeAssignments] as TopicName[],
+  consumerGroupPrefix: 'agent-',
+  publishes: [TOPICS.podStatus, TOPICS.nodeHeartbeats] as TopicName[],
+};

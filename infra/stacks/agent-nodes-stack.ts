@@ -1,0 +1,118 @@
+/**
+ * The nodes: an Auto Scaling group of Amazon Linux 2023 instances, each
+ * running Docker and the podflow agent as a systemd service. A node joins by
+ * booting: the agent names itself after the instance's private DNS name and
+ * announces itself with heartbeats; scaling the group in or out is how nodes
+ * leave or join.
+ *
+ * The node role reads node-assignments (consumer groups `agent-*`) and writes
+ * pod-status and node-heartbeats, nothing else in Kafka and nothing in
+ * DynamoDB. MSK IAM scopes topics, not partitions: a node could read other
+ * nodes' assignment partitions of the same topic (see docs/deploy-aws.md).
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { AGENT_ACCESS } from '../catalogue';
+import { NodeBundle } from '../bundling';
+import { InstanceGroup } from '../constructs/instance-group';
+import { kafkaClientStatements } from '../constructs/kafka-access';
+import { nodeServiceUserData } from '../constructs/node-service';
+import type { KafkaEndpoint } from './control-plane-stack';
+import { acknowledge, acknowledgeWildcardResource } from '../nag';
+
+/** Where the API reaches an agent for container logs. */
+export const AGENT_PORT = 10250;
+
+/** The pod sandbox image: the nodes can pull from public registries through the NAT gateway. */
+export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
+
+export interface AgentNodesStackProps extends StackProps {
+  vpc: ec2.IVpc;
+  kafka: KafkaEndpoint;
+  agentToken: secretsmanager.ISecret;
+  /** The API instances' group: admitted to the agents' log port. */
+  apiSecurityGroup: ec2.ISecurityGroup;
+  instanceType: string;
+  desiredNodes: number;
+  maxNodes: number;
+}
+
+export class AgentNodesStack extends Stack {
+  readonly nodes: InstanceGroup;
+  readonly securityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: AgentNodesStackProps) {
+    super(scope, id, props);
+    const bundle = new NodeBundle(this, 'AgentBundle', { entry: 'agent/main.ts', outFile: 'agent.js' });
+
+    this.securityGroup = new ec2.SecurityGroup(this, 'NodeSecurityGroup', {
+      vpc: props.vpc,
+      description: 'podflow agent nodes',
+      allowAllOutbound: true,
+    });
+    this.securityGroup.addIngressRule(props.apiSecurityGroup, ec2.Port.tcp(AGENT_PORT), 'API reads container logs from the agent');
+    props.kafka.allowClient(this.securityGroup, 'podflow agent nodes');
+
+    const userData = nodeServiceUserData({
+      name: 'agent',
+      description: 'podflow agent',
+      bundle: bundle.asset,
+      bundleFile: 'agent.js',
+      installDocker: true,
+      stopTimeoutSeconds: 90,
+      env: {
+        KAFKA_BROKERS: props.kafka.bootstrapBrokers,
+        KAFKA_SSL: 'true',
+        KAFKA_AUTH: 'iam',
+        AWS_REGION: this.region,
+        RUNTIME: 'docker',
+        AGENT_PORT: String(AGENT_PORT),
+        PAUSE_IMAGE,
+        LOG_LEVEL: 'info',
+      },
+      instanceEnv: {
+        NODE_NAME: '$(imds local-hostname)',
+        NODE_IP: '$(imds local-ipv4)',
+        NODE_LABELS: 'topology.kubernetes.io/zone=$(imds placement/availability-zone),node.kubernetes.io/instance-type=$(imds instance-type)',
+        AGENT_TOKEN: `$(secret '${props.agentToken.secretArn}')`,
+      },
+    });
+
+    this.nodes = new InstanceGroup(this, 'Nodes', {
+      vpc: props.vpc,
+      instanceType: props.instanceType,
+      userData,
+      securityGroup: this.securityGroup,
+      minCapacity: 0,
+      maxCapacity: props.maxNodes,
+      desiredCapacity: props.desiredNodes,
+      rootVolumeGiB: 50,
+    });
+    acknowledge(this.nodes.asg, [
+      {
+        id: 'Annotation::@aws-cdk/aws-autoscaling:desiredCapacitySet',
+        reason: 'The node count is a deployment setting (podflow:agentNodes): a deploy that sets it is how nodes join or leave.',
+      },
+    ]);
+    const role = this.nodes.role;
+    for (const statement of kafkaClientStatements(props.kafka.arns, {
+      consumes: AGENT_ACCESS.consumes,
+      groupPrefix: AGENT_ACCESS.consumerGroupPrefix,
+      publishes: AGENT_ACCESS.publishes,
+    })) {
+      role.addToPolicy(statement);
+    }
+    role.addToPolicy(
+      new iam.PolicyStatement({ sid: 'ReadBundle', actions: ['s3:GetObject'], resources: [bundle.asset.bucket.arnForObjects(bundle.asset.s3ObjectKey)] }),
+    );
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadAgentToken', actions: ['secretsmanager:GetSecretValue'], resources: [props.agentToken.secretArn] }));
+    acknowledgeWildcardResource(
+      role,
+      props.kafka.arns.groupPrefix(AGENT_ACCESS.consumerGroupPrefix),
+      'Each agent boot joins its own consumer group agent-<node>-<boot id>, unknown at deploy time; groups carry offsets, not data.',
+    );
+  }
+}
