@@ -61,13 +61,13 @@ export const consumerGroupOf = (handler: Pick<HandlerSpec, 'name'>): string => `
 /**
  * The API server: it appends commands to pod-events, follows pod-changes for
  * watches (one consumer group per instance, under the `api-` prefix) and reads
- * the projections; replication controllers are written by it directly.
+ * the projections; it writes no table.
  */
 export const API_ACCESS = {
   consumes: [TOPICS.podChanges] as TopicName[],
   consumerGroupPrefix: 'api-',
   publishes: [TOPICS.podEvents] as TopicName[],
-  tables: { Pods: 'read', Nodes: 'read', PodHistory: 'read', ReplicationControllers: 'write' } as Partial<Record<TableName, TableAccess>>,
+  tables: { Pods: 'read', Nodes: 'read', PodHistory: 'read' } as Partial<Record<TableName, TableAccess>>,
 };
 
 /**
