@@ -59,6 +59,8 @@ export function makeScheduler(deps: SchedulerDeps) {
     let current: PodRecord | null = record;
     for (let attempt = 0; attempt < 5 && current; attempt++) {
       if (current.deleted || current.uid !== record.uid || current.pod.metadata.deletionTimestamp) break;
+      if (current.nodeName === nodeName) return 'bound'; // our own earlier write (a replay)
+      if (current.nodeName) break; // another scheduler bound it elsewhere first
       const pod = withCondition({ ...current.pod, spec: { ...current.pod.spec, nodeName } }, { type: 'PodScheduled', status: 'True', lastTransitionTime: time });
       try {
         await deps.podStore.put({ ...current, version: current.version + 1, nodeName, pod }, current.version);
@@ -72,7 +74,7 @@ export function makeScheduler(deps: SchedulerDeps) {
         current = await deps.podStore.get(record.namespace, record.name);
       }
     }
-    // The pod was deleted (or replaced) while we placed it: give the room back.
+    // The pod was deleted, replaced or bound elsewhere while we placed it: give the room back.
     await deps.nodeStore.release(nodeName, record.uid);
     return 'gone';
   }

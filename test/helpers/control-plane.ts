@@ -50,7 +50,7 @@ export async function startControlPlane(extraEnv: Record<string, string> = {}): 
     API_TOKEN: token,
     AGENT_TOKEN: randomBytes(16).toString('hex'),
     API_PORT: '0',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'error',
     ...extraEnv,
   };
   const stores = makeDynamoStores(baseConfigSchema.parse(env));

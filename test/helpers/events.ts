@@ -5,7 +5,7 @@ import { makeEvent, TOPICS, type Envelope, type NodeHeartbeat, type PodStatusRep
 import type { Pod } from '../../shared/pod/schema';
 import { aNodeDescription } from './factories';
 
-export function heartbeat(name: string, o: { cpu?: string; memory?: string; pods?: number; bootId?: string; ready?: boolean; time?: Date } = {}): NodeHeartbeat {
+export function heartbeat(name: string, o: { cpu?: string; memory?: string; pods?: number; bootId?: string; ready?: boolean; time?: Date; labels?: Record<string, string> } = {}): NodeHeartbeat {
   return makeEvent<NodeHeartbeat>('NodeHeartbeat', name, { node: aNodeDescription({ name, ...o }), bootId: o.bootId ?? 'boot-1', ready: o.ready ?? true, pods: 0 }, { source: name, time: o.time ?? new Date() });
 }
 
