@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { wire } from '../../shared/runtime/wiring';
+import { admitPod, type AdmissionPolicy } from '../../shared/pod/admission';
+import { SECURITY_LEVELS, type SecurityLevel } from '../../shared/pod/security';
 import { PodFeed } from './feed';
 import { buildApi } from './server';
 
@@ -18,7 +20,20 @@ export const apiConfigSchema = z.object({
   WRITE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Cluster policy for securityContext.privileged (Kubernetes' --allow-privileged). */
   ALLOW_PRIVILEGED: z.enum(['true', 'false']).default('false'),
+  /** Pod Security level per namespace, e.g. "team-a=restricted,tools=baseline". */
+  POD_SECURITY_LEVELS: z.string().default(''),
+  POD_SECURITY_DEFAULT_LEVEL: z.enum(SECURITY_LEVELS).default('privileged'),
 });
+
+export function admissionPolicy(config: z.infer<typeof apiConfigSchema>): AdmissionPolicy {
+  const namespaceLevels: Record<string, SecurityLevel> = {};
+  for (const pair of config.POD_SECURITY_LEVELS.split(',').filter(Boolean)) {
+    const [namespace, level] = pair.split('=').map((x) => x.trim());
+    if (!namespace || !(SECURITY_LEVELS as readonly string[]).includes(level)) throw new Error(`POD_SECURITY_LEVELS: bad entry "${pair}" (want namespace=privileged|baseline|restricted)`);
+    namespaceLevels[namespace] = level as SecurityLevel;
+  }
+  return { allowPrivileged: config.ALLOW_PRIVILEGED === 'true', namespaceLevels, defaultLevel: config.POD_SECURITY_DEFAULT_LEVEL };
+}
 
 export interface RunningApi {
   app: FastifyInstance;
@@ -29,6 +44,7 @@ export interface RunningApi {
 
 export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
   const config = apiConfigSchema.parse(env);
+  const policy = admissionPolicy(config);
   const w = await wire('api', env);
   const feed = new PodFeed(w.logger);
   await feed.start(w.kafka);
@@ -41,7 +57,7 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
     token: config.API_TOKEN,
     agentToken: config.AGENT_TOKEN,
     writeTimeoutMs: config.WRITE_TIMEOUT_MS,
-    admit: await loadAdmission(config.ALLOW_PRIVILEGED === 'true'),
+    admit: (pod: unknown) => admitPod(pod, policy),
   };
   const app = buildApi(deps);
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
@@ -62,16 +78,4 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
       await w.close();
     },
   };
-}
-
-/** Cluster admission: privileged only when the cluster allows it. */
-async function loadAdmission(allowPrivileged: boolean) {
-  return (pod: import('../../shared/pod/schema').PodManifest) =>
-    allowPrivileged
-      ? []
-      : pod.spec.containers.flatMap((c, i) =>
-          c.securityContext?.privileged
-            ? [{ reason: 'FieldValueForbidden', message: 'Forbidden: disallowed by cluster policy', field: `spec.containers[${i}].securityContext.privileged` }]
-            : [],
-        );
 }

@@ -8,7 +8,6 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { parse as parseYaml } from 'yaml';
 import type { K8sStatus, StatusCause } from '../../shared/events';
 import { badRequest, internalError, tooLarge, unauthorized, unsupportedMediaType } from '../../shared/pod/k8s-status';
-import type { PodManifest } from '../../shared/pod/schema';
 import type { Clock, HistoryStore, Logger, NodeStore, PodStore, Publisher } from '../../shared/ports';
 import type { PodFeed } from './feed';
 import { discoveryRoutes } from './routes/discovery';
@@ -33,7 +32,7 @@ export interface ApiDeps {
   /** How long a write waits for its projection before answering 504. */
   writeTimeoutMs?: number;
   /** Admission beyond validation (cluster policy, pod security); causes refuse with 422. */
-  admit?: (pod: PodManifest) => StatusCause[];
+  admit?: (pod: unknown) => StatusCause[];
   bodyLimitBytes?: number;
 }
 

@@ -11,7 +11,6 @@ import { makeEvent, TOPICS, type PodCreateRequested, type PodDeleteRequested } f
 import { badRequest, invalid, notFound, timeout } from '../../../shared/pod/k8s-status';
 import { validatePodManifest } from '../../../shared/pod/validate';
 import type { PodRecord } from '../../../shared/ports';
-import type { PodManifest } from '../../../shared/pod/schema';
 import { list, podFields } from '../objects';
 import { matches, parseSelector } from '../selectors';
 import { sendStatus, type ApiDeps } from '../server';
@@ -35,13 +34,9 @@ const deleteOptions = z
 
 type Params = { namespace?: string; name?: string };
 
-/** Admission over a manifest that may not have passed validation: what it cannot read, it does not judge. */
+/** Admission reads untrusted input safely, so it runs even on a pod that failed validation. */
 function admitLoosely(deps: ApiDeps, manifest: unknown) {
-  try {
-    return deps.admit?.(manifest as PodManifest) ?? [];
-  } catch {
-    return [];
-  }
+  return deps.admit?.(manifest) ?? [];
 }
 
 export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
@@ -95,9 +90,10 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
       return sendStatus(reply, badRequest('the namespace of the provided object does not match the namespace sent on the request'));
     }
     const name = typeof body.metadata?.name === 'string' ? body.metadata.name : '';
-    const validated = validatePodManifest({ ...body, metadata: { ...(body.metadata ?? {}), namespace } });
+    const input = { ...body, metadata: { ...(body.metadata ?? {}), namespace } };
+    const validated = validatePodManifest(input);
     // Policy is checked even on an otherwise invalid pod, so every cause comes back at once.
-    const refused = admitLoosely(deps, validated.ok ? validated.value : body);
+    const refused = admitLoosely(deps, validated.ok ? validated.value : input);
     if (!validated.ok || refused.length) return sendStatus(reply, invalid('Pod', name, [...(validated.ok ? [] : validated.causes), ...refused]));
     const manifest = validated.value;
     if (manifest.metadata.name) {

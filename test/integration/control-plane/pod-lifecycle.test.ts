@@ -93,3 +93,38 @@ describe('control plane on the real broker and dynalite', () => {
     expect(await res.json()).toMatchObject({ kind: 'Status', code: 401 });
   });
 });
+
+describe('admission by namespace security level', () => {
+  let cp: ControlPlane;
+  beforeAll(async () => {
+    cp = await startControlPlane({ POD_SECURITY_LEVELS: 'locked=restricted,base=baseline' });
+  }, 90000);
+  afterAll(() => cp?.stop());
+
+  it('refuses hostPath and hostNetwork below the privileged level, with field paths', async () => {
+    const r = await cp.request('POST', '/api/v1/namespaces/base/pods', {
+      metadata: { name: 'hosty' },
+      spec: { hostNetwork: true, volumes: [{ name: 'h', hostPath: { path: '/etc' } }], containers: [{ name: 'a', image: 'x', volumeMounts: [{ name: 'h', mountPath: '/h' }] }] },
+    });
+    expect(r.status).toBe(422);
+    const fields = r.body.details.causes.map((c: { field: string }) => c.field);
+    expect(fields).toEqual(expect.arrayContaining(['spec.hostNetwork', 'spec.volumes[0].hostPath']));
+  });
+
+  it('admits the same pod in a namespace at the privileged level', async () => {
+    const r = await cp.request('POST', '/api/v1/namespaces/default/pods', {
+      metadata: { name: 'hosty' },
+      spec: { volumes: [{ name: 'h', hostPath: { path: '/etc' } }], containers: [{ name: 'a', image: 'x', volumeMounts: [{ name: 'h', mountPath: '/h' }] }] },
+    });
+    expect(r.status).toBe(201);
+  });
+
+  it('reports the privileged refusal together with validation errors', async () => {
+    const r = await cp.request('POST', '/api/v1/namespaces/default/pods', {
+      metadata: { name: 'both' },
+      spec: { containers: [{ name: 'a', image: '' }, { name: 'b', image: 'x', securityContext: { privileged: true } }] },
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.details.causes.map((c: { field: string }) => c.field)).toEqual(expect.arrayContaining(['spec.containers[0].image', 'spec.containers[1].securityContext.privileged']));
+  });
+});
