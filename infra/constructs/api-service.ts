@@ -131,5 +131,9 @@ export class ApiService extends Construct {
     this.url = `${scheme}://${this.loadBalancer.loadBalancerDnsName}`;
     new CfnOutput(Stack.of(this), 'ApiUrl', { value: this.url, description: 'podctl --server (or the kubeconfig cluster server)' });
     new CfnOutput(Stack.of(this), 'ApiTokenSecretArn', { value: props.apiToken.secretArn, description: 'the bearer token podctl sends' });
+    new CfnOutput(Stack.of(this), 'ApiInstancesGroup', {
+      value: this.instances.asg.autoScalingGroupName,
+      description: 'API instances: a Session Manager tunnel host for an internal load balancer',
+    });
   }
 }
