@@ -59,7 +59,8 @@ describe('restart policy and back-off on Docker', () => {
     expect(looping.data.status.phase).toBe('Running');
     expect(main(looping).lastState?.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
     expect(main(looping).state.waiting?.message).toMatch(/^back-off \d+(ms|s) restarting failed container=main pod=always-crash_/);
-    // Gap between attempt i finishing and attempt i+1 starting: 400, 800, 1600 (cap), 1600 ms.
+    // Gap between attempt i finishing and attempt i+1 starting: at least 400, 800, 1600 (cap) ms.
+    // (Under machine load a restart may come later than its back-off, never earlier.)
     const runs = new Map<number, { startedAt?: string; finishedAt?: string }>();
     for (const e of recorder.statuses(pods['always-crash'].metadata.uid)) {
       const s = main(e);
@@ -69,7 +70,6 @@ describe('restart policy and back-off on Docker', () => {
     expect(gaps[0]).toBeGreaterThanOrEqual(400 - 20);
     expect(gaps[1]).toBeGreaterThanOrEqual(800 - 20);
     expect(gaps[2]).toBeGreaterThanOrEqual(1600 - 20);
-    expect(gaps[0]).toBeLessThan(gaps[1]);
     expect(looping.data.events.map((x) => x.reason).concat(recorder.statuses(pods['always-crash'].metadata.uid).flatMap((x) => x.data.events.map((y) => y.reason)))).toContain('BackOff');
   });
 
