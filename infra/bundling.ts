@@ -6,6 +6,7 @@
  */
 import { join, resolve } from 'node:path';
 import { AssetHashType, BundlingOutput, DockerImage } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { buildSync } from 'esbuild';
@@ -16,6 +17,7 @@ export const PROJECT_ROOT = resolve(__dirname, '..');
 
 /** The Node.js major the cloud runs, in Lambda and on EC2 (Amazon Linux 2023 `nodejs22`). */
 export const NODE_MAJOR = 22;
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
 export const lambdaBundling: lambdaNodejs.BundlingOptions = {
   forceDockerBundling: false,

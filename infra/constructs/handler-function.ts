@@ -20,10 +20,9 @@ import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { consumerGroupOf, type HandlerSpec, type TableName } from '../catalogue';
-import { lambdaBundling, PROJECT_ROOT } from '../bundling';
+import { LAMBDA_RUNTIME, lambdaBundling, PROJECT_ROOT } from '../bundling';
 import { kafkaClientStatements, type KafkaArns } from './kafka-access';
 import { tableEnvironment, tableStatements, type TableRef } from './table-access';
-import { lambdaRuntime } from './kafka-cluster';
 import { acknowledge, LAMBDA_MANAGED_POLICIES, RUNTIME_PIN } from '../nag';
 
 /** The event source mapping settings every handler shares. */
@@ -65,7 +64,7 @@ export class HandlerFunction extends Construct {
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      runtime: lambdaRuntime(),
+      runtime: LAMBDA_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       bundling: lambdaBundling,
       memorySize: 512,

@@ -8,20 +8,19 @@
  * with the cluster's group) and, one rule each, the groups of its clients;
  * each client's rule lives in the client's stack, so stacks depend one way.
  */
+import { join } from 'node:path';
 import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambdaNodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
 import { TOPIC_SPECS } from '../../shared/events/topics';
-import { lambdaBundling, NODE_MAJOR, PROJECT_ROOT } from '../bundling';
-import { KafkaArns, kafkaClientStatements } from './kafka-access';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { LAMBDA_RUNTIME, lambdaBundling, PROJECT_ROOT } from '../bundling';
 import { acknowledge, acknowledgeWildcardResource, LAMBDA_MANAGED_POLICIES, RUNTIME_PIN } from '../nag';
+import { KafkaArns, kafkaClientStatements } from './kafka-access';
 
 /** SASL/IAM over TLS. */
 export const MSK_IAM_PORT = 9098;
@@ -34,8 +33,6 @@ export interface KafkaClusterProps {
   brokerInstanceType: string;
 }
 
-export const lambdaRuntime = (): lambda.Runtime => (NODE_MAJOR === 22 ? lambda.Runtime.NODEJS_22_X : lambda.Runtime.NODEJS_20_X);
-
 export class KafkaCluster extends Construct {
   readonly clusterArn: string;
   readonly clusterName: string;
@@ -43,7 +40,7 @@ export class KafkaCluster extends Construct {
   readonly bootstrapBrokers: string;
   readonly clusterSecurityGroup: ec2.SecurityGroup;
   readonly arns: KafkaArns;
-  /** The topics custom resource: consumers depend on it so they start once the topics exist. */
+  /** The topics custom resource; the stacks of the consumers depend on this stack, so topics exist first. */
   readonly topics: CustomResource;
 
   constructor(scope: Construct, id: string, props: KafkaClusterProps) {
@@ -125,7 +122,7 @@ export class KafkaCluster extends Construct {
       handler: 'onEvent',
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      runtime: lambdaRuntime(),
+      runtime: LAMBDA_RUNTIME,
       bundling: lambdaBundling,
       memorySize: 256,
       timeout: Duration.minutes(5),
