@@ -146,6 +146,7 @@ describe('API service', () => {
     expect(resourcesFor(statements, 'kafka-cluster:ReadData').map(topic)).toEqual(['pod-changes']);
     const actions = statements.flatMap((st) => st.Action);
     expect(actions.filter((a) => ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'].includes(a))).toEqual([]);
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
     expect(resourcesFor(statements, 'dynamodb:GetItem')).toHaveLength(3);
     expect(resourcesFor(statements, 'secretsmanager:GetSecretValue')).toHaveLength(2);
   });
