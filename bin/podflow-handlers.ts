@@ -10,12 +10,14 @@ import { build as podController } from '../functions/pod-controller';
 import { build as scheduler } from '../functions/scheduler';
 import { build as statusRecorder } from '../functions/status-recorder';
 import { build as nodeLifecycle } from '../functions/node-lifecycle';
+import { build as replicationController } from '../functions/replication-controller';
 
 export const HANDLERS: Record<string, BuildHandler> = {
   'pod-controller': podController,
   scheduler,
   'status-recorder': statusRecorder,
   'node-lifecycle': nodeLifecycle,
+  'replication-controller': replicationController,
 };
 
 async function main(): Promise<void> {

@@ -37,7 +37,7 @@ export function nodeObject(n: NodeRecord): Record<string, unknown> {
 
 /** A history entry as a core/v1 Event, so `kubectl describe pod` shows it too. */
 export function eventObject(e: HistoryEntry): Record<string, unknown> {
-  const fromNode = e.source !== 'pod-controller' && e.source !== 'default-scheduler' && e.source !== 'node-controller' && e.source !== 'status-recorder';
+  const fromNode = e.source !== 'pod-controller' && e.source !== 'default-scheduler' && e.source !== 'node-controller' && e.source !== 'status-recorder' && e.source !== 'replication-controller';
   return {
     apiVersion: 'v1',
     kind: 'Event',

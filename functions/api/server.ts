@@ -14,11 +14,15 @@ import { discoveryRoutes } from './routes/discovery';
 import { nodeRoutes } from './routes/nodes';
 import { podRoutes } from './routes/pods';
 import { eventRoutes } from './routes/events';
+import { replicationControllerRoutes } from './routes/replicationcontrollers';
+import type { RcStore } from '../../shared/rc/record';
 import { SelectorError } from './selectors';
 import { timingSafeEqual } from 'node:crypto';
 
 export interface ApiDeps {
   podStore: PodStore;
+  /** ReplicationControllers table; without it the rc routes are not served. */
+  rcStore?: RcStore;
   nodeStore: NodeStore;
   historyStore: HistoryStore;
   publisher: Publisher;
@@ -91,5 +95,6 @@ export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buf
   podRoutes(app, deps);
   nodeRoutes(app, deps);
   eventRoutes(app, deps);
+  if (deps.rcStore) replicationControllerRoutes(app, { ...deps, rcStore: deps.rcStore });
   return app;
 }

@@ -7,6 +7,7 @@ import { podStatusEvent } from './pod-status';
 import { nodeHeartbeatEvent } from './node-heartbeats';
 import { podChangeEvent } from './pod-changes';
 import { deadLetter } from './dead-letter';
+import { rcEvent } from './rc-events';
 
 export * from './envelope';
 export * from './topics';
@@ -17,6 +18,7 @@ export * from './pod-status';
 export * from './node-heartbeats';
 export * from './pod-changes';
 export * from './dead-letter';
+export * from './rc-events';
 
 export const TOPIC_SCHEMAS: Record<TopicName, z.ZodTypeAny> = {
   [TOPICS.podEvents]: podEvent,
@@ -24,5 +26,6 @@ export const TOPIC_SCHEMAS: Record<TopicName, z.ZodTypeAny> = {
   [TOPICS.podStatus]: podStatusEvent,
   [TOPICS.nodeHeartbeats]: nodeHeartbeatEvent,
   [TOPICS.podChanges]: podChangeEvent,
+  [TOPICS.rcEvents]: rcEvent,
   [TOPICS.deadLetter]: deadLetter,
 };

@@ -9,6 +9,7 @@ export const TOPICS = {
   podStatus: 'pod-status',
   nodeHeartbeats: 'node-heartbeats',
   podChanges: 'pod-changes',
+  rcEvents: 'rc-events',
   deadLetter: 'dead-letter',
 } as const;
 
@@ -28,6 +29,7 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   { name: TOPICS.podStatus, partitions: 8, key: 'namespace/name', description: 'What the agents observe of their pods: container states, pod IPs, stop confirmations.' },
   { name: TOPICS.nodeHeartbeats, partitions: 4, key: 'nodeName', description: 'Node registration and heartbeats, carrying the node description.' },
   { name: TOPICS.podChanges, partitions: 8, key: 'namespace/name', description: 'The change feed of the pod projection (ADDED/MODIFIED/DELETED with the whole pod); what watches follow.' },
+  { name: TOPICS.rcEvents, partitions: 4, key: 'namespace/name', description: 'ReplicationController commands (create, update, scale, delete); the replication-controller handler applies them.' },
   { name: TOPICS.deadLetter, partitions: 1, key: 'source topic', description: 'Records no handler could parse or apply, with the reason.' },
 ];
 

@@ -17,6 +17,7 @@ import { build as podController } from '../../functions/pod-controller';
 import { build as scheduler } from '../../functions/scheduler';
 import { build as statusRecorder } from '../../functions/status-recorder';
 import { build as nodeLifecycle } from '../../functions/node-lifecycle';
+import { build as replicationController } from '../../functions/replication-controller';
 import { startApi, type RunningApi } from '../../functions/api';
 
 export const ALL_HANDLERS: Record<string, BuildHandler> = {
@@ -24,6 +25,7 @@ export const ALL_HANDLERS: Record<string, BuildHandler> = {
   scheduler,
   'status-recorder': statusRecorder,
   'node-lifecycle': nodeLifecycle,
+  'replication-controller': replicationController,
 };
 
 export interface ControlPlane {

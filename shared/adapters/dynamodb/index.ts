@@ -5,10 +5,11 @@ import { makeDynamoClient } from './client';
 import { DynamoHistoryStore } from './history-store';
 import { DynamoNodeStore } from './node-store';
 import { DynamoPodStore } from './pod-store';
+import { DynamoRcStore } from './rc-store';
 
 export { ensureTables } from './bootstrap';
 export { makeDynamoClient } from './client';
-export { DynamoHistoryStore, DynamoNodeStore, DynamoPodStore };
+export { DynamoHistoryStore, DynamoNodeStore, DynamoPodStore, DynamoRcStore };
 
 export function makeDynamoStores(config: BaseConfig) {
   const client = makeDynamoClient({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION });
@@ -19,5 +20,6 @@ export function makeDynamoStores(config: BaseConfig) {
     podStore: new DynamoPodStore(client, tables.Pods),
     nodeStore: new DynamoNodeStore(client, tables.Nodes),
     historyStore: new DynamoHistoryStore(client, tables.PodHistory),
+    rcStore: new DynamoRcStore(client, tables.ReplicationControllers),
   };
 }

@@ -1,0 +1,232 @@
+/**
+ * ReplicationControllers: create, update (PUT and merge-patch), scale (the
+ * autoscaling/v1 `/scale` subresource) and delete publish commands to rc-events
+ * and answer once the replication-controller has recorded the outcome in the
+ * ReplicationControllers table (bounded wait, 504 after it); get and list read
+ * the table; watch is level-based (the table is polled and diffed). Deleting an
+ * RC deletes its pods (the controller does, in the background).
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { makeEvent, TOPICS, type RcCreateRequested, type RcDeleteRequested, type RcEvent, type RcScaleRequested, type RcUpdateRequested } from '../../../shared/events';
+import { alreadyExists, badRequest, conflict, invalid, notFound, timeout } from '../../../shared/pod/k8s-status';
+import { MODIFIED_SINCE, RESOURCE } from '../../../shared/rc/decider';
+import { mergePatch } from '../../../shared/rc/merge-patch';
+import type { RcRecord, RcStore } from '../../../shared/rc/record';
+import { scale, scaleOf, type ReplicationController } from '../../../shared/rc/schema';
+import { validateReplicationController } from '../../../shared/rc/validate';
+import { causesFromZod } from '../../../shared/pod/validate';
+import { list } from '../objects';
+import { matches, parseSelector } from '../selectors';
+import { sendStatus, type ApiDeps } from '../server';
+
+const listQuery = z.object({
+  labelSelector: z.string().optional(),
+  watch: z.enum(['true', 'false', '1', '0']).optional(),
+  timeoutSeconds: z.coerce.number().int().min(0).optional(),
+});
+
+const deleteOptions = z.object({ preconditions: z.object({ uid: z.string().optional(), resourceVersion: z.string().optional() }).partial().optional() }).passthrough();
+
+type Params = { namespace: string; name: string };
+
+const KIND = 'ReplicationController';
+const WATCH_POLL_MS = 500;
+
+function kindMismatch(body: Record<string, unknown>): string | undefined {
+  if (body.kind !== undefined && body.kind !== KIND) {
+    return `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (v1) or kind ${String(body.kind)} is not ${KIND}`;
+  }
+  return undefined;
+}
+
+const asObject = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+
+export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps & { rcStore: RcStore }): void {
+  const writeTimeoutMs = deps.writeTimeoutMs ?? 10_000;
+  const store = deps.rcStore;
+  const live = (r: RcRecord | null): r is RcRecord => r !== null && !r.deleted;
+
+  /** Publishes a command and waits until the table records its outcome. */
+  async function command(event: RcEvent, namespace: string, name: string): Promise<{ record: RcRecord; refused?: import('../../../shared/events').K8sStatus } | null> {
+    await deps.publisher.publish(TOPICS.rcEvents, [event]);
+    const deadline = Date.now() + writeTimeoutMs;
+    while (Date.now() < deadline) {
+      const record = await store.get(namespace, name);
+      const outcome = record?.requests.find((r) => r.id === event.id);
+      if (record && (outcome || record.uid === event.id)) return { record, refused: outcome?.status };
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return null;
+  }
+
+  const timedOut = (reply: FastifyReply) => sendStatus(reply, timeout(`Timeout: request did not complete within the allotted timeout of ${writeTimeoutMs / 1000}s; the change may still be applied`));
+
+  async function listRcs(req: FastifyRequest<{ Params: Partial<Params>; Querystring: Record<string, string> }>, reply: FastifyReply) {
+    const q = listQuery.parse(req.query);
+    const labels = parseSelector(q.labelSelector);
+    const namespace = req.params.namespace;
+    const select = (rc: ReplicationController) => matches(labels, rc.metadata.labels ?? {});
+    if (q.watch === 'true' || q.watch === '1') return watchRcs(req, reply, namespace, select, q.timeoutSeconds);
+    const items = (await store.list(namespace)).filter(live).map((r) => r.rc).filter(select);
+    return list('ReplicationControllerList', items, newestVersion(items));
+  }
+
+  /** Level-based watch: ADDED for what exists, then the table is polled and each difference sent. */
+  async function watchRcs(req: FastifyRequest, reply: FastifyReply, namespace: string | undefined, select: (rc: ReplicationController) => boolean, timeoutSeconds?: number) {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
+    const known = new Map<string, ReplicationController>();
+    let open = true;
+    const close = () => {
+      open = false;
+      if (!res.writableEnded) res.end();
+    };
+    req.raw.on('close', close);
+    if (timeoutSeconds) setTimeout(close, timeoutSeconds * 1000).unref();
+    while (open) {
+      const current = new Map((await store.list(namespace)).filter(live).map((r) => [r.uid, r.rc] as const).filter(([, rc]) => select(rc)));
+      for (const [uid, rc] of current) {
+        const before = known.get(uid);
+        if (!before) res.write(JSON.stringify({ type: 'ADDED', object: rc }) + '\n');
+        else if (before.metadata.resourceVersion !== rc.metadata.resourceVersion) res.write(JSON.stringify({ type: 'MODIFIED', object: rc }) + '\n');
+      }
+      for (const [uid, rc] of known) if (!current.has(uid)) res.write(JSON.stringify({ type: 'DELETED', object: rc }) + '\n');
+      known.clear();
+      for (const [uid, rc] of current) known.set(uid, rc);
+      await new Promise((r) => setTimeout(r, WATCH_POLL_MS));
+    }
+  }
+
+  app.get('/api/v1/replicationcontrollers', listRcs);
+  app.get('/api/v1/namespaces/:namespace/replicationcontrollers', listRcs);
+
+  app.get<{ Params: Params }>('/api/v1/namespaces/:namespace/replicationcontrollers/:name', async (req, reply) => {
+    const record = await store.get(req.params.namespace, req.params.name);
+    if (!live(record)) return sendStatus(reply, notFound(RESOURCE, req.params.name));
+    return record.rc;
+  });
+
+  app.post<{ Params: Pick<Params, 'namespace'>; Body: unknown }>('/api/v1/namespaces/:namespace/replicationcontrollers', async (req, reply) => {
+    const body = asObject(req.body);
+    if (!body) return sendStatus(reply, badRequest('the request body must be a ReplicationController object'));
+    const mismatch = kindMismatch(body);
+    if (mismatch) return sendStatus(reply, badRequest(mismatch));
+    const namespace = req.params.namespace;
+    const meta = asObject(body.metadata) ?? {};
+    if (meta.namespace && meta.namespace !== namespace) return sendStatus(reply, badRequest('the namespace of the provided object does not match the namespace sent on the request'));
+    // generateName for an RC: the server picks the name, as Kubernetes does.
+    const name = typeof meta.name === 'string' && meta.name ? meta.name : typeof meta.generateName === 'string' && meta.generateName ? `${meta.generateName}${randomBytes(3).toString('hex').slice(0, 5)}` : '';
+    const validated = validateReplicationController({ ...body, metadata: { ...meta, ...(name ? { name } : {}), namespace } });
+    if (!validated.ok) return sendStatus(reply, invalid(KIND, name, validated.causes));
+    if (live(await store.get(namespace, name))) return sendStatus(reply, alreadyExists(RESOURCE, name));
+    const id = randomUUID();
+    const event = makeEvent<RcCreateRequested>('ReplicationControllerCreateRequested', `${namespace}/${name}`, { rc: validated.value }, { source: 'api', time: deps.clock.now(), id });
+    const outcome = await command(event, namespace, name);
+    if (!outcome) return timedOut(reply);
+    if (outcome.refused) return sendStatus(reply, outcome.refused);
+    return reply.code(201).send(outcome.record.rc);
+  });
+
+  /** PUT and PATCH end here: the whole new object, validated, sent as an update bound to what was read. */
+  async function update(reply: FastifyReply, current: RcRecord, next: Record<string, unknown>, resourceVersion: string | undefined) {
+    const { namespace, name } = current;
+    const meta = asObject(next.metadata) ?? {};
+    if (meta.name !== undefined && meta.name !== name) return sendStatus(reply, badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`));
+    const validated = validateReplicationController({ ...next, metadata: { ...meta, name, namespace } });
+    if (!validated.ok) return sendStatus(reply, invalid(KIND, name, validated.causes));
+    const data: RcUpdateRequested['data'] = { namespace, name, uid: current.uid, spec: validated.value.spec };
+    if (resourceVersion) data.resourceVersion = resourceVersion;
+    if (validated.value.metadata.labels) data.labels = validated.value.metadata.labels;
+    if (validated.value.metadata.annotations) data.annotations = validated.value.metadata.annotations;
+    const event = makeEvent<RcUpdateRequested>('ReplicationControllerUpdateRequested', `${namespace}/${name}`, data, { source: 'api', time: deps.clock.now(), id: randomUUID() });
+    const outcome = await command(event, namespace, name);
+    if (!outcome) return timedOut(reply);
+    if (outcome.refused) return sendStatus(reply, outcome.refused);
+    return reply.code(200).send(outcome.record.rc);
+  }
+
+  app.put<{ Params: Params; Body: unknown }>('/api/v1/namespaces/:namespace/replicationcontrollers/:name', async (req, reply) => {
+    const body = asObject(req.body);
+    if (!body) return sendStatus(reply, badRequest('the request body must be a ReplicationController object'));
+    const mismatch = kindMismatch(body);
+    if (mismatch) return sendStatus(reply, badRequest(mismatch));
+    const current = await store.get(req.params.namespace, req.params.name);
+    if (!live(current)) return sendStatus(reply, notFound(RESOURCE, req.params.name));
+    const rv = asObject(body.metadata)?.resourceVersion;
+    if (typeof rv === 'string' && rv && rv !== current.rc.metadata.resourceVersion) return sendStatus(reply, conflict(RESOURCE, current.name, MODIFIED_SINCE));
+    return update(reply, current, body, typeof rv === 'string' && rv ? rv : undefined);
+  });
+
+  app.patch<{ Params: Params; Body: unknown }>('/api/v1/namespaces/:namespace/replicationcontrollers/:name', async (req, reply) => {
+    const type = String(req.headers['content-type'] ?? '');
+    if (!type.startsWith('application/merge-patch+json') && !type.startsWith('application/strategic-merge-patch+json')) {
+      return sendStatus(reply, { ...badRequest(`the content type ${type} is not supported for replicationcontrollers: use application/merge-patch+json`), code: 415, reason: 'UnsupportedMediaType' });
+    }
+    const patch = asObject(req.body);
+    if (!patch) return sendStatus(reply, badRequest('the patch must be a JSON object'));
+    const current = await store.get(req.params.namespace, req.params.name);
+    if (!live(current)) return sendStatus(reply, notFound(RESOURCE, req.params.name));
+    const { status: _s, ...base } = current.rc;
+    const merged = asObject(mergePatch(base, patch)) ?? {};
+    // A patch applies to what it was computed against; a concurrent change refuses it (409), never overwrites it.
+    return update(reply, current, merged, current.rc.metadata.resourceVersion);
+  });
+
+  app.delete<{ Params: Params; Body: unknown }>('/api/v1/namespaces/:namespace/replicationcontrollers/:name', async (req, reply) => {
+    const { namespace, name } = req.params;
+    const options = deleteOptions.safeParse(asObject(req.body) ?? {});
+    if (!options.success) return sendStatus(reply, badRequest(`invalid DeleteOptions: ${options.error.issues.map((i) => i.message).join('; ')}`));
+    const current = await store.get(namespace, name);
+    if (!live(current)) return sendStatus(reply, notFound(RESOURCE, name));
+    const data: RcDeleteRequested['data'] = { namespace, name };
+    if (options.data.preconditions?.uid) data.uid = options.data.preconditions.uid;
+    if (options.data.preconditions?.resourceVersion) data.resourceVersion = options.data.preconditions.resourceVersion;
+    const event = makeEvent<RcDeleteRequested>('ReplicationControllerDeleteRequested', `${namespace}/${name}`, data, { source: 'api', time: deps.clock.now(), id: randomUUID() });
+    const outcome = await command(event, namespace, name);
+    if (!outcome) return timedOut(reply);
+    if (outcome.refused) return sendStatus(reply, outcome.refused);
+    return reply.code(200).send({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, kind: RESOURCE, uid: current.uid }, code: 200 });
+  });
+
+  app.get<{ Params: Params }>('/api/v1/namespaces/:namespace/replicationcontrollers/:name/scale', async (req, reply) => {
+    const record = await store.get(req.params.namespace, req.params.name);
+    if (!live(record)) return sendStatus(reply, notFound(RESOURCE, req.params.name));
+    return scaleOf(record.rc);
+  });
+
+  /** PUT carries a whole Scale; PATCH (what kubectl scale sends) a merge patch of the current one. */
+  async function scaleTo(req: FastifyRequest<{ Params: Params; Body: unknown }>, reply: FastifyReply, patch: boolean) {
+    const { namespace, name } = req.params;
+    let body = req.body;
+    if (patch) {
+      const current = await store.get(namespace, name);
+      if (!live(current)) return sendStatus(reply, notFound(RESOURCE, name));
+      body = mergePatch(scaleOf(current.rc), req.body);
+    }
+    const parsed = scale.safeParse(body, { reportInput: true });
+    if (!parsed.success) return sendStatus(reply, invalid('Scale', name, causesFromZod(parsed.error)));
+    const replicas = parsed.data.spec.replicas;
+    if (replicas === undefined) return sendStatus(reply, invalid('Scale', name, [{ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.replicas' }]));
+    const current = await store.get(namespace, name);
+    if (!live(current)) return sendStatus(reply, notFound(RESOURCE, name));
+    const rv = parsed.data.metadata?.resourceVersion;
+    if (rv && rv !== current.rc.metadata.resourceVersion) return sendStatus(reply, conflict(RESOURCE, name, MODIFIED_SINCE));
+    const data: RcScaleRequested['data'] = { namespace, name, uid: current.uid, replicas };
+    if (rv) data.resourceVersion = rv;
+    const event = makeEvent<RcScaleRequested>('ReplicationControllerScaleRequested', `${namespace}/${name}`, data, { source: 'api', time: deps.clock.now(), id: randomUUID() });
+    const outcome = await command(event, namespace, name);
+    if (!outcome) return timedOut(reply);
+    if (outcome.refused) return sendStatus(reply, outcome.refused);
+    return reply.code(200).send(scaleOf(outcome.record.rc));
+  }
+
+  app.put<{ Params: Params; Body: unknown }>('/api/v1/namespaces/:namespace/replicationcontrollers/:name/scale', (req, reply) => scaleTo(req, reply, false));
+  app.patch<{ Params: Params; Body: unknown }>('/api/v1/namespaces/:namespace/replicationcontrollers/:name/scale', (req, reply) => scaleTo(req, reply, true));
+}
+
+function newestVersion(items: ReplicationController[]): string {
+  return items.reduce((max, rc) => (BigInt(rc.metadata.resourceVersion) > BigInt(max) ? rc.metadata.resourceVersion : max), '0');
+}

@@ -1,0 +1,86 @@
+/**
+ * The ReplicationControllers table: one item per (namespace, name), the RC and
+ * the controller's bookkeeping as one JSON document beside the key attributes.
+ * Every write is conditional on `version` (invariant 1).
+ */
+import { GetItemCommand, PutItemCommand, QueryCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { RcRecord, RcStore } from '../../rc/record';
+import { mapDynamoError } from './client';
+
+interface RcItem {
+  namespace: string;
+  name: string;
+  uid: string;
+  version: number;
+  deleted: boolean;
+  body: string;
+}
+
+type Body = Omit<RcRecord, 'namespace' | 'name' | 'uid' | 'version' | 'deleted'>;
+
+function toItem(r: RcRecord): RcItem {
+  const { namespace, name, uid, version, deleted, ...body } = r;
+  return { namespace, name, uid, version, deleted, body: JSON.stringify(body) };
+}
+
+function fromItem(raw: Record<string, unknown>): RcRecord {
+  const item = raw as unknown as RcItem;
+  const body = JSON.parse(item.body) as Body;
+  return { ...body, namespace: item.namespace, name: item.name, uid: item.uid, version: Number(item.version), deleted: Boolean(item.deleted) };
+}
+
+export class DynamoRcStore implements RcStore {
+  constructor(private readonly client: DynamoDBClient, private readonly table: string) {}
+
+  async get(namespace: string, name: string): Promise<RcRecord | null> {
+    try {
+      const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: marshall({ namespace, name }), ConsistentRead: true }));
+      return out.Item ? fromItem(unmarshall(out.Item)) : null;
+    } catch (err) {
+      return mapDynamoError(err, `reading replicationcontroller ${namespace}/${name}`);
+    }
+  }
+
+  async put(record: RcRecord, expectedVersion: number | null): Promise<void> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: marshall(toItem(record)),
+          ConditionExpression: expectedVersion === null ? 'attribute_not_exists(#n)' : '#v = :v',
+          ExpressionAttributeNames: expectedVersion === null ? { '#n': 'name' } : { '#v': 'version' },
+          ExpressionAttributeValues: expectedVersion === null ? undefined : marshall({ ':v': expectedVersion }),
+        }),
+      );
+    } catch (err) {
+      mapDynamoError(err, `writing replicationcontroller ${record.namespace}/${record.name}`);
+    }
+  }
+
+  async list(namespace?: string): Promise<RcRecord[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, any> | undefined;
+    try {
+      do {
+        const page = namespace
+          ? await this.client.send(
+              new QueryCommand({
+                TableName: this.table,
+                KeyConditionExpression: '#ns = :ns',
+                ExpressionAttributeNames: { '#ns': 'namespace' },
+                ExpressionAttributeValues: marshall({ ':ns': namespace }),
+                ConsistentRead: true,
+                ExclusiveStartKey,
+              }),
+            )
+          : await this.client.send(new ScanCommand({ TableName: this.table, ConsistentRead: true, ExclusiveStartKey }));
+        for (const item of page.Items ?? []) items.push(unmarshall(item));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+    } catch (err) {
+      return mapDynamoError(err, 'listing replicationcontrollers');
+    }
+    return items.map(fromItem).sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+  }
+}
