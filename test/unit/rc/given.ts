@@ -66,5 +66,5 @@ export function anOwnedPod(name: string, state: PodState, o: { createdAt?: numbe
 }
 
 export function rcCommand<T extends RcEvent['type']>(type: T, id: string, data: Extract<RcEvent, { type: T }>['data']): RcEvent {
-  return makeEvent<Extract<RcEvent, { type: T }>>(type, 'default/web', data, { source: 'test', time: T0, id }) as RcEvent;
+  return makeEvent<RcEvent>(type as RcEvent['type'], 'default/web', data as RcEvent['data'], { source: 'test', time: T0, id });
 }
