@@ -1,7 +1,8 @@
 /**
  * Who reads and writes what: the one table the cloud grants are derived from.
- * Each handler consumes one topic through its own consumer group, publishes to
- * the topics listed, and touches only the tables listed, at the level listed.
+ * Each handler consumes its topics (one event source mapping and consumer
+ * group per topic), publishes to the topics listed, and touches only the
+ * tables listed, at the level listed.
  * The tests read the synthesized policies back against this table, so a grant
  * can not grow without this file saying so.
  */
@@ -14,60 +15,64 @@ export type TableAccess = 'read' | 'write';
 export interface HandlerSpec {
   /** Folder under functions/ and the stable handler name. */
   name: string;
-  consumes: TopicName;
+  consumes: TopicName[];
   publishes: TopicName[];
   tables: Partial<Record<TableName, TableAccess>>;
-  /** Also runs `sweep()` on an EventBridge schedule. */
+  /** Also runs `sweep()` on an EventBridge schedule (the handler module exports one). */
   sweeps?: boolean;
 }
 
 export const HANDLERS: readonly HandlerSpec[] = [
   {
     name: 'pod-controller',
-    consumes: TOPICS.podEvents,
+    consumes: [TOPICS.podEvents],
     publishes: [TOPICS.podEvents, TOPICS.nodeAssignments, TOPICS.podChanges, TOPICS.deadLetter],
     tables: { Pods: 'write', PodHistory: 'write', Nodes: 'read' },
   },
   {
     name: 'scheduler',
-    consumes: TOPICS.podEvents,
+    consumes: [TOPICS.podEvents],
     publishes: [TOPICS.nodeAssignments, TOPICS.podChanges, TOPICS.deadLetter],
     tables: { Pods: 'write', Nodes: 'write', PodHistory: 'write' },
   },
   {
     name: 'status-recorder',
-    consumes: TOPICS.podStatus,
+    consumes: [TOPICS.podStatus],
     publishes: [TOPICS.podChanges, TOPICS.podEvents, TOPICS.deadLetter],
     tables: { Pods: 'write', Nodes: 'write', PodHistory: 'write' },
   },
   {
     name: 'node-lifecycle',
-    consumes: TOPICS.nodeHeartbeats,
+    consumes: [TOPICS.nodeHeartbeats],
     publishes: [TOPICS.podEvents, TOPICS.deadLetter],
     tables: { Nodes: 'write', Pods: 'write', PodHistory: 'write' },
     sweeps: true,
   },
   {
     name: 'replication-controller',
-    consumes: TOPICS.podChanges,
+    consumes: [TOPICS.rcEvents, TOPICS.podChanges],
     publishes: [TOPICS.podEvents, TOPICS.deadLetter],
-    tables: { ReplicationControllers: 'write', Pods: 'read' },
+    tables: { ReplicationControllers: 'write', Pods: 'read', PodHistory: 'write' },
+    sweeps: true,
   },
 ];
 
-/** The Kafka consumer group of a handler's event source mapping: fixed, so IAM can name it. */
-export const consumerGroupOf = (handler: Pick<HandlerSpec, 'name'>): string => `podflow-${handler.name}`;
+/**
+ * The Kafka consumer group of a handler's event source mapping on one topic:
+ * fixed, so IAM can name it, and one per mapping, as Lambda requires.
+ */
+export const consumerGroupOf = (handler: Pick<HandlerSpec, 'name'>, topic: TopicName): string => `podflow-${handler.name}-${topic}`;
 
 /**
- * The API server: it appends commands to pod-events, follows pod-changes for
- * watches (one consumer group per instance, under the `api-` prefix) and reads
- * the projections; it writes no table.
+ * The API server: it appends commands to pod-events and rc-events, follows
+ * pod-changes for watches (one consumer group per instance, under the `api-`
+ * prefix) and reads the projections; it writes no table.
  */
 export const API_ACCESS = {
   consumes: [TOPICS.podChanges] as TopicName[],
   consumerGroupPrefix: 'api-',
-  publishes: [TOPICS.podEvents] as TopicName[],
-  tables: { Pods: 'read', Nodes: 'read', PodHistory: 'read' } as Partial<Record<TableName, TableAccess>>,
+  publishes: [TOPICS.podEvents, TOPICS.rcEvents] as TopicName[],
+  tables: { Pods: 'read', Nodes: 'read', PodHistory: 'read', ReplicationControllers: 'read' } as Partial<Record<TableName, TableAccess>>,
 };
 
 /**

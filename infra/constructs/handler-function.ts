@@ -1,7 +1,7 @@
 /**
  * One podflow handler as a Lambda function: its `functions/<name>/lambda.ts`
- * bundled with esbuild, inside the VPC, with an MSK event source on the topic
- * it consumes and grants on exactly its topics, consumer group and tables.
+ * bundled with esbuild, inside the VPC, with an MSK event source on each topic
+ * it consumes and grants on exactly its topics, consumer groups and tables.
  *
  * Retries are bounded twice over: the batch runner dead-letters poison
  * records itself and retries retryable errors a few times in place; records
@@ -52,14 +52,14 @@ export interface HandlerFunctionProps {
 
 export class HandlerFunction extends Construct {
   readonly fn: lambdaNodejs.NodejsFunction;
-  readonly eventSource: sources.ManagedKafkaEventSource;
+  readonly eventSources: sources.ManagedKafkaEventSource[];
   readonly schedule?: events.Rule;
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id);
     const { spec } = props;
     this.fn = new lambdaNodejs.NodejsFunction(this, 'Function', {
-      description: `podflow ${spec.name}: consumes ${spec.consumes}`,
+      description: `podflow ${spec.name}: consumes ${spec.consumes.join(', ')}`,
       entry: join(PROJECT_ROOT, 'functions', spec.name, 'lambda.ts'),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
@@ -87,8 +87,8 @@ export class HandlerFunction extends Construct {
 
     const statements = [
       ...kafkaClientStatements(props.kafka.arns, {
-        consumes: [spec.consumes],
-        groups: [consumerGroupOf(spec)],
+        consumes: spec.consumes,
+        groups: spec.consumes.map((topic) => consumerGroupOf(spec, topic)),
         publishes: spec.publishes,
         eventSource: true,
       }),
@@ -96,10 +96,10 @@ export class HandlerFunction extends Construct {
     ];
     for (const statement of statements) this.fn.addToRolePolicy(statement);
 
-    this.eventSource = new sources.ManagedKafkaEventSource({
+    this.eventSources = spec.consumes.map((topic) => new sources.ManagedKafkaEventSource({
       clusterArn: props.kafka.clusterArn,
-      topic: spec.consumes,
-      consumerGroupId: consumerGroupOf(spec),
+      topic,
+      consumerGroupId: consumerGroupOf(spec, topic),
       batchSize: EVENT_SOURCE_SETTINGS.batchSize,
       startingPosition: EVENT_SOURCE_SETTINGS.startingPosition,
       bisectBatchOnError: EVENT_SOURCE_SETTINGS.bisectBatchOnError,
@@ -112,8 +112,8 @@ export class HandlerFunction extends Construct {
         maximumPollers: EVENT_SOURCE_SETTINGS.maximumPollers,
         pollerGroupName: props.pollerGroupName,
       },
-    });
-    this.fn.addEventSource(this.eventSource);
+    }));
+    for (const source of this.eventSources) this.fn.addEventSource(source);
     acknowledge(this.fn, [RUNTIME_PIN, LAMBDA_MANAGED_POLICIES.basic, LAMBDA_MANAGED_POLICIES.vpc, LAMBDA_MANAGED_POLICIES.msk]);
 
     if (spec.sweeps) {

@@ -37,13 +37,15 @@ describe('control-plane stack', () => {
     expect(present.map((h) => h.name)).toEqual(HANDLERS.map((h) => h.name));
   });
 
-  it.each(present.map((h) => [h.name, h] as const))('feeds %s from its topic with bounded retries, bisecting, partial failures and an on-failure bucket', (_name, spec) => {
+  const mappings = present.flatMap((h) => h.consumes.map((topic) => [h.name, topic, h] as const));
+
+  it.each(mappings)('feeds %s from %s with bounded retries, bisecting, partial failures and an on-failure bucket', (_name, topic, spec) => {
     const fn = logicalId(s.stacks.controlPlane.handlers[spec.name].fn);
     const bucket = logicalId(s.stacks.controlPlane.failedBatches.bucket);
     s.templates.controlPlane.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: fn },
-      Topics: [spec.consumes],
-      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: consumerGroupOf(spec) },
+      Topics: [topic],
+      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: consumerGroupOf(spec, topic) },
       BatchSize: 100,
       StartingPosition: 'TRIM_HORIZON',
       BisectBatchOnFunctionError: true,
@@ -56,21 +58,21 @@ describe('control-plane stack', () => {
   });
 
   it('gives every event source mapping its own consumer group and none of them unbounded retries', () => {
-    const mappings = Object.values(s.templates.controlPlane.findResources('AWS::Lambda::EventSourceMapping'));
-    expect(mappings).toHaveLength(present.length);
-    const groups = mappings.map((m) => m.Properties.AmazonManagedKafkaEventSourceConfig.ConsumerGroupId);
+    const found = Object.values(s.templates.controlPlane.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(found).toHaveLength(mappings.length);
+    const groups = found.map((m) => m.Properties.AmazonManagedKafkaEventSourceConfig.ConsumerGroupId);
     expect(new Set(groups).size).toBe(groups.length);
-    for (const m of mappings) {
+    for (const m of found) {
       expect(m.Properties.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
       expect(m.Properties.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
     }
   });
 
-  it.each(present.map((h) => [h.name, h] as const))('lets %s read only its topic and group, and write only the topics it publishes', (name, spec) => {
+  it.each(present.map((h) => [h.name, h] as const))('lets %s read only its topics and groups, and write only the topics it publishes', (name, spec) => {
     const statements = roleStatements(name);
-    expect(resourcesFor(statements, 'kafka-cluster:ReadData').map(topicOf)).toEqual([spec.consumes]);
+    expect(resourcesFor(statements, 'kafka-cluster:ReadData').map(topicOf).sort()).toEqual([...spec.consumes].sort());
     expect(resourcesFor(statements, 'kafka-cluster:WriteData').map(topicOf).sort()).toEqual([...spec.publishes].sort());
-    expect(resourcesFor(statements, 'kafka-cluster:AlterGroup').map(topicOf)).toEqual([consumerGroupOf(spec)]);
+    expect(resourcesFor(statements, 'kafka-cluster:AlterGroup').map(topicOf).sort()).toEqual(spec.consumes.map((t) => consumerGroupOf(spec, t)).sort());
     for (const arn of [...resourcesFor(statements, 'kafka-cluster:ReadData'), ...resourcesFor(statements, 'kafka-cluster:WriteData')]) {
       expect(arn).toMatch(/:topic\/podflow-log\//);
       expect(topicNames.has(topicOf(arn)!)).toBe(true);
@@ -116,10 +118,16 @@ describe('control-plane stack', () => {
     });
   });
 
-  it('runs the node-lifecycle sweep every minute on an EventBridge schedule, without retrying stale ticks', () => {
-    const rules = s.templates.controlPlane.findResources('AWS::Events::Rule');
-    expect(Object.values(rules)).toHaveLength(1);
-    const fn = logicalId(s.stacks.controlPlane.handlers['node-lifecycle'].fn);
+  const sweepers = present.filter((h) => h.sweeps).map((h) => [h.name] as const);
+
+  it('schedules a sweep exactly for the handlers that have one', () => {
+    const rules = Object.values(s.templates.controlPlane.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(sweepers.length);
+    expect(sweepers.map(([name]) => name)).toContain('node-lifecycle');
+  });
+
+  it.each(sweepers)('runs the %s sweep every minute on an EventBridge schedule, without retrying stale ticks', (name) => {
+    const fn = logicalId(s.stacks.controlPlane.handlers[name].fn);
     s.templates.controlPlane.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',

@@ -142,12 +142,12 @@ describe('API service', () => {
     const t = internal.templates.controlPlane;
     const statements = statementsOfRole(t, logicalId(internal.stacks.controlPlane.api.instances.role));
     const topic = (arn: string) => arn.split('/').pop();
-    expect(resourcesFor(statements, 'kafka-cluster:WriteData').map(topic)).toEqual(['pod-events']);
+    expect(resourcesFor(statements, 'kafka-cluster:WriteData').map(topic).sort()).toEqual(['pod-events', 'rc-events']);
     expect(resourcesFor(statements, 'kafka-cluster:ReadData').map(topic)).toEqual(['pod-changes']);
     const actions = statements.flatMap((st) => st.Action);
     expect(actions.filter((a) => ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'].includes(a))).toEqual([]);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
-    expect(resourcesFor(statements, 'dynamodb:GetItem')).toHaveLength(3);
+    expect(resourcesFor(statements, 'dynamodb:GetItem')).toHaveLength(4);
     expect(resourcesFor(statements, 'secretsmanager:GetSecretValue')).toHaveLength(2);
   });
 });
