@@ -115,9 +115,9 @@ export function makeScheduler(deps: SchedulerDeps) {
         return;
       }
       for (const { node } of result.ranked.slice(0, 3)) {
-        const outcome = await deps.nodeStore.reserve(node, record.uid, info.request);
+        const cached = all.find((n) => n.name === node);
+        const outcome = await deps.nodeStore.reserve(node, record.uid, info.request, cached);
         if (outcome === 'reserved' || outcome === 'already-reserved') {
-          const cached = all.find((n) => n.name === node);
           if (cached && outcome === 'reserved') {
             cached.allocated = { cpu: cached.allocated.cpu + info.request.cpu, memory: cached.allocated.memory + info.request.memory, pods: cached.allocated.pods + 1 };
             cached.reservations = { ...cached.reservations, [record.uid]: info.request };

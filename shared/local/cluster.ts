@@ -15,7 +15,7 @@ import { makeKafka } from '../adapters/kafka/client';
 import { KafkaPublisher } from '../adapters/kafka/publisher';
 import { baseConfigSchema } from '../config';
 import { REPO_ROOT, startLocalBroker, type LocalBroker } from './broker';
-import { startDynalite, type LocalDynamo } from './dynalite';
+import { startDynaliteProcess, type LocalDynamo } from './dynalite';
 import { reseedAssignments } from './reseed';
 import { writeKubeconfig } from './kubeconfig';
 import { ensureLocalTls } from './tls';
@@ -36,6 +36,8 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Where child output goes: a directory of log files, or 'inherit'. */
   logs: string | 'inherit';
+  /** Extra node flags for every child (e.g. --cpu-prof when profiling a benchmark). */
+  nodeArgs?: string[];
 }
 
 export interface LocalCluster {
@@ -102,7 +104,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
   try {
     broker = process.env.KAFKA_BROKERS ? null : await startLocalBroker();
     const brokers = broker ? broker.brokers : process.env.KAFKA_BROKERS!.split(',');
-    dynamo = process.env.DYNAMODB_ENDPOINT ? null : await startDynalite({ path: path.join(opts.stateDir, 'dynamodb') });
+    dynamo = process.env.DYNAMODB_ENDPOINT ? null : await startDynaliteProcess({ path: path.join(opts.stateDir, 'dynamodb'), distDir: DIST });
     const dynamoEndpoint = dynamo ? dynamo.endpoint : process.env.DYNAMODB_ENDPOINT!;
     const tls = opts.apiTlsPort ? ensureLocalTls(path.join(opts.stateDir, 'tls')) : null;
     const env: Record<string, string> = {
@@ -122,7 +124,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
 
     const spawnChild = (name: string, script: string, extra: Record<string, string> = {}) => {
       const logFile = opts.logs === 'inherit' ? null : createWriteStream(path.join(opts.logs, `${name}.log`), { flags: 'a' });
-      const child = spawn(process.execPath, [path.join(DIST, script)], {
+      const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.join(DIST, script)], {
         env: { ...process.env, ...env, ...extra },
         stdio: opts.logs === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
       });

@@ -88,8 +88,11 @@ export interface NodeStore {
   list(): Promise<NodeRecord[]>;
   /** Registers or refreshes a node from a heartbeat; keeps allocations. */
   recordHeartbeat(node: NodeDescription, bootId: string, agentReady: boolean, at: number): Promise<NodeRecord>;
-  /** Atomically adds `request` to the node's allocation unless it would exceed allocatable. */
-  reserve(nodeName: string, uid: string, request: Resources): Promise<ReserveOutcome>;
+  /**
+   * Atomically adds `request` to the node's allocation unless it would exceed allocatable.
+   * `known` (a recent read of the node) spares a read; the write's condition still decides.
+   */
+  reserve(nodeName: string, uid: string, request: Resources, known?: NodeRecord): Promise<ReserveOutcome>;
   /** Gives a pod's reservation back; a second release is a no-op. */
   release(nodeName: string, uid: string): Promise<void>;
   /** Sets the Ready condition when the node is still at `expectedVersion`. */

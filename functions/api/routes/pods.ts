@@ -42,11 +42,15 @@ function admitLoosely(deps: ApiDeps, manifest: unknown) {
 export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const writeTimeoutMs = deps.writeTimeoutMs ?? 10_000;
 
-  /** Waits for the request's outcome on the feed, falling back to the table (the feed may lag). */
+  /**
+   * Waits for the request's outcome on the change feed. The table is read only
+   * every few seconds as a fallback: polling it per waiting request would add
+   * load exactly when the system is already slow.
+   */
   async function awaitOutcome(requestId: string, namespace: string, name: string, done: (r: PodRecord | null) => boolean) {
     const deadline = Date.now() + writeTimeoutMs;
     while (Date.now() < deadline) {
-      const outcome = await deps.feed.waitFor(requestId, Math.min(500, deadline - Date.now()));
+      const outcome = await deps.feed.waitFor(requestId, Math.min(3000, deadline - Date.now()));
       if (outcome) return outcome;
       const record = await deps.podStore.get(namespace, name);
       if (done(record)) return { kind: 'stored' as const, record };
@@ -96,12 +100,6 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const refused = admitLoosely(deps, validated.ok ? validated.value : input);
     if (!validated.ok || refused.length) return sendStatus(reply, invalid('Pod', name, [...(validated.ok ? [] : validated.causes), ...refused]));
     const manifest = validated.value;
-    if (manifest.metadata.name) {
-      const existing = await deps.podStore.get(namespace, manifest.metadata.name);
-      if (existing && !existing.deleted) {
-        return sendStatus(reply, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `pods "${name}" already exists`, reason: 'AlreadyExists', details: { name, kind: 'pods' }, code: 409 });
-      }
-    }
     const id = randomUUID();
     const key = `${namespace}/${manifest.metadata.name ?? manifest.metadata.generateName ?? ''}`;
     await deps.publisher.publish(TOPICS.podEvents, [makeEvent<PodCreateRequested>('PodCreateRequested', key, { pod: manifest }, { source: 'api', time: deps.clock.now(), id })]);

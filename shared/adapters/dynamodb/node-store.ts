@@ -123,8 +123,8 @@ export class DynamoNodeStore implements NodeStore {
     throw new ConflictError(`heartbeat of ${node.name} kept racing another writer`);
   }
 
-  async reserve(nodeName: string, uid: string, request: Resources): Promise<ReserveOutcome> {
-    const node = await this.get(nodeName);
+  async reserve(nodeName: string, uid: string, request: Resources, known?: NodeRecord): Promise<ReserveOutcome> {
+    const node = known ?? (await this.get(nodeName));
     if (!node) return 'no-such-node';
     if (node.reservations[uid]) return 'already-reserved';
     try {

@@ -19,6 +19,8 @@ export interface ConsumerOptions {
   retryPauseMs?: number;
   sessionTimeoutMs?: number;
   maxWaitTimeInMs?: number;
+  /** Partitions processed at the same time (kafkajs' default of 1 makes a handler serial). */
+  partitionsConsumedConcurrently?: number;
 }
 
 /** An assigner that gives every member exactly the listed partitions (one member per group). */
@@ -56,6 +58,7 @@ export async function startConsumer(kafka: Kafka, opts: ConsumerOptions): Promis
   await consumer.connect();
   for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
   await consumer.run({
+    partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 16,
     eachBatchAutoResolve: false,
     autoCommit: true,
     autoCommitInterval: 500,

@@ -1,0 +1,232 @@
+#!/usr/bin/env node
+/**
+ * bench/control-plane: 100 hollow nodes and up to 5,000 pods through the real
+ * local control plane (mock Kafka broker, dynalite, handlers and API as
+ * separate processes). Pods are created through the API at a steady offered
+ * load (open loop, so slow answers do not slow the offer), then at rising
+ * rates until it no longer keeps up. Reports pods scheduled per second and
+ * create→Running latency (p50/p99), prints a table and writes JSON.
+ *
+ * Bounded: at most MAX_PODS pods, every phase has a time limit.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { startHollowFleet } from '../../agent/hollow-fleet';
+import { makeKafka } from '../../shared/adapters/kafka/client';
+import { podChangeEvent, TOPICS } from '../../shared/events';
+import { REPO_ROOT } from '../../shared/local/broker';
+import { startCluster } from '../../shared/local/cluster';
+import { parseRecord } from '../../shared/runtime/batch-runner';
+import { percentile } from '../pod-startup/stats';
+
+const env = z
+  .object({
+    NODES: z.coerce.number().int().positive().default(100),
+    MAX_PODS: z.coerce.number().int().positive().default(5000),
+    STEADY_RATE: z.coerce.number().positive().default(100),
+    STEADY_SECONDS: z.coerce.number().positive().default(20),
+    RAMP_RATES: z.string().default('200,300,400,600'),
+    RAMP_SECONDS: z.coerce.number().positive().default(6),
+    MAX_IN_FLIGHT: z.coerce.number().int().positive().default(400),
+    /** Node flags for the cluster's processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
+    BENCH_NODE_ARGS: z.string().default(''),
+  })
+  .parse(process.env);
+
+interface Track {
+  sent: number;
+  created?: number;
+  scheduled?: number;
+  running?: number;
+  failed?: string;
+}
+
+interface PhaseResult {
+  phase: string;
+  offeredPerSec: number;
+  pods: number;
+  createdPerSec: number;
+  scheduledPerSec: number;
+  runningPerSec: number;
+  p50RunningMs: number;
+  p99RunningMs: number;
+  p99CreateAckMs: number;
+  /** p50 of each hop: API ack (pod recorded), recorded→bound (scheduler), bound→Running (node + recorder). */
+  p50StageMs: { ack: number; schedule: number; run: number };
+  errors: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const stateDir = path.join(os.tmpdir(), `podflow-bench-${randomUUID().slice(0, 8)}`);
+  const apiPort = 18000 + Math.floor(Math.random() * 1000);
+  console.log(`starting the control plane (state in ${stateDir}) ...`);
+  const cluster = await startCluster({
+    stateDir,
+    apiPort,
+    apiTlsPort: 0,
+    agents: [],
+    logs: path.join(stateDir, 'logs'),
+    nodeArgs: env.BENCH_NODE_ARGS.split(' ').filter(Boolean),
+    env: { LOG_LEVEL: 'warn', SWEEP_INTERVAL_MS: '10000', WRITE_TIMEOUT_MS: '30000' },
+  });
+  const fleet = await startHollowFleet({ brokers: cluster.brokers, count: env.NODES, namePrefix: 'hollow-', capacity: { cpu: '64', memory: '256Gi', pods: 200 }, heartbeatIntervalMs: 10_000 });
+  await fleet.ready;
+  console.log(`${env.NODES} hollow nodes ready`);
+
+  // Follow the change feed: when each pod was recorded, bound and seen Running.
+  const tracks = new Map<string, Track>();
+  const kafka = makeKafka({ brokers: cluster.brokers, clientId: 'bench' });
+  const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}`, maxWaitTimeInMs: 20 });
+  const joined = new Promise<void>((r) => consumer.on(consumer.events.GROUP_JOIN, () => r()));
+  await consumer.connect();
+  await consumer.subscribe({ topic: TOPICS.podChanges, fromBeginning: true });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      const now = Date.now();
+      for (const m of batch.messages) {
+        const parsed = parseRecord(podChangeEvent, { topic: batch.topic, partition: batch.partition, offset: m.offset, key: null, value: m.value?.toString() ?? null });
+        if (!parsed.ok || parsed.event.type !== 'PodChanged') continue;
+        const pod = parsed.event.data.pod;
+        const t = tracks.get(pod.metadata.name);
+        if (!t) continue;
+        if (pod.spec.nodeName && !t.scheduled) t.scheduled = now;
+        if (pod.status.phase === 'Running' && !t.running) t.running = now;
+      }
+    },
+  });
+  await joined;
+
+  // Warm up the API connection (and the JIT) with a few pods outside the measurement.
+  let inFlight = 0;
+  let counter = 0;
+  const create = async (phase: string): Promise<void> => {
+    const name = `${phase}-${counter++}`;
+    const track: Track = { sent: Date.now() };
+    tracks.set(name, track);
+    inFlight++;
+    try {
+      const res = await fetch(`${cluster.apiUrl}/api/v1/namespaces/bench/pods`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${cluster.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ metadata: { name, labels: { phase } }, spec: { containers: [{ name: 'app', image: 'podflow/base:1', resources: { requests: { cpu: '10m', memory: '8Mi' } } }] } }),
+      });
+      if (res.status === 201) track.created = Date.now();
+      else track.failed = `HTTP ${res.status}`;
+      await res.arrayBuffer();
+    } catch (err) {
+      track.failed = (err as Error).message;
+    } finally {
+      inFlight--;
+    }
+  };
+
+  async function phase(name: string, rate: number, seconds: number, budget: number): Promise<PhaseResult> {
+    const count = Math.min(Math.round(rate * seconds), budget);
+    const start = Date.now();
+    const names: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const due = start + (i * 1000) / rate;
+      const wait = due - Date.now();
+      if (wait > 0) await sleep(wait);
+      while (inFlight >= env.MAX_IN_FLIGHT) await sleep(2);
+      names.push(`${name}-${counter}`);
+      void create(name);
+    }
+    // Let the phase finish (bounded).
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && names.some((n) => !tracks.get(n)!.running && !tracks.get(n)!.failed)) await sleep(100);
+    const ts = names.map((n) => tracks.get(n)!);
+    const ok = ts.filter((t) => t.running);
+    const span = (key: 'created' | 'scheduled' | 'running') => {
+      const times = ts.map((t) => t[key]).filter((x): x is number => x !== undefined);
+      if (times.length < 2) return 0;
+      return times.length / ((Math.max(...times) - Math.min(...ts.map((t) => t.sent))) / 1000);
+    };
+    const running = ok.map((t) => t.running! - t.sent).sort((a, b) => a - b);
+    const acks = ts.filter((t) => t.created).map((t) => t.created! - t.sent).sort((a, b) => a - b);
+    return {
+      phase: name,
+      offeredPerSec: rate,
+      pods: count,
+      createdPerSec: round(span('created')),
+      scheduledPerSec: round(span('scheduled')),
+      runningPerSec: round(span('running')),
+      p50RunningMs: Math.round(percentile(running, 50)),
+      p99RunningMs: Math.round(percentile(running, 99)),
+      p99CreateAckMs: Math.round(percentile(acks, 99)),
+      p50StageMs: {
+        ack: Math.round(percentile(acks, 50)),
+        schedule: Math.round(percentile(ok.filter((t) => t.created && t.scheduled).map((t) => t.scheduled! - t.created!).sort((a, b) => a - b), 50)),
+        run: Math.round(percentile(ok.filter((t) => t.scheduled).map((t) => t.running! - t.scheduled!).sort((a, b) => a - b), 50)),
+      },
+      errors: ts.length - ok.length,
+    };
+  }
+
+  const results: PhaseResult[] = [];
+  await phase('warmup', 20, 2, 40);
+  let budget = env.MAX_PODS;
+  const steady = await phase('steady', env.STEADY_RATE, env.STEADY_SECONDS, budget);
+  results.push(steady);
+  budget -= steady.pods;
+  for (const rate of env.RAMP_RATES.split(',').map(Number)) {
+    if (budget <= 0) break;
+    const r = await phase(`rate${rate}`, rate, env.RAMP_SECONDS, budget);
+    results.push(r);
+    budget -= r.pods;
+    console.log(`  offered ${rate}/s: scheduled ${r.scheduledPerSec}/s, p99 ${r.p99RunningMs} ms`);
+    if (r.errors > 0 || r.scheduledPerSec < rate * 0.9) break; // no longer keeps up
+  }
+
+  const sustained = results.filter((r) => r.errors === 0 && r.scheduledPerSec >= r.offeredPerSec * 0.9);
+  const best = sustained.reduce<PhaseResult | null>((b, r) => (!b || r.offeredPerSec > b.offeredPerSec ? r : b), null);
+  const summary = {
+    benchmark: 'control-plane',
+    time: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    nodes: env.NODES,
+    pods: results.reduce((s, r) => s + r.pods, 0),
+    maxScheduledPerSec: Math.max(...results.map((r) => r.scheduledPerSec)),
+    highestSustainedOfferedPerSec: best?.offeredPerSec ?? null,
+    targets: { scheduledPerSec: 300, p99RunningMsAt100: 1000 },
+    phases: results,
+  };
+  printTable(results);
+  console.log(`max pods scheduled per second: ${summary.maxScheduledPerSec}; highest sustained offered load: ${summary.highestSustainedOfferedPerSec ?? 'none'}/s`);
+  const dir = path.join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `control-plane-${summary.time.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(summary, null, 2) + '\n');
+  console.log(`wrote ${path.relative(REPO_ROOT, file)}`);
+
+  await consumer.disconnect();
+  await fleet.stop();
+  await cluster.stop();
+  rmSync(stateDir, { recursive: true, force: true });
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+function printTable(rows: PhaseResult[]): void {
+  const header = ['phase', 'offered/s', 'pods', 'created/s', 'scheduled/s', 'running/s', 'p50 run ms', 'p99 run ms', 'p99 ack ms', 'p50 ack/sched/run ms', 'errors'];
+  const data = rows.map((r) =>
+    [r.phase, r.offeredPerSec, r.pods, r.createdPerSec, r.scheduledPerSec, r.runningPerSec, r.p50RunningMs, r.p99RunningMs, r.p99CreateAckMs, `${r.p50StageMs.ack}/${r.p50StageMs.schedule}/${r.p50StageMs.run}`, r.errors].map(String),
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...data.map((d) => d[i].length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
+  console.log(line(header));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  data.forEach((d) => console.log(line(d)));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
