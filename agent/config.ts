@@ -23,6 +23,10 @@ export const agentEnvSchema = z.object({
     .string()
     .min(1, 'KAFKA_BROKERS is required (host:port,...)')
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+  /** Amazon MSK in the cloud: TLS, and IAM authentication signed with the node role (see docs/deploy-aws.md). */
+  KAFKA_SSL: z.enum(['true', 'false']).default('false'),
+  KAFKA_AUTH: z.enum(['', 'iam']).default(''),
+  AWS_REGION: z.string().default('us-east-1'),
   RUNTIME: z.enum(['docker', 'hollow']).default('docker'),
   AGENT_PORT: int(10250),
   AGENT_TOKEN: z.string().default(''),

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { makeKafka } from '../shared/adapters/kafka/client';
+import { mskIamSasl } from '../shared/adapters/kafka/msk-iam';
 import { KafkaPublisher } from '../shared/adapters/kafka/publisher';
 import type { Logger } from '../shared/ports';
 import { createAgent } from './agent';
@@ -21,7 +22,15 @@ async function main(): Promise<void> {
     token = randomBytes(24).toString('hex');
     logger.warn('AGENT_TOKEN is not set: the log server accepts only a random token nobody knows');
   }
-  const kafka = makeKafka({ brokers: env.KAFKA_BROKERS, clientId: `agent-${env.NODE_NAME}` }, logger);
+  const kafka = makeKafka(
+    {
+      brokers: env.KAFKA_BROKERS,
+      clientId: `agent-${env.NODE_NAME}`,
+      ssl: env.KAFKA_SSL === 'true',
+      sasl: env.KAFKA_AUTH === 'iam' ? mskIamSasl(env.AWS_REGION) : undefined,
+    },
+    logger,
+  );
   const publisher = KafkaPublisher.fromKafka(kafka);
   await publisher.connect();
   const runtime =
