@@ -1,5 +1,29 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { parseAgentEnv } from '../../../agent/config';
+import { apiConfigSchema } from '../../../functions/api/index';
+import { baseConfigSchema } from '../../../shared/config';
 import { logicalId, render, resourcesFor, statementsOfRole, synthPodflow, type Synthesized } from './synth';
+
+/** The environment file the boot script writes, with deploy-time references and instance lookups given sample values. */
+const envFileOf = (script: string): Record<string, string> => {
+  const body = script.split('<<ENV\n')[1].split('\nENV\n')[0];
+  const samples: Record<string, string> = {
+    '$(imds local-hostname)': 'ip-10-40-3-17.eu-west-1.compute.internal',
+    '$(imds local-ipv4)': '10.40.3.17',
+    '$(imds placement/availability-zone)': 'eu-west-1a',
+    '$(imds instance-type)': 't3.medium',
+  };
+  const lines = body.split('\n').map((line) => {
+    let value = line;
+    for (const [expr, sample] of Object.entries(samples)) value = value.split(expr).join(sample);
+    return value
+      .replace(/\$\(secret '[^']*'\)/g, 'a-token-of-at-least-sixteen-chars')
+      .replace(/<out:[A-Za-z0-9]*BootstrapBrokers[A-Za-z0-9]*>/, 'b-1.podflow.kafka.eu-west-1.amazonaws.com:9098')
+      .replace(/<AWS::Region>/, 'eu-west-1')
+      .replace(/<out:[A-Za-z0-9]+>/g, 'podflow-table');
+  });
+  return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+};
 
 const userDataOf = (template: Template): string => {
   const lt = Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0];
@@ -59,6 +83,21 @@ describe('agent nodes stack', () => {
     expect(script).toMatch(/KAFKA_BROKERS=<out:[A-Za-z0-9]+>/);
     expect(script).toMatch(/AGENT_TOKEN=\$\(secret '<out:[A-Za-z0-9]+>'\)/);
     expect(script).not.toMatch(/ssh|authorized_keys/i);
+  });
+
+  it("writes an environment the agent's own configuration schema accepts, with MSK TLS and IAM auth on", () => {
+    const env = parseAgentEnv(envFileOf(userDataOf(s.templates.agentNodes)));
+    expect(env).toMatchObject({
+      NODE_NAME: 'ip-10-40-3-17.eu-west-1.compute.internal',
+      NODE_IP: '10.40.3.17',
+      KAFKA_BROKERS: ['b-1.podflow.kafka.eu-west-1.amazonaws.com:9098'],
+      KAFKA_SSL: 'true',
+      KAFKA_AUTH: 'iam',
+      AWS_REGION: 'eu-west-1',
+      RUNTIME: 'docker',
+      AGENT_PORT: 10250,
+      NODE_LABELS: { 'topology.kubernetes.io/zone': 'eu-west-1a', 'node.kubernetes.io/instance-type': 't3.medium' },
+    });
   });
 
   it('lets a node read only node-assignments and write only pod-status and node-heartbeats, with no table access', () => {
@@ -136,6 +175,12 @@ describe('API service', () => {
     expect(script).toContain('API_PORT=8001');
     expect(script).toMatch(/API_TOKEN=\$\(secret '<ControlPlane|API_TOKEN=\$\(secret '<ApiToken/);
     expect(script).toContain('(umask 077 && cat > /etc/podflow/api.env <<ENV');
+  });
+
+  it("writes an environment the API's configuration schemas accept, listening for the load balancer", () => {
+    const env = envFileOf(userDataOf(internal.templates.controlPlane));
+    expect(apiConfigSchema.parse(env)).toMatchObject({ API_HOST: '0.0.0.0', API_PORT: 8001 });
+    expect(baseConfigSchema.parse(env)).toMatchObject({ KAFKA_SSL: 'true', KAFKA_AUTH: 'iam', AWS_REGION: 'eu-west-1', TABLE_PODS: 'podflow-table' });
   });
 
   it('lets the API read the projections, append pod commands and follow pod changes, nothing more', () => {
