@@ -9,7 +9,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { makeEvent, TOPICS, type RcCreateRequested, type RcDeleteRequested, type RcEvent, type RcScaleRequested, type RcUpdateRequested } from '../../../shared/events';
+import { makeEvent, TOPICS, type K8sStatus, type RcCreateRequested, type RcDeleteRequested, type RcEvent, type RcScaleRequested, type RcUpdateRequested } from '../../../shared/events';
 import { alreadyExists, badRequest, conflict, invalid, notFound, timeout } from '../../../shared/pod/k8s-status';
 import { MODIFIED_SINCE, RESOURCE } from '../../../shared/rc/decider';
 import { mergePatch } from '../../../shared/rc/merge-patch';
@@ -32,6 +32,10 @@ const deleteOptions = z.object({ preconditions: z.object({ uid: z.string().optio
 type Params = { namespace: string; name: string };
 
 const KIND = 'ReplicationController';
+const PATCH_ATTEMPTS = 5;
+
+type Answer = { rc: ReplicationController } | { status: K8sStatus };
+const isModifiedConflict = (a: Answer) => 'status' in a && a.status.reason === 'Conflict' && (a.status.message ?? '').endsWith(MODIFIED_SINCE);
 const WATCH_POLL_MS = 500;
 
 function kindMismatch(body: Record<string, unknown>): string | undefined {
@@ -49,7 +53,7 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
   const live = (r: RcRecord | null): r is RcRecord => r !== null && !r.deleted;
 
   /** Publishes a command and waits until the table records its outcome. */
-  async function command(event: RcEvent, namespace: string, name: string): Promise<{ record: RcRecord; refused?: import('../../../shared/events').K8sStatus } | null> {
+  async function command(event: RcEvent, namespace: string, name: string): Promise<{ record: RcRecord; refused?: K8sStatus } | null> {
     await deps.publisher.publish(TOPICS.rcEvents, [event]);
     const deadline = Date.now() + writeTimeoutMs;
     while (Date.now() < deadline) {
@@ -61,7 +65,8 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     return null;
   }
 
-  const timedOut = (reply: FastifyReply) => sendStatus(reply, timeout(`Timeout: request did not complete within the allotted timeout of ${writeTimeoutMs / 1000}s; the change may still be applied`));
+  const timeoutStatus = () => timeout(`Timeout: request did not complete within the allotted timeout of ${writeTimeoutMs / 1000}s; the change may still be applied`);
+  const timedOut = (reply: FastifyReply) => sendStatus(reply, timeoutStatus());
 
   async function listRcs(req: FastifyRequest<{ Params: Partial<Params>; Querystring: Record<string, string> }>, reply: FastifyReply) {
     const q = listQuery.parse(req.query);
@@ -131,22 +136,24 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
   });
 
   /** PUT and PATCH end here: the whole new object, validated, sent as an update bound to what was read. */
-  async function update(reply: FastifyReply, current: RcRecord, next: Record<string, unknown>, resourceVersion: string | undefined) {
+  async function update(current: RcRecord, next: Record<string, unknown>, resourceVersion: string | undefined): Promise<Answer> {
     const { namespace, name } = current;
     const meta = asObject(next.metadata) ?? {};
-    if (meta.name !== undefined && meta.name !== name) return sendStatus(reply, badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`));
+    if (meta.name !== undefined && meta.name !== name) return { status: badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`) };
     const validated = validateReplicationController({ ...next, metadata: { ...meta, name, namespace } });
-    if (!validated.ok) return sendStatus(reply, invalid(KIND, name, validated.causes));
+    if (!validated.ok) return { status: invalid(KIND, name, validated.causes) };
     const data: RcUpdateRequested['data'] = { namespace, name, uid: current.uid, spec: validated.value.spec };
     if (resourceVersion) data.resourceVersion = resourceVersion;
     if (validated.value.metadata.labels) data.labels = validated.value.metadata.labels;
     if (validated.value.metadata.annotations) data.annotations = validated.value.metadata.annotations;
     const event = makeEvent<RcUpdateRequested>('ReplicationControllerUpdateRequested', `${namespace}/${name}`, data, { source: 'api', time: deps.clock.now(), id: randomUUID() });
     const outcome = await command(event, namespace, name);
-    if (!outcome) return timedOut(reply);
-    if (outcome.refused) return sendStatus(reply, outcome.refused);
-    return reply.code(200).send(outcome.record.rc);
+    if (!outcome) return { status: timeoutStatus() };
+    if (outcome.refused) return { status: outcome.refused };
+    return { rc: outcome.record.rc };
   }
+
+  const answer = (reply: FastifyReply, a: Answer) => ('status' in a ? sendStatus(reply, a.status) : reply.code(200).send(a.rc));
 
   app.put<{ Params: Params; Body: unknown }>('/api/v1/namespaces/:namespace/replicationcontrollers/:name', async (req, reply) => {
     const body = asObject(req.body);
@@ -157,7 +164,7 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     if (!live(current)) return sendStatus(reply, notFound(RESOURCE, req.params.name));
     const rv = asObject(body.metadata)?.resourceVersion;
     if (typeof rv === 'string' && rv && rv !== current.rc.metadata.resourceVersion) return sendStatus(reply, conflict(RESOURCE, current.name, MODIFIED_SINCE));
-    return update(reply, current, body, typeof rv === 'string' && rv ? rv : undefined);
+    return answer(reply, await update(current, body, typeof rv === 'string' && rv ? rv : undefined));
   });
 
   app.patch<{ Params: Params; Body: unknown }>('/api/v1/namespaces/:namespace/replicationcontrollers/:name', async (req, reply) => {
@@ -167,12 +174,16 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     }
     const patch = asObject(req.body);
     if (!patch) return sendStatus(reply, badRequest('the patch must be a JSON object'));
-    const current = await store.get(req.params.namespace, req.params.name);
-    if (!live(current)) return sendStatus(reply, notFound(RESOURCE, req.params.name));
-    const { status: _s, ...base } = current.rc;
-    const merged = asObject(mergePatch(base, patch)) ?? {};
-    // A patch applies to what it was computed against; a concurrent change refuses it (409), never overwrites it.
-    return update(reply, current, merged, current.rc.metadata.resourceVersion);
+    // A patch is applied to the object it was merged with; when another writer (the controller's
+    // status updates included) got in between, it is merged again with the newer object.
+    for (let attempt = 1; ; attempt++) {
+      const current = await store.get(req.params.namespace, req.params.name);
+      if (!live(current)) return sendStatus(reply, notFound(RESOURCE, req.params.name));
+      const { status: _s, ...base } = current.rc;
+      const merged = asObject(mergePatch(base, patch)) ?? {};
+      const result = await update(current, merged, current.rc.metadata.resourceVersion);
+      if (!isModifiedConflict(result) || attempt >= PATCH_ATTEMPTS) return answer(reply, result);
+    }
   });
 
   app.delete<{ Params: Params; Body: unknown }>('/api/v1/namespaces/:namespace/replicationcontrollers/:name', async (req, reply) => {
@@ -204,7 +215,8 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     if (patch) {
       const current = await store.get(namespace, name);
       if (!live(current)) return sendStatus(reply, notFound(RESOURCE, name));
-      body = mergePatch(scaleOf(current.rc), req.body);
+      const { metadata, ...rest } = scaleOf(current.rc) as { metadata: Record<string, unknown> };
+      body = mergePatch({ ...rest, metadata: { ...metadata, resourceVersion: undefined } }, req.body);
     }
     const parsed = scale.safeParse(body, { reportInput: true });
     if (!parsed.success) return sendStatus(reply, invalid('Scale', name, causesFromZod(parsed.error)));

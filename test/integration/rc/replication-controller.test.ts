@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { startHollowFleet, type HollowFleet } from '../../../agent/hollow-fleet';
-import { makeEvent, TOPICS, type PodEvictionRequested } from '../../../shared/events';
+import { makeEvent, TOPICS, type PodEvictionRequested, type RcCreateRequested } from '../../../shared/events';
 import type { PodRecord } from '../../../shared/ports';
 import { REPLACE_ON_NODE_LOSS } from '../../../shared/rc/replacement';
 import { eventually, startControlPlane, type ControlPlane } from '../../helpers/control-plane';
@@ -163,6 +163,63 @@ describe('replication controllers on the real control plane', () => {
         [back.uid, 'ReplacementFor', `replacement for pod db (uid ${oldUid}) after NodeLost on ${lostNode}`],
       ]),
     );
+  });
+
+  it('updates with merge-patch and PUT, refuses a stale resourceVersion with 409, and streams the changes to a watch', async () => {
+    expect((await cp.request('POST', `/api/v1/namespaces/${NS}/replicationcontrollers`, anRc('api', 1))).status).toBe(201);
+    const watch = await fetch(`${cp.api.url}/api/v1/namespaces/${NS}/replicationcontrollers?watch=true&timeoutSeconds=6`, { headers: { authorization: `Bearer ${cp.token}` } });
+    const lines: { type: string; object: any }[] = [];
+    const streamed = (async () => {
+      const reader = watch.body!.getReader();
+      const decoder = new TextDecoder();
+      let buffered = '';
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        buffered += decoder.decode(chunk.value, { stream: true });
+        const parts = buffered.split('\n');
+        buffered = parts.pop() ?? '';
+        for (const part of parts) if (part) lines.push(JSON.parse(part));
+      }
+    })();
+    await eventually(async () => lines.length > 0, 5000, 'the watch to list what exists');
+
+    const patched = await fetch(`${cp.api.url}/api/v1/namespaces/${NS}/replicationcontrollers/api`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${cp.token}`, 'content-type': 'application/merge-patch+json' },
+      body: JSON.stringify({ metadata: { labels: { team: 'b' } }, spec: { replicas: 2 } }),
+    });
+    expect(patched.status).toBe(200);
+    const afterPatch = (await patched.json()) as any;
+    expect(afterPatch).toMatchObject({ metadata: { labels: { team: 'b' }, generation: 2 }, spec: { replicas: 2, selector: { app: 'api' } } });
+
+    // Level-based: the watch sends the state it polls, so wait for this level before the next change.
+    await eventually(async () => lines.some((l) => l.type === 'MODIFIED' && l.object.spec.replicas === 2), 5000, 'MODIFIED with 2 replicas');
+
+    const stale = await cp.request('PUT', `/api/v1/namespaces/${NS}/replicationcontrollers/api`, { ...afterPatch, metadata: { ...afterPatch.metadata, resourceVersion: '1' }, spec: { ...afterPatch.spec, replicas: 0 } });
+    expect(stale.status).toBe(409);
+    expect(stale.body.reason).toBe('Conflict');
+    const current = (await cp.request('GET', `/api/v1/namespaces/${NS}/replicationcontrollers/api`)).body;
+    const put = await cp.request('PUT', `/api/v1/namespaces/${NS}/replicationcontrollers/api`, { ...current, spec: { ...current.spec, replicas: 0 } });
+    expect(put.status).toBe(200);
+    expect(put.body.spec.replicas).toBe(0);
+    await eventually(async () => (await active(current.metadata.uid)).length === 0, 20000, 'no pods at 0 replicas');
+
+    await streamed;
+    expect(lines[0]).toMatchObject({ type: 'ADDED', object: { metadata: { name: 'api' }, spec: { replicas: 1 } } });
+    expect(lines.some((l) => l.type === 'MODIFIED' && l.object.spec.replicas === 0)).toBe(true);
+    expect((await cp.request('DELETE', `/api/v1/namespaces/${NS}/replicationcontrollers/api`)).status).toBe(200);
+  });
+
+  it('a create command delivered twice makes one RC and exactly its replicas', async () => {
+    const id = randomUUID();
+    const rc = { ...anRc('twice', 2), metadata: { name: 'twice', namespace: NS } };
+    const create = makeEvent<RcCreateRequested>('ReplicationControllerCreateRequested', `${NS}/twice`, { rc: rc as RcCreateRequested['data']['rc'] }, { source: 'test', time: new Date(), id });
+    await cp.publisher.publish(TOPICS.rcEvents, [create, create]);
+    await eventually(() => running(id, 2), 20000, '2 Running pods');
+    await sweeps(3);
+    await cp.publisher.publish(TOPICS.rcEvents, [create]);
+    await sweeps(2);
+    expect(await owned(id)).toHaveLength(2);
+    expect((await cp.request('DELETE', `/api/v1/namespaces/${NS}/replicationcontrollers/twice`)).status).toBe(200);
   });
 
   it('deleting the RC deletes its pods', async () => {
