@@ -53,7 +53,7 @@ export function makeSweeper(deps: NodeLifecycleDeps) {
         if (err instanceof ConflictError) continue; // a heartbeat arrived meanwhile; next sweep decides again
         throw err;
       }
-      if (change.to === 'Unknown') {
+      if (change.to === 'Unknown' && change.from !== 'Unknown') {
         const eventId = `node-not-ready:${change.node}:${now.getTime()}`;
         await deps.historyStore.append(
           (podsByNode.get(change.node) ?? []).map((p) =>

@@ -40,6 +40,7 @@ export function evictionTimeoutFor(pod: PodRecord, cfg: LifecycleConfig): number
 }
 
 export interface SweepPlan {
+  /** Ready condition writes; Unknown→Unknown restarts a node's eviction clock (during a full disruption). */
   readyChanges: { node: string; from: NodeReady; to: NodeReady; expectedVersion: number }[];
   evictions: { pod: PodRecord; node: string }[];
   /** True when too many nodes are down to trust the signal. */
@@ -59,6 +60,13 @@ export function planSweep(nodes: readonly NodeRecord[], podsByNode: ReadonlyMap<
     }
   }
   const evictionsHalted = nodes.length > 0 && notReady.length / nodes.length > cfg.unhealthyThreshold;
+  if (evictionsHalted) {
+    // As Kubernetes does after a full disruption: eviction clocks start again when it ends,
+    // so nodes that come back a little later than the others are not evicted at once.
+    for (const { node } of notReady) {
+      if (node.ready === 'Unknown') readyChanges.push({ node: node.name, from: 'Unknown', to: 'Unknown', expectedVersion: node.version });
+    }
+  }
   const evictions: SweepPlan['evictions'] = [];
   if (!evictionsHalted) {
     for (const { node, since } of notReady.sort((a, b) => a.since - b.since)) {

@@ -119,4 +119,6 @@ export interface HistoryStore {
   append(entries: readonly HistoryEntry[]): Promise<void>;
   /** Oldest first; every incarnation (uid) of the name. */
   list(namespace: string, name: string): Promise<HistoryEntry[]>;
+  /** Oldest first; one incarnation, also long after it was deleted. */
+  listByUid(uid: string): Promise<HistoryEntry[]>;
 }

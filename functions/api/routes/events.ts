@@ -15,9 +15,16 @@ export function eventRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.get<{ Params: { namespace: string }; Querystring: Record<string, string> }>('/api/v1/namespaces/:namespace/events', async (req) => {
     const fields = parseSelector(req.query.fieldSelector);
-    const named = fields.find((f) => f.key === 'involvedObject.name' && f.op === '=');
-    const names = named && 'value' in named ? [named.value] : (await deps.podStore.list({ namespace: req.params.namespace })).map((p) => p.name);
-    const items = (await Promise.all(names.map((n) => eventsOf(req.params.namespace, n)))).flat();
+    const equal = (key: string) => {
+      const f = fields.find((r) => r.key === key && r.op === '=');
+      return f && 'value' in f ? f.value : undefined;
+    };
+    const uid = equal('involvedObject.uid');
+    const name = equal('involvedObject.name');
+    // By uid the history outlives the pod; by name it spans incarnations; else every live pod's.
+    const items = uid
+      ? (await deps.historyStore.listByUid(uid)).filter((e) => e.namespace === req.params.namespace).map(eventObject)
+      : (await Promise.all((name ? [name] : (await deps.podStore.list({ namespace: req.params.namespace })).map((p) => p.name)).map((n) => eventsOf(req.params.namespace, n)))).flat();
     const filtered = items.filter((e) => {
       const o = e.involvedObject as Record<string, string>;
       return matches(fields, { 'involvedObject.name': o.name, 'involvedObject.namespace': o.namespace, 'involvedObject.uid': o.uid, 'involvedObject.kind': o.kind, reason: e.reason as string, type: e.type as string });

@@ -34,18 +34,21 @@ export class DynamoHistoryStore implements HistoryStore {
     }
   }
 
-  async list(namespace: string, name: string): Promise<HistoryEntry[]> {
+  list(namespace: string, name: string): Promise<HistoryEntry[]> {
+    return this.query({ KeyConditionExpression: 'pod = :p', ExpressionAttributeValues: marshall({ ':p': `${namespace}/${name}` }) });
+  }
+
+  listByUid(uid: string): Promise<HistoryEntry[]> {
+    return this.query({ IndexName: 'byUid', KeyConditionExpression: 'uid = :u', ExpressionAttributeValues: marshall({ ':u': uid }) });
+  }
+
+  private async query(q: { IndexName?: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, any> }): Promise<HistoryEntry[]> {
     const out: HistoryEntry[] = [];
     let ExclusiveStartKey: Record<string, any> | undefined;
     try {
       do {
         const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pod = :p',
-            ExpressionAttributeValues: marshall({ ':p': `${namespace}/${name}` }),
-            ExclusiveStartKey,
-          }),
+          new QueryCommand({ TableName: this.table, ...q, ExclusiveStartKey }),
         );
         for (const item of page.Items ?? []) {
           const { pod: _pod, seq: _seq, ...entry } = unmarshall(item);

@@ -79,9 +79,16 @@ const rows: Row[] = [
     name: 'more than 55% of nodes down halts evictions',
     nodes: [node('a', { silentFor: 400 * S, ready: 'Unknown', readySince: NOW - 350 * S }), node('b', { silentFor: 400 * S, ready: 'Unknown', readySince: NOW - 350 * S }), ...healthy(1)],
     pods: [podOn('a', 'p1'), podOn('b', 'p2')],
-    readyChanges: [],
+    readyChanges: ['a Unknown→Unknown', 'b Unknown→Unknown'],
     evicted: [],
     halted: true,
+  },
+  {
+    name: 'a node still silent when a full disruption ends waits a whole eviction timeout from the last halted sweep',
+    nodes: [node('a', { silentFor: 400 * S, ready: 'Unknown', readySince: NOW - 2 * S }), ...healthy(2)],
+    pods: [podOn('a', 'p1')],
+    readyChanges: [],
+    evicted: [],
   },
   {
     name: 'exactly half the nodes down still evicts',
