@@ -28,7 +28,11 @@ export interface ReplicationControllerDeps {
   clock: Clock;
   logger: Logger;
   timings?: Partial<typeof DEFAULT_TIMINGS>;
+  /** The sweep's scan of every pod (orphans, lost annotated pods) runs at most this often: it reads the whole Pods table. */
+  podScanIntervalMs?: number;
 }
+
+export const DEFAULT_POD_SCAN_INTERVAL_MS = 30_000;
 
 const ATTEMPTS = 5;
 
@@ -37,6 +41,8 @@ export type ReplicationControllerInput = RcEvent | PodChangeEvent;
 export function makeReplicationController(deps: ReplicationControllerDeps) {
   const timings = { ...DEFAULT_TIMINGS, ...deps.timings };
   const ctx = (): ReconcileContext => ({ now: deps.clock.now(), nextResourceVersion, ...timings });
+  const podScanIntervalMs = deps.podScanIntervalMs ?? DEFAULT_POD_SCAN_INTERVAL_MS;
+  let lastPodScan = -Infinity;
 
   /** Reads, decides, writes conditionally; a lost race reads again and decides anew. */
   async function applyCommand(cmd: RcEvent): Promise<{ namespace: string; name: string }> {
@@ -127,6 +133,8 @@ export function makeReplicationController(deps: ReplicationControllerDeps) {
       await reconcileRc(r.namespace, r.name);
       reconciled++;
     }
+    if (now.getTime() - lastPodScan < podScanIntervalMs) return { reconciled, orphans: 0, replaced: 0 };
+    lastPodScan = now.getTime();
     const live = new Map(records.filter((r) => !r.deleted).map((r) => [`${r.namespace}/${r.name}`, r.uid]));
     const pods = await deps.podStore.list({ includeDeleted: true });
     const outbound = [];

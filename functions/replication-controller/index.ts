@@ -14,6 +14,7 @@ export const replicationControllerInput = z.union([rcEvent, podChangeEvent]);
 const timingsSchema = z.object({
   RC_RESEND_AFTER_MS: z.coerce.number().int().positive().optional(),
   RC_PENDING_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
+  RC_POD_SCAN_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
 });
 
 export const build: BuildHandler = async (env) => {
@@ -26,6 +27,7 @@ export const build: BuildHandler = async (env) => {
     publisher: w.publisher,
     clock: w.clock,
     logger: w.logger,
+    podScanIntervalMs: t.RC_POD_SCAN_INTERVAL_MS,
     timings: { ...(t.RC_RESEND_AFTER_MS ? { resendAfterMs: t.RC_RESEND_AFTER_MS } : {}), ...(t.RC_PENDING_TIMEOUT_MS ? { pendingTimeoutMs: t.RC_PENDING_TIMEOUT_MS } : {}) },
   });
   const run = makeBatchRunner({ handlerName: NAME, schema: replicationControllerInput, handle: controller.handle, publisher: w.publisher, clock: w.clock, logger: w.logger });
