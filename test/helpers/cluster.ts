@@ -18,12 +18,12 @@ export interface TestCluster extends LocalCluster {
 
 export const docker = new Docker();
 
-export async function startTestCluster(o: { agents: AgentSpec[]; env?: Record<string, string> }): Promise<TestCluster> {
+export async function startTestCluster(o: { agents: AgentSpec[]; env?: Record<string, string>; tls?: boolean }): Promise<TestCluster> {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'podflow-test-'));
   const cluster = await startCluster({
     stateDir,
     apiPort: 20000 + Math.floor(Math.random() * 20000),
-    apiTlsPort: 0,
+    apiTlsPort: o.tls ? 40000 + Math.floor(Math.random() * 20000) : 0,
     agents: o.agents,
     logs: path.join(stateDir, 'logs'),
     env: { LOG_LEVEL: 'warn', ...(o.env ?? {}) },
