@@ -4,6 +4,7 @@ import { TOPICS, type PodStatusReported } from '../../../shared/events';
 import { startLocalBroker, type LocalBroker } from '../../../shared/local/broker';
 import type { ContainerStatus, Pod, PodSpec } from '../../../shared/pod/schema';
 import { aPod, assign, isStatusOf, testKafka, TopicRecorder } from '../../helpers/agent-kafka';
+import { attemptRuns, restartGaps } from '../../helpers/agent-attempts';
 import { agentSettings, cleanupNode, nodeContainers, startDockerAgent, testNodeName, type RunningAgent } from '../../helpers/agent-docker';
 
 const BACKOFF = { initialMs: 400, maxMs: 1600, resetMs: 60_000 };
@@ -55,22 +56,23 @@ describe('restart policy and back-off on Docker', () => {
   });
 
   it('Always: restarts a crashing container with growing back-off, reporting CrashLoopBackOff and the last exit', async () => {
-    const looping = await waitStatus('always-crash', (e) => main(e).restartCount >= 4 && main(e).state.waiting?.reason === 'CrashLoopBackOff', 'restartCount 4 in CrashLoopBackOff');
+    const uid = pods['always-crash'].metadata.uid;
+    const gapsNow = () => restartGaps(attemptRuns(recorder.statuses(uid).map(main)));
+    const looping = await waitStatus(
+      'always-crash',
+      (e) => main(e).restartCount >= 4 && main(e).state.waiting?.reason === 'CrashLoopBackOff' && gapsNow().size >= 3,
+      'restartCount 4 in CrashLoopBackOff with three restart gaps known',
+    );
     expect(looping.data.status.phase).toBe('Running');
     expect(main(looping).lastState?.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
     expect(main(looping).state.waiting?.message).toMatch(/^back-off \d+(ms|s) restarting failed container=main pod=always-crash_/);
-    // Gap between attempt i finishing and attempt i+1 starting: at least 400, 800, 1600 (cap) ms.
-    // (Under machine load a restart may come later than its back-off, never earlier.)
-    const runs = new Map<number, { startedAt?: string; finishedAt?: string }>();
-    for (const e of recorder.statuses(pods['always-crash'].metadata.uid)) {
-      const s = main(e);
-      if (s.lastState?.terminated && s.restartCount > 0) runs.set(s.restartCount - 1, s.lastState.terminated);
-    }
-    const gaps = [0, 1, 2].map((i) => Date.parse(runs.get(i + 1)!.startedAt!) - Date.parse(runs.get(i)!.finishedAt!));
-    expect(gaps[0]).toBeGreaterThanOrEqual(400 - 20);
-    expect(gaps[1]).toBeGreaterThanOrEqual(800 - 20);
-    expect(gaps[2]).toBeGreaterThanOrEqual(1600 - 20);
-    expect(looping.data.events.map((x) => x.reason).concat(recorder.statuses(pods['always-crash'].metadata.uid).flatMap((x) => x.data.events.map((y) => y.reason)))).toContain('BackOff');
+    // From attempt i finishing to attempt i+1 starting: at least 400, 800, then 1600 (cap) ms, so never two
+    // attempts at once. (Under machine load a restart may come later than its back-off, never earlier.)
+    const gaps = gapsNow();
+    const minimum = (attempt: number) => Math.min(BACKOFF.initialMs * 2 ** attempt, BACKOFF.maxMs) - 20;
+    expect([...gaps].filter(([attempt, gap]) => gap < minimum(attempt)).map(([attempt, gap]) => `attempt ${attempt} → ${attempt + 1}: ${gap} ms`)).toEqual([]);
+    expect(gaps.size).toBeGreaterThanOrEqual(3);
+    expect(looping.data.events.map((x) => x.reason).concat(recorder.statuses(uid).flatMap((x) => x.data.events.map((y) => y.reason)))).toContain('BackOff');
   });
 
   it('OnFailure: exit 0 completes the pod (Succeeded, Completed, no restart)', async () => {
