@@ -8,6 +8,7 @@ const pod: Pod = {
   kind: 'Pod',
   metadata: { name: 'p', namespace: 'default', uid: 'u1', resourceVersion: '1', creationTimestamp: '2026-01-01T00:00:00Z' },
   spec: { containers: [{ name: 'main', image: 'img' }] },
+  status: {},
 };
 const inst = (attempt: number, state: RuntimeContainer['state']): RuntimeContainer => ({
   id: `a${attempt}`,
