@@ -9,15 +9,9 @@ import { makeEvent, TOPICS, type NodeHeartbeatEvent, type PodEvictionRequested, 
 import { ConflictError } from '../../shared/errors';
 import { historyEntry } from '../../shared/pod/decider';
 import { planSweep, type LifecycleConfig } from '../../shared/node/lifecycle';
-import type { Clock, HistoryStore, Logger, NodeStore, PodRecord, PodStore, Publisher } from '../../shared/ports';
+import type { ControlPlaneDeps, PodRecord } from '../../shared/ports';
 
-export interface NodeLifecycleDeps {
-  podStore: PodStore;
-  nodeStore: NodeStore;
-  historyStore: HistoryStore;
-  publisher: Publisher;
-  clock: Clock;
-  logger: Logger;
+export interface NodeLifecycleDeps extends ControlPlaneDeps {
   config: LifecycleConfig;
 }
 

@@ -9,17 +9,11 @@ import { decide, type DecideContext, type PodCommand } from '../../shared/pod/de
 import { invalid } from '../../shared/pod/k8s-status';
 import { nextResourceVersion } from '../../shared/pod/resource-version';
 import { semanticCauses } from '../../shared/pod/validate';
-import type { Clock, HistoryStore, Logger, NodeStore, PodStore, Publisher } from '../../shared/ports';
+import type { ControlPlaneDeps } from '../../shared/ports';
 import { decideAndExecute, publishAll } from '../../shared/runtime/execute';
 import { makeEvent, TOPICS, type PodRequestRejected } from '../../shared/events';
 
-export interface PodControllerDeps {
-  podStore: PodStore;
-  historyStore: HistoryStore;
-  nodeStore: NodeStore;
-  publisher: Publisher;
-  clock: Clock;
-  logger: Logger;
+export interface PodControllerDeps extends ControlPlaneDeps {
   source?: string;
 }
 

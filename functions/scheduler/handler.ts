@@ -12,18 +12,12 @@ import { changed, historyEntry, type Outbound } from '../../shared/pod/decider';
 import { nextResourceVersion } from '../../shared/pod/resource-version';
 import type { Pod, PodCondition } from '../../shared/pod/schema';
 import { podRequest } from '../../shared/node/resources';
-import type { Clock, HistoryStore, Logger, NodeRecord, NodeStore, PodRecord, PodStore, Publisher } from '../../shared/ports';
+import type { ControlPlaneDeps, NodeRecord, PodRecord } from '../../shared/ports';
 import { publishAll } from '../../shared/runtime/execute';
 import { schedule, type PodInfo, type Profile } from '../../shared/scheduling/framework';
 import { DEFAULT_PROFILE } from '../../shared/scheduling/registry';
 
-export interface SchedulerDeps {
-  podStore: PodStore;
-  nodeStore: NodeStore;
-  historyStore: HistoryStore;
-  publisher: Publisher;
-  clock: Clock;
-  logger: Logger;
+export interface SchedulerDeps extends ControlPlaneDeps {
   profile?: Profile;
   /** How long a node list may be reused (ms). */
   nodeCacheMs?: number;

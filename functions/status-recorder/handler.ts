@@ -6,17 +6,10 @@
 import type { PodStatusEvent } from '../../shared/events';
 import { nextResourceVersion } from '../../shared/pod/resource-version';
 import { applyStatusEvent } from '../../shared/pod/status-projection';
-import type { Clock, HistoryStore, Logger, NodeStore, PodStore, Publisher } from '../../shared/ports';
+import type { ControlPlaneDeps } from '../../shared/ports';
 import { decideAndExecute } from '../../shared/runtime/execute';
 
-export interface StatusRecorderDeps {
-  podStore: PodStore;
-  historyStore: HistoryStore;
-  nodeStore: NodeStore;
-  publisher: Publisher;
-  clock: Clock;
-  logger: Logger;
-}
+export type StatusRecorderDeps = ControlPlaneDeps;
 
 export function makeStatusRecorder(deps: StatusRecorderDeps) {
   return async function handle(event: PodStatusEvent): Promise<void> {

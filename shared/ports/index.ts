@@ -122,3 +122,13 @@ export interface HistoryStore {
   /** Oldest first; one incarnation, also long after it was deleted. */
   listByUid(uid: string): Promise<HistoryEntry[]>;
 }
+
+/** What every control-plane handler is built from (its factory's dependencies). */
+export interface ControlPlaneDeps {
+  podStore: PodStore;
+  nodeStore: NodeStore;
+  historyStore: HistoryStore;
+  publisher: Publisher;
+  clock: Clock;
+  logger: Logger;
+}

@@ -9,10 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { startCluster, type AgentSpec, type LocalCluster } from '../../shared/local/cluster';
+import { requester, type Requester } from './http';
 
 export interface TestCluster extends LocalCluster {
   stateDir: string;
-  request(method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: any }>;
+  request: Requester;
   destroy(): Promise<void>;
 }
 
@@ -28,21 +29,7 @@ export async function startTestCluster(o: { agents: AgentSpec[]; env?: Record<st
     logs: path.join(stateDir, 'logs'),
     env: { LOG_LEVEL: 'warn', ...(o.env ?? {}) },
   });
-  const request = async (method: string, urlPath: string, body?: unknown) => {
-    const res = await fetch(`${cluster.apiUrl}${urlPath}`, {
-      method,
-      headers: { authorization: `Bearer ${cluster.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // plain text
-    }
-    return { status: res.status, body: parsed as any };
-  };
+  const request = requester(() => cluster.apiUrl, cluster.token);
   return {
     ...cluster,
     stateDir,

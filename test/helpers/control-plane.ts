@@ -19,6 +19,7 @@ import { build as statusRecorder } from '../../functions/status-recorder';
 import { build as nodeLifecycle } from '../../functions/node-lifecycle';
 import { build as replicationController } from '../../functions/replication-controller';
 import { startApi, type RunningApi } from '../../functions/api';
+import { requester, type Requester } from './http';
 
 export const ALL_HANDLERS: Record<string, BuildHandler> = {
   'pod-controller': podController,
@@ -38,7 +39,7 @@ export interface ControlPlane {
   /** Starts (another set of) handlers; `names` maps a runtime name to the handler it runs. */
   startHandlers(names: string[], rename?: (n: string) => string): Promise<RunningHandlers>;
   handlers: RunningHandlers;
-  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  request: Requester;
   stop(): Promise<void>;
 }
 
@@ -71,21 +72,7 @@ export async function startControlPlane(extraEnv: Record<string, string> = {}): 
   const handlers = await startHandlers(Object.keys(ALL_HANDLERS));
   const api = await startApi(env);
 
-  const request = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${api.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // plain text
-    }
-    return { status: res.status, body: parsed as any };
-  };
+  const request = requester(() => api.url, token);
 
   return {
     env,

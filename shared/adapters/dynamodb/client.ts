@@ -1,5 +1,6 @@
 /** DynamoDB client construction and the conditional-write error mapping every adapter shares. */
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConflictError, DependencyError } from '../../errors';
 
 export function makeDynamoClient(opts: { endpoint?: string; region: string }): DynamoDBClient {
@@ -21,4 +22,34 @@ export function isConditionFailure(err: unknown): boolean {
 export function mapDynamoError(err: unknown, what: string): never {
   if (isConditionFailure(err)) throw new ConflictError(`${what}: condition failed`, { cause: err });
   throw new DependencyError(`${what}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+}
+
+/** A consistent read of one item by key, or null. */
+export async function getItem(client: DynamoDBClient, table: string, key: Record<string, string>, what: string): Promise<Record<string, unknown> | null> {
+  try {
+    const out = await client.send(new GetItemCommand({ TableName: table, Key: marshall(key), ConsistentRead: true }));
+    return out.Item ? unmarshall(out.Item) : null;
+  } catch (err) {
+    return mapDynamoError(err, `reading ${what}`);
+  }
+}
+
+/**
+ * Writes an item keyed by (namespace, name) only when its stored `version` is
+ * `expectedVersion` (null: only when there is no item yet); ConflictError otherwise.
+ */
+export async function putVersioned(client: DynamoDBClient, table: string, item: object, expectedVersion: number | null, what: string): Promise<void> {
+  try {
+    await client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: marshall(item, { removeUndefinedValues: true }),
+        ConditionExpression: expectedVersion === null ? 'attribute_not_exists(#n)' : '#v = :v',
+        ExpressionAttributeNames: expectedVersion === null ? { '#n': 'name' } : { '#v': 'version' },
+        ExpressionAttributeValues: expectedVersion === null ? undefined : marshall({ ':v': expectedVersion }),
+      }),
+    );
+  } catch (err) {
+    mapDynamoError(err, `writing ${what}`);
+  }
 }

@@ -3,10 +3,10 @@
  * incarnation or its tombstone. Every write is conditional on `version`, so two
  * handlers never overwrite each other's decision (invariant 1).
  */
-import { GetItemCommand, PutItemCommand, QueryCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { PodQuery, PodRecord, PodStore } from '../../ports';
-import { mapDynamoError } from './client';
+import { getItem, mapDynamoError, putVersioned } from './client';
 
 /** Tombstones are kept a week: long enough that a replayed create stays ignored. */
 const TOMBSTONE_TTL_SECONDS = 7 * 24 * 3600;
@@ -53,30 +53,12 @@ export class DynamoPodStore implements PodStore {
   constructor(private readonly client: DynamoDBClient, private readonly table: string) {}
 
   async get(namespace: string, name: string): Promise<PodRecord | null> {
-    try {
-      const out = await this.client.send(
-        new GetItemCommand({ TableName: this.table, Key: marshall({ namespace, name }), ConsistentRead: true }),
-      );
-      return out.Item ? fromItem(unmarshall(out.Item)) : null;
-    } catch (err) {
-      return mapDynamoError(err, `reading pod ${namespace}/${name}`);
-    }
+    const item = await getItem(this.client, this.table, { namespace, name }, `pod ${namespace}/${name}`);
+    return item ? fromItem(item) : null;
   }
 
-  async put(record: PodRecord, expectedVersion: number | null): Promise<void> {
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: marshall(toItem(record), { removeUndefinedValues: true }),
-          ConditionExpression: expectedVersion === null ? 'attribute_not_exists(#n)' : '#v = :v',
-          ExpressionAttributeNames: expectedVersion === null ? { '#n': 'name' } : { '#v': 'version' },
-          ExpressionAttributeValues: expectedVersion === null ? undefined : marshall({ ':v': expectedVersion }),
-        }),
-      );
-    } catch (err) {
-      mapDynamoError(err, `writing pod ${record.namespace}/${record.name}`);
-    }
+  put(record: PodRecord, expectedVersion: number | null): Promise<void> {
+    return putVersioned(this.client, this.table, toItem(record), expectedVersion, `pod ${record.namespace}/${record.name}`);
   }
 
   async list(query: PodQuery = {}): Promise<PodRecord[]> {

@@ -3,10 +3,10 @@
  * the controller's bookkeeping as one JSON document beside the key attributes.
  * Every write is conditional on `version` (invariant 1).
  */
-import { GetItemCommand, PutItemCommand, QueryCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { RcRecord, RcStore } from '../../rc/record';
-import { mapDynamoError } from './client';
+import { getItem, mapDynamoError, putVersioned } from './client';
 
 interface RcItem {
   namespace: string;
@@ -34,28 +34,12 @@ export class DynamoRcStore implements RcStore {
   constructor(private readonly client: DynamoDBClient, private readonly table: string) {}
 
   async get(namespace: string, name: string): Promise<RcRecord | null> {
-    try {
-      const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: marshall({ namespace, name }), ConsistentRead: true }));
-      return out.Item ? fromItem(unmarshall(out.Item)) : null;
-    } catch (err) {
-      return mapDynamoError(err, `reading replicationcontroller ${namespace}/${name}`);
-    }
+    const item = await getItem(this.client, this.table, { namespace, name }, `replicationcontroller ${namespace}/${name}`);
+    return item ? fromItem(item) : null;
   }
 
-  async put(record: RcRecord, expectedVersion: number | null): Promise<void> {
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: marshall(toItem(record)),
-          ConditionExpression: expectedVersion === null ? 'attribute_not_exists(#n)' : '#v = :v',
-          ExpressionAttributeNames: expectedVersion === null ? { '#n': 'name' } : { '#v': 'version' },
-          ExpressionAttributeValues: expectedVersion === null ? undefined : marshall({ ':v': expectedVersion }),
-        }),
-      );
-    } catch (err) {
-      mapDynamoError(err, `writing replicationcontroller ${record.namespace}/${record.name}`);
-    }
+  put(record: RcRecord, expectedVersion: number | null): Promise<void> {
+    return putVersioned(this.client, this.table, toItem(record), expectedVersion, `replicationcontroller ${record.namespace}/${record.name}`);
   }
 
   async list(namespace?: string): Promise<RcRecord[]> {

@@ -4,19 +4,15 @@ import { join } from 'node:path';
 import { makeBatchRunner } from '../../../shared/runtime/batch-runner';
 import type { HandlerRuntime } from '../../../shared/runtime/handler-module';
 import { TOPIC_SCHEMAS, type Envelope, type TopicName } from '../../../shared/events';
-import type { Logger, Publisher } from '../../../shared/ports';
+import type { Publisher } from '../../../shared/ports';
 
 export function fixture(name: string): unknown {
   return JSON.parse(readFileSync(join(__dirname, '../../fixtures/msk', name), 'utf8'));
 }
 
-export const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => silentLogger,
-};
+import { silentLogger } from '../../../shared/runtime/logger';
+
+export { silentLogger };
 
 export class RecordingPublisher implements Publisher {
   readonly sent: { topic: TopicName; event: Envelope }[] = [];
