@@ -13,7 +13,7 @@ import { systemClock, type Clock, type Logger, type Publisher } from '../shared/
 import { startAssignmentFeed, type AssignmentFeed } from './assignments/feed';
 import { startLogServer, type LogServer } from './logs/server';
 import { Heartbeat } from './node/heartbeat';
-import { describeNode, hostFacts, type HostFacts, type NodeSettings } from './node/identity';
+import { AGENT_VERSION, describeNode, hostFacts, type HostFacts, type NodeSettings } from './node/identity';
 import type { ContainerRuntime } from './runtime/types';
 import type { BackoffConfig } from './sync/backoff';
 import { PodManager } from './sync/pod-manager';
@@ -78,7 +78,12 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       backoff: settings.backoff,
       now: () => clock.now(),
       logger,
-      policy: { nodeName: settings.nodeName, allowPrivileged: settings.allowPrivileged, allowHostPath: settings.allowHostPath },
+      policy: {
+        nodeName: settings.nodeName,
+        allowPrivileged: settings.allowPrivileged,
+        allowHostPath: settings.allowHostPath,
+        agentVersion: settings.agentVersion ?? AGENT_VERSION,
+      },
       reporter,
       hostIP,
     },

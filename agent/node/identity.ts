@@ -8,7 +8,8 @@ import os from 'node:os';
 import type { NodeDescription } from '../../shared/events/node-heartbeats';
 import { formatBytes } from '../../shared/pod/quantity';
 
-export const AGENT_VERSION = 'podflow-agent/0.1.0';
+/** Semver, as the scheduler's NodeVersion filter and the node-side admission compare it. */
+export const AGENT_VERSION = 'v0.1.0';
 
 export interface NodeSettings {
   nodeName: string;
@@ -21,6 +22,8 @@ export interface NodeSettings {
   allowHostPath: boolean;
   /** The node's address (hostIP of its pods); the host's first IPv4 when absent. */
   address?: string;
+  /** The agent version the node announces and admits pods by; AGENT_VERSION unless set (version-skew tests). */
+  agentVersion?: string;
 }
 
 export interface HostFacts {
@@ -65,7 +68,7 @@ export function describeNode(s: NodeSettings, host: HostFacts, runtime: 'docker'
     allocatable: { ...capacity },
     allowPrivileged: s.allowPrivileged,
     allowHostPath: s.allowHostPath,
-    agentVersion: AGENT_VERSION,
+    agentVersion: s.agentVersion ?? AGENT_VERSION,
     runtime,
     addresses: [
       { type: 'InternalIP', address: s.address ?? host.address },

@@ -1,8 +1,12 @@
 /**
  * Translates one container of a pod into the runtime's ContainerSpec: command
  * and args, env, volume mounts (emptyDir = a volume named by pod uid, hostPath =
- * a bind), cpu and memory limits (NanoCpus, Memory), security context. Pure.
+ * a bind), cpu and memory limits (NanoCpus, Memory), and the security context
+ * through the shared `containerSecurityDefaults`: unless privileged, every
+ * container runs with no-new-privileges and all capabilities dropped but the
+ * default set (adjusted by its own add/drop). Pure.
  */
+import { containerSecurityDefaults } from '../../shared/pod/admission';
 import type { Container, Pod } from '../../shared/pod/schema';
 import { toBytes, toMilliCpu } from '../../shared/pod/quantity';
 import { containerName, containerSpecHash, emptyDirVolumeName, LABELS, podLabels, type PodIdentity } from './labels';
@@ -34,8 +38,7 @@ export function emptyDirNames(pod: Pod): { volume: string; runtimeName: string }
 export function containerSpecFor(pod: Pod, container: Container, nodeName: string, sandboxId: string, attempt: number): ContainerSpec {
   const id = podIdentity(pod, nodeName);
   const limits = container.resources?.limits ?? {};
-  const sc = container.securityContext;
-  const runAsUser = sc?.runAsUser ?? pod.spec.securityContext?.runAsUser;
+  const security = containerSecurityDefaults(container, pod.spec.securityContext);
   const spec: ContainerSpec = {
     name: containerName(id, container.name, attempt),
     image: container.image,
@@ -50,10 +53,11 @@ export function containerSpecFor(pod: Pod, container: Container, nodeName: strin
     },
     sandboxId,
     mounts: mountsFor(pod, container),
-    privileged: sc?.privileged ?? false,
-    readOnlyRootfs: sc?.readOnlyRootFilesystem ?? false,
-    capAdd: sc?.capabilities?.add ?? [],
-    capDrop: sc?.capabilities?.drop ?? [],
+    privileged: security.privileged,
+    readOnlyRootfs: security.readonlyRootfs,
+    capAdd: security.capAdd,
+    capDrop: security.capDrop,
+    securityOpt: security.securityOpt,
     tty: container.tty ?? false,
     stdin: container.stdin ?? false,
   };
@@ -62,6 +66,6 @@ export function containerSpecFor(pod: Pod, container: Container, nodeName: strin
   if (container.workingDir) spec.workingDir = container.workingDir;
   if (limits.cpu !== undefined) spec.nanoCpus = toMilliCpu(limits.cpu) * 1_000_000;
   if (limits.memory !== undefined) spec.memoryBytes = toBytes(limits.memory);
-  if (runAsUser !== undefined) spec.user = sc?.runAsGroup !== undefined ? `${runAsUser}:${sc.runAsGroup}` : String(runAsUser);
+  if (security.user !== undefined) spec.user = security.user;
   return spec;
 }

@@ -192,6 +192,7 @@ export class DockerRuntime implements ContainerRuntime {
         ReadonlyRootfs: spec.readOnlyRootfs,
         CapAdd: spec.capAdd,
         CapDrop: spec.capDrop,
+        SecurityOpt: spec.securityOpt,
         LogConfig: { Type: 'json-file', Config: {} },
       },
     });

@@ -59,6 +59,8 @@ export interface ContainerSpec {
   readOnlyRootfs: boolean;
   capAdd: string[];
   capDrop: string[];
+  /** Docker `--security-opt` values (e.g. `no-new-privileges:true`). */
+  securityOpt: string[];
   tty: boolean;
   stdin: boolean;
 }

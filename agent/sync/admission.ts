@@ -1,14 +1,19 @@
 /**
- * Node-side admission: what this node refuses to run (privileged containers,
- * hostPath volumes it does not allow, mounts of undeclared volumes). A refused
- * pod stays Pending with a Warning event; it never reaches Docker. Pure.
+ * Node-side admission: what this node refuses to run. The capability checks
+ * (privileged containers, hostPath volumes, an agent too old for what the pod
+ * needs) are the shared `nodeRefusal`, so the Warning event reads exactly like
+ * the kubelet's FailedValidation; a mount of an undeclared volume is refused
+ * here too. A refused pod stays Pending and never reaches Docker. Pure.
  */
+import { nodeRefusal } from '../../shared/pod/admission';
 import type { Pod } from '../../shared/pod/schema';
 
 export interface NodePolicy {
   nodeName: string;
   allowPrivileged: boolean;
   allowHostPath: boolean;
+  /** This agent's semver (pods needing a newer agent are refused). */
+  agentVersion: string;
 }
 
 export interface Refusal {
@@ -20,25 +25,10 @@ export interface Refusal {
 }
 
 export function admitPod(pod: Pod, node: NodePolicy): Refusal | null {
+  const refused = nodeRefusal(pod, { allowPrivileged: node.allowPrivileged, allowHostPath: node.allowHostPath, agentVersion: node.agentVersion });
+  if (refused) return { eventReason: refused.reason, waitingReason: 'CreateContainerConfigError', message: refused.message };
   const volumes = pod.spec.volumes ?? [];
-  if (!node.allowHostPath) {
-    const hostPath = volumes.find((v) => v.hostPath);
-    if (hostPath) {
-      return {
-        eventReason: 'FailedMount',
-        waitingReason: 'CreateContainerConfigError',
-        message: `hostPath volume "${hostPath.name}" (${hostPath.hostPath!.path}) is not allowed on node ${node.nodeName}: the node does not allow hostPath volumes`,
-      };
-    }
-  }
-  for (const [index, c] of pod.spec.containers.entries()) {
-    if (c.securityContext?.privileged && !node.allowPrivileged) {
-      return {
-        eventReason: 'Failed',
-        waitingReason: 'CreateContainerConfigError',
-        message: `spec.containers[${index}].securityContext.privileged: Forbidden: node ${node.nodeName} does not allow privileged containers`,
-      };
-    }
+  for (const c of pod.spec.containers) {
     for (const m of c.volumeMounts ?? []) {
       if (!volumes.some((v) => v.name === m.name)) {
         return {

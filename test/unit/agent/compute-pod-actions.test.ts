@@ -7,7 +7,7 @@ import type { RuntimeContainer, RuntimeState } from '../../../agent/runtime/type
 const NOW = new Date('2026-01-01T00:10:00.000Z');
 const cfg = {
   backoff: { initialMs: 10_000, maxMs: 300_000, resetMs: 600_000 },
-  node: { nodeName: 'n1', allowPrivileged: false, allowHostPath: false },
+  node: { nodeName: 'n1', allowPrivileged: false, allowHostPath: false, agentVersion: 'v0.1.0' },
 };
 
 function pod(spec: Partial<PodSpec> = {}): Pod {
@@ -128,8 +128,8 @@ describe('computePodActions', () => {
   });
 
   it.each([
-    ['hostPath on a node that forbids it', pod({ volumes: [{ name: 'h', hostPath: { path: '/etc' } }] }), 'FailedMount'],
-    ['privileged on a node that forbids it', pod({ containers: [{ name: 'app', image: 'i:1', securityContext: { privileged: true } }] }), 'Failed'],
+    ['hostPath on a node that forbids it', pod({ volumes: [{ name: 'h', hostPath: { path: '/etc' } }] }), 'FailedValidation'],
+    ['privileged on a node that forbids it', pod({ containers: [{ name: 'app', image: 'i:1', securityContext: { privileged: true } }] }), 'FailedValidation'],
     ['a mount of an undeclared volume', pod({ containers: [{ name: 'app', image: 'i:1', volumeMounts: [{ name: 'x', mountPath: '/x' }] }] }), 'Failed'],
   ])('refuses %s: no sandbox, containers wait with CreateContainerConfigError', (_name, p, eventReason) => {
     const result = computePodActions(p, observePod([]), NOW, cfg, noMemory());

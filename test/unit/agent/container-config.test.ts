@@ -1,4 +1,6 @@
 import { containerSpecFor, emptyDirNames } from '../../../agent/runtime/container-config';
+import { DEFAULT_CAPABILITIES } from '../../../shared/pod/admission';
+import type { Container } from '../../../shared/pod/schema';
 import { canonicalJson, containerSpecHash, LABELS, podHostname } from '../../../agent/runtime/labels';
 import { aRecordedPod } from '../../helpers/factories';
 
@@ -73,5 +75,17 @@ describe('container config for Docker', () => {
     [`${'b'.repeat(62)}-x`, 'b'.repeat(62)],
   ])('hostname of pod %s is %s', (name, host) => {
     expect(podHostname(name)).toBe(host);
+  });
+
+  it.each<[string, Container['securityContext'], { privileged: boolean; capDrop: string[]; capAdd: readonly string[]; securityOpt: string[] }]>([
+    ['no security context: no-new-privileges, default capabilities only', undefined, { privileged: false, capDrop: ['ALL'], capAdd: [...DEFAULT_CAPABILITIES].sort(), securityOpt: ['no-new-privileges:true'] }],
+    ['privileged: nothing dropped, no no-new-privileges', { privileged: true }, { privileged: true, capDrop: [], capAdd: [], securityOpt: [] }],
+    ['drop ALL, add NET_ADMIN: exactly NET_ADMIN', { capabilities: { drop: ['ALL'], add: ['NET_ADMIN'] } }, { privileged: false, capDrop: ['ALL'], capAdd: ['NET_ADMIN'], securityOpt: ['no-new-privileges:true'] }],
+    ['allowPrivilegeEscalation: no no-new-privileges', { allowPrivilegeEscalation: true, capabilities: { drop: ['ALL'] } }, { privileged: false, capDrop: ['ALL'], capAdd: [], securityOpt: [] }],
+  ])('hardens the runtime config: %s', (_, securityContext, expected) => {
+    const container: Container = { name: 'c', image: 'podflow/base:1', ...(securityContext ? { securityContext } : {}) };
+    const p = aRecordedPod({ name: 'sec', uid: 'uid-2', spec: { containers: [container] } });
+    const spec = containerSpecFor(p, container, 'n1', 'sb', 0);
+    expect({ privileged: spec.privileged, capDrop: spec.capDrop, capAdd: spec.capAdd, securityOpt: spec.securityOpt }).toEqual(expected);
   });
 });
