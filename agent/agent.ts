@@ -4,7 +4,11 @@
  * announces the node, replays its assignments, fences stale pods, then reports
  * ready and keeps every desired pod converged; it resolves on shutdown.
  * Draining stops the agent's own work only: containers keep running, so an
- * agent restart never kills pods.
+ * agent restart never kills pods. A process frozen past `pauseThresholdMs`
+ * (SIGSTOP, a suspended VM) re-syncs before it acts again: not ready, no status,
+ * workers held; it reads its partition up to the high watermark of now (the
+ * control plane unassigned what it evicted meanwhile), fences, and only then
+ * reports ready and resumes status reports.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
@@ -13,6 +17,7 @@ import { systemClock, type Clock, type Logger, type Publisher } from '../shared/
 import { startAssignmentFeed, type AssignmentFeed } from './assignments/feed';
 import { startLogServer, type LogServer } from './logs/server';
 import { Heartbeat } from './node/heartbeat';
+import { PauseDetector } from './node/pause-detector';
 import { AGENT_VERSION, describeNode, hostFacts, type HostFacts, type NodeSettings } from './node/identity';
 import type { ContainerRuntime } from './runtime/types';
 import type { BackoffConfig } from './sync/backoff';
@@ -26,6 +31,8 @@ export interface AgentSettings extends NodeSettings {
   resyncIntervalMs: number;
   backoff: BackoffConfig;
   pauseImage: string;
+  /** A wall-clock gap between two looks longer than this means the process was frozen; default 3 heartbeat intervals. */
+  pauseThresholdMs?: number;
   /** Log server port; 0 picks one; null runs none (hollow fleets). */
   logPort: number | null;
   logToken: string;
@@ -69,7 +76,29 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
   const runtimeVersion = await runtime.version();
   const hostIP = settings.address ?? host.address;
 
-  const reporter = new StatusReporter({ publisher, clock, logger, nodeName: settings.nodeName, bootId, source: `agent/${settings.nodeName}` });
+  // Set while re-syncing after a pause; `onPause` (below) sets it synchronously from any path that looks at the clock.
+  let resyncing: Promise<void> | null = null;
+  let pauses = 0;
+  let onPause: (gapMs: number) => void = () => undefined;
+  const detector = new PauseDetector({
+    thresholdMs: settings.pauseThresholdMs ?? 3 * settings.heartbeatIntervalMs,
+    tickMs: Math.max(50, Math.min(1000, Math.floor(settings.heartbeatIntervalMs / 2))),
+    now: () => Date.now(),
+    onPause: (gap) => onPause(gap),
+  });
+  const held = () => {
+    detector.check();
+    return resyncing !== null;
+  };
+  const reporter = new StatusReporter({
+    publisher,
+    clock,
+    logger,
+    nodeName: settings.nodeName,
+    bootId,
+    source: `agent/${settings.nodeName}`,
+    mayReport: () => !held(),
+  });
   const manager = new PodManager(
     {
       runtime,
@@ -86,6 +115,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       },
       reporter,
       hostIP,
+      held,
     },
     { resyncIntervalMs: settings.resyncIntervalMs },
   );
@@ -117,7 +147,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
     intervalMs: settings.heartbeatIntervalMs,
     bootId,
     description: () => description,
-    ready: () => ready,
+    ready: () => !held() && ready,
     pods: () => manager.podCount,
   });
 
@@ -126,6 +156,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
     if (state === 'INITIALIZED') state = 'STOPPED';
     else if (state === 'RUNNING') state = 'DRAINING';
     draining = (async () => {
+      detector.stop();
       heartbeat.stop();
       await feed?.stop().catch((err) => logger.warn({ err: (err as Error).message }, 'stopping the assignment feed failed'));
       await manager.shutdown();
@@ -136,6 +167,34 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       resolveStopped();
     })();
     return draining;
+  };
+
+  /** Not ready and held until the partition is read up to now and every uid this node must not run is gone. */
+  const resyncAfterPause = async (gapMs: number, f: AssignmentFeed): Promise<void> => {
+    ready = false;
+    logger.warn({ gapMs }, 'the agent was frozen: re-syncing its assignments before it acts or reports again');
+    try {
+      await heartbeat.beat();
+      // Frozen again meanwhile: what was read may be behind again, so read and fence once more.
+      for (let seen = -1; seen !== pauses && state === 'RUNNING'; ) {
+        seen = pauses;
+        await f.catchUp();
+        await manager.fence();
+      }
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 're-sync after a pause failed; trying again');
+      await new Promise((r) => setTimeout(r, 1000));
+      resyncing = null;
+      if (state === 'RUNNING') resyncing = resyncAfterPause(gapMs, f);
+      return;
+    }
+    resyncing = null;
+    if (state !== 'RUNNING') return;
+    ready = true;
+    reporter.forgetAll();
+    manager.kickAll();
+    logger.info({ pods: manager.podCount }, 'node ready again after a pause');
+    await heartbeat.beat();
   };
 
   const agent: Agent = {
@@ -180,6 +239,14 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
             ready = true;
             logger.info({ pods: manager.podCount, endpoint: description.endpoint }, 'node ready');
             resolveReady();
+            if (feed) {
+              const f = feed;
+              onPause = (gap) => {
+                pauses++;
+                resyncing ??= resyncAfterPause(gap, f);
+              };
+              detector.start();
+            }
             await heartbeat.beat();
           }
         }

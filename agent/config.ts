@@ -46,6 +46,8 @@ export const agentEnvSchema = z.object({
   NODE_IP: z.string().optional(),
   HEARTBEAT_INTERVAL_MS: int(10_000, 100),
   RESYNC_INTERVAL_MS: int(10_000, 100),
+  /** Frozen longer than this (wall-clock gap) → re-sync before acting; empty = 3 × HEARTBEAT_INTERVAL_MS. */
+  PAUSE_THRESHOLD_MS: z.coerce.number().int().min(100).optional().or(z.literal('').transform(() => undefined)),
   BACKOFF_INITIAL_MS: int(10_000, 1),
   BACKOFF_MAX_MS: int(300_000, 1),
   BACKOFF_RESET_MS: int(600_000, 1),
@@ -76,6 +78,7 @@ export function settingsFromEnv(env: AgentEnv, logToken: string): AgentSettings 
     address: env.NODE_IP,
     heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
     resyncIntervalMs: env.RESYNC_INTERVAL_MS,
+    ...(env.PAUSE_THRESHOLD_MS !== undefined ? { pauseThresholdMs: env.PAUSE_THRESHOLD_MS } : {}),
     backoff: { initialMs: env.BACKOFF_INITIAL_MS, maxMs: env.BACKOFF_MAX_MS, resetMs: env.BACKOFF_RESET_MS },
     pauseImage: env.PAUSE_IMAGE,
     logPort: env.AGENT_PORT,

@@ -5,6 +5,8 @@
  * control plane can drop a late or replayed snapshot. Sends are chained, so
  * reports leave in the order they were made without blocking the sync pass; a
  * failed send forgets the last status so the next pass publishes it again.
+ * While `mayReport()` says no (the node re-syncs after a pause), a queued
+ * status is dropped at send time and forgotten, so it is made again later.
  */
 import { makeEvent, TOPICS, type PodEventRecord, type PodStatusReported, type PodStopped } from '../../shared/events';
 import type { PodStatus } from '../../shared/pod/schema';
@@ -23,7 +25,7 @@ export class StatusReporter {
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly deps: { publisher: Publisher; clock: Clock; logger: Logger; nodeName: string; bootId: string; source: string },
+    private readonly deps: { publisher: Publisher; clock: Clock; logger: Logger; nodeName: string; bootId: string; source: string; mayReport?: () => boolean },
   ) {}
 
   /** Queues a report if the status changed or there are events; returns whether it did. */
@@ -68,6 +70,11 @@ export class StatusReporter {
     this.last.delete(uid);
   }
 
+  /** Forgets every last status, so each pod's next pass publishes its status again. */
+  forgetAll(): void {
+    this.last.clear();
+  }
+
   /** Resolves when every queued report has been sent (or has failed). */
   flush(): Promise<void> {
     return this.chain;
@@ -75,7 +82,13 @@ export class StatusReporter {
 
   private send(event: PodStatusReported, onFailure: () => void): void {
     this.chain = this.chain
-      .then(() => this.deps.publisher.publish(TOPICS.podStatus, [event]))
+      .then(async () => {
+        if (this.deps.mayReport && !this.deps.mayReport()) {
+          onFailure();
+          return;
+        }
+        await this.deps.publisher.publish(TOPICS.podStatus, [event]);
+      })
       .catch((err: unknown) => {
         onFailure();
         this.deps.logger.warn({ uid: event.data.uid, err: (err as Error).message }, 'publishing pod status failed; will publish again');

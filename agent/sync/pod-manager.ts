@@ -6,6 +6,8 @@
  * were replaced, uids unassigned while the agent was away) is stopped and
  * removed before the node reports ready. A periodic resync kicks every worker
  * and sweeps orphans, so a missed Docker event heals on the next pass.
+ * `fence()` runs the same fencing again after a pause of the agent, while the
+ * workers are held (they only stop uids, never start or report).
  */
 import type { NodeAssignmentEvent } from '../../shared/events/node-assignments';
 import type { Pod } from '../../shared/pod/schema';
@@ -53,10 +55,20 @@ export class PodManager {
     this.active = true;
     this.unwatch = this.ctx.runtime.watch((uid) => this.workers.get(uid)?.kick());
     for (const uid of this.state.pods.keys()) this.touch(uid);
+    await this.fence();
+    this.scheduleResync();
+  }
+
+  /** Stops and removes every container and volume of a uid this node must not run; resolves once they are gone. */
+  async fence(): Promise<void> {
     const stale = await this.sweepOrphans();
     await Promise.all([...this.state.stopping.keys(), ...stale].map((uid) => this.whenEnded(uid)));
     await this.removeOrphanVolumes();
-    this.scheduleResync();
+  }
+
+  /** Looks at every pod again (after a hold is lifted). */
+  kickAll(): void {
+    for (const w of this.workers.values()) w.kick();
   }
 
   private touch(uid: string): void {

@@ -22,6 +22,8 @@ export interface WorkerContext extends ExecuteContext {
   policy: NodePolicy;
   reporter: StatusReporter;
   hostIP: string;
+  /** True while the node re-syncs after a pause: no container is started and no status reported until released. */
+  held: () => boolean;
 }
 
 const MAX_PASSES = 5;
@@ -91,7 +93,7 @@ export class PodWorker {
       this.dirty = false;
       try {
         if (this.stopOrder) await this.terminate(this.stopOrder);
-        else if (this.pod) await this.sync(this.pod);
+        else if (this.pod && !this.ctx.held()) await this.sync(this.pod);
       } catch (err) {
         this.ctx.logger.warn({ uid: this.uid, err: (err as Error).message }, 'pod pass failed; retrying');
         this.later(Date.now() + RETRY_MS);
@@ -126,6 +128,7 @@ export class PodWorker {
       }
       if (decision.requeueAt !== undefined) this.later(decision.requeueAt);
       if (decision.actions.length === 0) break;
+      if (this.ctx.held()) break; // frozen mid-pass: decide again once the node has re-synced
       if (pass >= MAX_PASSES) {
         this.later(Date.now() + RETRY_MS);
         break;
@@ -150,7 +153,7 @@ export class PodWorker {
       now: this.ctx.now(),
     });
     this.conditions = status.conditions;
-    if (this.stopOrder || this.closed) return; // never report for a uid that must stop
+    if (this.stopOrder || this.closed || this.ctx.held()) return; // never report for a uid that must stop, nor before a re-sync
     this.ctx.reporter.report({ namespace: pod.metadata.namespace, name: pod.metadata.name, uid: this.uid }, status, events);
   }
 
