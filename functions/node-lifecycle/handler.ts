@@ -17,6 +17,16 @@ export interface NodeLifecycleDeps extends ControlPlaneDeps {
 
 const SOURCE = 'node-controller';
 
+/**
+ * Only pods the scheduler found unschedulable are tried again (as kube-scheduler's
+ * unschedulable queue). Pods still waiting for their first attempt are already on
+ * their way; asking again would add work exactly when the scheduler is behind.
+ */
+export function needsRetry(pod: PodRecord): boolean {
+  if (pod.nodeName || pod.deleted || pod.pod.metadata.deletionTimestamp) return false;
+  return (pod.pod.status.conditions ?? []).some((c) => c.type === 'PodScheduled' && c.status === 'False');
+}
+
 export function makeHeartbeatRecorder(deps: NodeLifecycleDeps) {
   return async function handle(event: NodeHeartbeatEvent): Promise<void> {
     const at = Math.max(Date.parse(event.time), 0);
@@ -35,7 +45,7 @@ export function makeSweeper(deps: NodeLifecycleDeps) {
     const unscheduled: PodRecord[] = [];
     for (const pod of pods) {
       if (pod.nodeName) podsByNode.set(pod.nodeName, [...(podsByNode.get(pod.nodeName) ?? []), pod]);
-      else if (!pod.pod.metadata.deletionTimestamp) unscheduled.push(pod);
+      else if (needsRetry(pod)) unscheduled.push(pod);
     }
     const plan = planSweep(nodes, podsByNode, now.getTime(), deps.config);
     const time = now.toISOString();

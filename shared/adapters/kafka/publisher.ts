@@ -3,19 +3,37 @@
  * partition the node name hashes to, so each agent reads only its own. The
  * producer is not idempotent (the local mock broker cannot do it); consumers
  * are idempotent instead (invariant 1).
+ *
+ * Publishes that arrive within `lingerMs` of each other leave in one produce
+ * request (as Kafka producers' linger.ms does): records then share a record
+ * batch per partition, and a consumer fetches them together. The local mock
+ * broker returns one record batch per partition per fetch, so without this a
+ * consumer advances one record per partition per round trip.
  */
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import { nodePartition, TOPICS, type Envelope, type TopicName } from '../../events';
 import { DependencyError } from '../../errors';
 import type { Publisher } from '../../ports';
 
+interface Pending {
+  topic: TopicName;
+  messages: Message[];
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
 export class KafkaPublisher implements Publisher {
   private connected: Promise<void> | null = null;
+  private pending: Pending[] = [];
+  private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly producer: Producer) {}
+  constructor(
+    private readonly producer: Producer,
+    private readonly lingerMs = 2,
+  ) {}
 
-  static fromKafka(kafka: Kafka): KafkaPublisher {
-    return new KafkaPublisher(kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: false, allowAutoTopicCreation: false, maxInFlightRequests: 5 }));
+  static fromKafka(kafka: Kafka, opts: { lingerMs?: number } = {}): KafkaPublisher {
+    return new KafkaPublisher(kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: false, allowAutoTopicCreation: false, maxInFlightRequests: 5 }), opts.lingerMs);
   }
 
   connect(): Promise<void> {
@@ -26,23 +44,36 @@ export class KafkaPublisher implements Publisher {
   async publish(topic: TopicName, events: readonly Envelope[], opts: { partition?: number } = {}): Promise<void> {
     if (events.length === 0) return;
     await this.connect();
+    const messages = events.map((event) => ({
+      key: event.key,
+      value: JSON.stringify(event),
+      partition: opts.partition ?? (topic === TOPICS.nodeAssignments ? nodePartition(event.key) : undefined),
+      headers: { 'event-type': event.type },
+    }));
+    await new Promise<void>((resolve, reject) => {
+      this.pending.push({ topic, messages, resolve, reject });
+      this.timer ??= setTimeout(() => void this.flush(), this.lingerMs);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.timer = null;
+    // Order holds per key: messages keep their publish order within each topic.
+    const byTopic = new Map<TopicName, Message[]>();
+    for (const p of batch) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), ...p.messages]);
     try {
-      await this.producer.send({
-        topic,
-        acks: -1,
-        messages: events.map((event) => ({
-          key: event.key,
-          value: JSON.stringify(event),
-          partition: opts.partition ?? (topic === TOPICS.nodeAssignments ? nodePartition(event.key) : undefined),
-          headers: { 'event-type': event.type },
-        })),
-      });
+      await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      batch.forEach((p) => p.resolve());
     } catch (err) {
-      throw new DependencyError(`publishing to ${topic} failed: ${(err as Error).message}`, { cause: err });
+      const error = new DependencyError(`publishing to ${[...byTopic.keys()].join(', ')} failed: ${(err as Error).message}`, { cause: err });
+      batch.forEach((p) => p.reject(error));
     }
   }
 
   async disconnect(): Promise<void> {
+    if (this.pending.length) await this.flush();
     if (this.connected) await this.producer.disconnect();
     this.connected = null;
   }
