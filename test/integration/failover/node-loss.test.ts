@@ -112,4 +112,29 @@ describe('node loss, replacement and fencing on Docker', () => {
     const copies = [...(await runningAppContainers(nodeA)), ...(await runningAppContainers(nodeB))];
     expect(copies.map((c) => c.uid).sort()).toEqual(replaced.map((p) => p.metadata.uid).sort());
   }, 90000);
+
+  it('treats a paused node (SIGSTOP) past the timeouts like a lost one, and on SIGCONT it removes its stale copies', async () => {
+    const onB = running(await pods()).filter((p) => p.spec.nodeName === nodeB).map((p) => p.metadata.uid);
+    expect(onB.length).toBeGreaterThan(0);
+    agent(nodeB).kill('SIGSTOP');
+    let replaced: PodView[];
+    try {
+      replaced = await eventually(async () => {
+        const now = running(await pods());
+        return now.length === 2 && now.every((p) => p.spec.nodeName === nodeA) ? now : null;
+      }, GRACE_MS + EVICTION_MS + 30000, 'both replicas Running on node A');
+      expect(replaced.map((p) => p.metadata.uid)).toEqual(expect.not.arrayContaining(onB));
+      // The paused agent's containers still run: Docker was not paused.
+      expect((await runningAppContainers(nodeB)).map((c) => c.uid)).toEqual(expect.arrayContaining(onB));
+    } finally {
+      agent(nodeB).kill('SIGCONT');
+    }
+    await eventually(async () => (await runningAppContainers(nodeB)).length === 0, 30000, 'stale copies removed on node B');
+    await eventually(async () => (await nodeReady(nodeB)) === 'True', 30000, 'node B Ready again');
+    const copies = [...(await runningAppContainers(nodeA)), ...(await runningAppContainers(nodeB))];
+    expect(copies.map((c) => c.uid).sort()).toEqual(replaced!.map((p) => p.metadata.uid).sort());
+    // The superseded pods stay gone: nothing the paused node reported brought them back.
+    expect((await pods()).map((p) => p.metadata.uid)).toEqual(expect.not.arrayContaining(onB));
+  }, 90000);
 });
+
