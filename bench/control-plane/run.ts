@@ -174,7 +174,7 @@ async function main(): Promise<void> {
   const steady = await phase('steady', env.STEADY_RATE, env.STEADY_SECONDS, budget);
   results.push(steady);
   budget -= steady.pods;
-  for (const rate of env.RAMP_RATES.split(',').map(Number)) {
+  for (const rate of env.RAMP_RATES.split(',').filter(Boolean).map(Number)) {
     if (budget <= 0) break;
     const r = await phase(`rate${rate}`, rate, env.RAMP_SECONDS, budget);
     results.push(r);

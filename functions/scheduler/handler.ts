@@ -58,10 +58,12 @@ export function makeScheduler(deps: SchedulerDeps) {
       const pod = withCondition({ ...current.pod, spec: { ...current.pod.spec, nodeName } }, { type: 'PodScheduled', status: 'True', lastTransitionTime: time });
       try {
         await deps.podStore.put({ ...current, version: current.version + 1, nodeName, pod }, current.version);
-        await deps.historyStore.append([
-          historyEntry(pod, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, source }, eventId, time),
+        await Promise.all([
+          deps.historyStore.append([
+            historyEntry(pod, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, source }, eventId, time),
+          ]),
+          publishAll(deps.publisher, assigned(pod, nodeName, eventId)),
         ]);
-        await publishAll(deps.publisher, assigned(pod, nodeName, eventId));
         return 'bound';
       } catch (err) {
         if (!(err instanceof ConflictError)) throw err;

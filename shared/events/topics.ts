@@ -24,7 +24,7 @@ export interface TopicSpec {
 }
 
 export const TOPIC_SPECS: readonly TopicSpec[] = [
-  { name: TOPICS.podEvents, partitions: 16, key: 'namespace/name', description: 'Pod commands (create, delete, evict) and the controller decisions that follow them.' },
+  { name: TOPICS.podEvents, partitions: 64, key: 'namespace/name', description: 'Pod commands (create, delete, evict) and the controller decisions that follow them.' },
   { name: TOPICS.nodeAssignments, partitions: 32, key: 'nodeName', description: 'What each node must run or stop; a node reads only the partition its name hashes to.' },
   { name: TOPICS.podStatus, partitions: 16, key: 'namespace/name', description: 'What the agents observe of their pods: container states, pod IPs, stop confirmations.' },
   { name: TOPICS.nodeHeartbeats, partitions: 4, key: 'nodeName', description: 'Node registration and heartbeats, carrying the node description.' },

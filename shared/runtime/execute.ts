@@ -1,8 +1,8 @@
 /**
- * Carries out a decision in a fixed order: the conditional pod write, its
- * history, the node release, then the outbound events. A crash between steps
- * is healed by redelivery: the decider finds the stored state and repeats the
- * publishing (the outbox rule), and every step is idempotent.
+ * Carries out a decision: first the conditional pod write, then its history,
+ * the node release and the outbound events. A crash between steps is healed by
+ * redelivery: the decider finds the stored state and repeats the publishing
+ * (the outbox rule), and every step is idempotent.
  */
 import type { PodDecision } from '../pod/decider';
 import type { HistoryStore, NodeStore, PodRecord, PodStore, Publisher } from '../ports';
@@ -24,12 +24,14 @@ export async function publishAll(publisher: Publisher, outbound: readonly { topi
 
 export async function executeDecision(decision: PodDecision, deps: ExecuteDeps): Promise<void> {
   if (decision.kind === 'ignore') return;
-  if (decision.kind === 'write') {
-    await deps.podStore.put(decision.record, decision.expectedVersion);
-    if (decision.history.length) await deps.historyStore.append(decision.history);
-  }
-  if (decision.release) await deps.nodeStore.release(decision.release.nodeName, decision.release.uid);
-  await publishAll(deps.publisher, decision.outbound);
+  // The conditional write decides; what follows it is idempotent and independent, so it runs
+  // side by side (a crash part-way is healed by redelivery repeating all of it).
+  if (decision.kind === 'write') await deps.podStore.put(decision.record, decision.expectedVersion);
+  await Promise.all([
+    decision.kind === 'write' && decision.history.length ? deps.historyStore.append(decision.history) : undefined,
+    decision.release ? deps.nodeStore.release(decision.release.nodeName, decision.release.uid) : undefined,
+    publishAll(deps.publisher, decision.outbound),
+  ]);
 }
 
 /**
