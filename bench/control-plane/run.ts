@@ -28,7 +28,7 @@ const env = z
     MAX_PODS: z.coerce.number().int().positive().default(5000),
     STEADY_RATE: z.coerce.number().positive().default(100),
     STEADY_SECONDS: z.coerce.number().positive().default(20),
-    RAMP_RATES: z.string().default('200,300,400,600'),
+    RAMP_RATES: z.string().default('25,50,75,100,150,200,300'),
     RAMP_SECONDS: z.coerce.number().positive().default(6),
     MAX_IN_FLIGHT: z.coerce.number().int().positive().default(400),
     /** Node flags for the cluster's processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
