@@ -9,6 +9,9 @@ import { z } from 'zod';
 import { REPO_ROOT } from '../shared/local/broker';
 import { startCluster } from '../shared/local/cluster';
 
+// Node 20 is this project's target; the SDK's notice about its future releases is noise at every start.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const env = z
   .object({
     PODFLOW_API_PORT: z.coerce.number().int().default(8001),
