@@ -1,5 +1,5 @@
 /** DynamoDB client construction and the conditional-write error mapping every adapter shares. */
-import { DynamoDBClient, GetItemCommand, PutItemCommand, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand, type DynamoDBClientConfig, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConflictError, DependencyError } from '../../errors';
 
@@ -52,4 +52,30 @@ export async function putVersioned(client: DynamoDBClient, table: string, item: 
   } catch (err) {
     mapDynamoError(err, `writing ${what}`);
   }
+}
+
+/**
+ * Every item of a query (`query` given) or of a consistent scan of the whole table,
+ * page by page, unmarshalled.
+ */
+export async function readAll(
+  client: DynamoDBClient,
+  table: string,
+  what: string,
+  query?: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
+  try {
+    do {
+      const page = query
+        ? await client.send(new QueryCommand({ ...query, TableName: table, ExclusiveStartKey }))
+        : await client.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey }));
+      for (const item of page.Items ?? []) items.push(unmarshall(item));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  } catch (err) {
+    return mapDynamoError(err, what);
+  }
+  return items;
 }

@@ -3,11 +3,11 @@
  * kept after the pod is gone (invariant 2). An entry's key comes from the event
  * that caused it, so a replayed event rewrites the same item.
  */
-import { BatchWriteItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { HistoryEntry, HistoryStore } from '../../ports';
 import { DependencyError } from '../../errors';
-import { mapDynamoError } from './client';
+import { mapDynamoError, readAll } from './client';
 
 export function historySortKey(e: Pick<HistoryEntry, 'time' | 'eventId' | 'index'>): string {
   return `${e.time}#${e.eventId}#${String(e.index).padStart(3, '0')}`;
@@ -43,22 +43,8 @@ export class DynamoHistoryStore implements HistoryStore {
   }
 
   private async query(q: { IndexName?: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, any> }): Promise<HistoryEntry[]> {
-    const out: HistoryEntry[] = [];
-    let ExclusiveStartKey: Record<string, any> | undefined;
-    try {
-      do {
-        const page = await this.client.send(
-          new QueryCommand({ TableName: this.table, ...q, ExclusiveStartKey }),
-        );
-        for (const item of page.Items ?? []) {
-          const { pod: _pod, seq: _seq, ...entry } = unmarshall(item);
-          out.push(entry as HistoryEntry);
-        }
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-    } catch (err) {
-      return mapDynamoError(err, 'reading pod history');
-    }
-    return out;
+    const items = await readAll(this.client, this.table, 'reading pod history', q);
+    return items.map(({ pod: _pod, seq: _seq, ...entry }) => entry as unknown as HistoryEntry);
   }
+
 }

@@ -4,13 +4,13 @@
  * allocatable and the uid holds no reservation yet: racing schedulers can never
  * overcommit a node (invariant 3), and a replayed bind reserves nothing twice.
  */
-import { GetItemCommand, ScanCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { NodeDescription } from '../../events/node-heartbeats';
 import { ConflictError } from '../../errors';
 import { nodeAllocatable } from '../../node/resources';
 import type { NodeReady, NodeRecord, NodeStore, ReserveOutcome, Resources } from '../../ports';
-import { isConditionFailure, mapDynamoError } from './client';
+import { isConditionFailure, mapDynamoError, readAll } from './client';
 
 interface NodeItem {
   name: string;
@@ -64,17 +64,7 @@ export class DynamoNodeStore implements NodeStore {
   }
 
   async list(): Promise<NodeRecord[]> {
-    const nodes: NodeRecord[] = [];
-    let ExclusiveStartKey: Record<string, any> | undefined;
-    try {
-      do {
-        const page = await this.client.send(new ScanCommand({ TableName: this.table, ConsistentRead: true, ExclusiveStartKey }));
-        for (const item of page.Items ?? []) nodes.push(fromItem(unmarshall(item)));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-    } catch (err) {
-      return mapDynamoError(err, 'listing nodes');
-    }
+    const nodes = (await readAll(this.client, this.table, 'listing nodes')).map(fromItem);
     return nodes.sort((a, b) => a.name.localeCompare(b.name));
   }
 

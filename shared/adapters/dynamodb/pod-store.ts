@@ -3,10 +3,10 @@
  * incarnation or its tombstone. Every write is conditional on `version`, so two
  * handlers never overwrite each other's decision (invariant 1).
  */
-import { QueryCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { PodQuery, PodRecord, PodStore } from '../../ports';
-import { getItem, mapDynamoError, putVersioned } from './client';
+import { getItem, putVersioned, readAll } from './client';
 
 /** Tombstones are kept a week: long enough that a replayed create stays ignored. */
 const TOMBSTONE_TTL_SECONDS = 7 * 24 * 3600;
@@ -62,38 +62,16 @@ export class DynamoPodStore implements PodStore {
   }
 
   async list(query: PodQuery = {}): Promise<PodRecord[]> {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, any> | undefined;
-    try {
-      do {
-        const page = query.nodeName
-          ? await this.client.send(
-              new QueryCommand({
-                TableName: this.table,
-                IndexName: 'byNode',
-                KeyConditionExpression: 'nodeName = :n',
-                ExpressionAttributeValues: marshall({ ':n': query.nodeName }),
-                ExclusiveStartKey,
-              }),
-            )
-          : query.namespace
-            ? await this.client.send(
-                new QueryCommand({
-                  TableName: this.table,
-                  KeyConditionExpression: '#ns = :ns',
-                  ExpressionAttributeNames: { '#ns': 'namespace' },
-                  ExpressionAttributeValues: marshall({ ':ns': query.namespace }),
-                  ConsistentRead: true,
-                  ExclusiveStartKey,
-                }),
-              )
-            : await this.client.send(new ScanCommand({ TableName: this.table, ConsistentRead: true, ExclusiveStartKey }));
-        for (const item of page.Items ?? []) items.push(unmarshall(item));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-    } catch (err) {
-      return mapDynamoError(err, 'listing pods');
-    }
+    const items = await readAll(
+      this.client,
+      this.table,
+      'listing pods',
+      query.nodeName
+        ? { IndexName: 'byNode', KeyConditionExpression: 'nodeName = :n', ExpressionAttributeValues: marshall({ ':n': query.nodeName }) }
+        : query.namespace
+          ? { KeyConditionExpression: '#ns = :ns', ExpressionAttributeNames: { '#ns': 'namespace' }, ExpressionAttributeValues: marshall({ ':ns': query.namespace }), ConsistentRead: true }
+          : undefined,
+    );
     return items
       .map(fromItem)
       .filter((r) => (query.includeDeleted || !r.deleted) && (!query.namespace || r.namespace === query.namespace))

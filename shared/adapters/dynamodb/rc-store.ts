@@ -3,10 +3,10 @@
  * the controller's bookkeeping as one JSON document beside the key attributes.
  * Every write is conditional on `version` (invariant 1).
  */
-import { QueryCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { RcRecord, RcStore } from '../../rc/record';
-import { getItem, mapDynamoError, putVersioned } from './client';
+import { getItem, putVersioned, readAll } from './client';
 
 interface RcItem {
   namespace: string;
@@ -43,28 +43,14 @@ export class DynamoRcStore implements RcStore {
   }
 
   async list(namespace?: string): Promise<RcRecord[]> {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, any> | undefined;
-    try {
-      do {
-        const page = namespace
-          ? await this.client.send(
-              new QueryCommand({
-                TableName: this.table,
-                KeyConditionExpression: '#ns = :ns',
-                ExpressionAttributeNames: { '#ns': 'namespace' },
-                ExpressionAttributeValues: marshall({ ':ns': namespace }),
-                ConsistentRead: true,
-                ExclusiveStartKey,
-              }),
-            )
-          : await this.client.send(new ScanCommand({ TableName: this.table, ConsistentRead: true, ExclusiveStartKey }));
-        for (const item of page.Items ?? []) items.push(unmarshall(item));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-    } catch (err) {
-      return mapDynamoError(err, 'listing replicationcontrollers');
-    }
+    const items = await readAll(
+      this.client,
+      this.table,
+      'listing replicationcontrollers',
+      namespace
+        ? { KeyConditionExpression: '#ns = :ns', ExpressionAttributeNames: { '#ns': 'namespace' }, ExpressionAttributeValues: marshall({ ':ns': namespace }), ConsistentRead: true }
+        : undefined,
+    );
     return items.map(fromItem).sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
   }
 }
