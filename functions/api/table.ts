@@ -12,40 +12,43 @@ export function wantsTable(req: FastifyRequest): boolean {
   return /as=Table/.test(String(req.headers.accept ?? ''));
 }
 
-const WIDE_FROM = { pods: 5, nodes: 5 } as const;
-const DESCRIPTIONS: Record<string, string> = { NAME: 'Name must be unique within a namespace.', AGE: 'CreationTimestamp is a timestamp representing the server time when this object was created.' };
+/** Columns past the first five are kubectl's `-o wide` ones (priority 1). */
+const WIDE_FROM = 5;
+const DESCRIPTIONS: Record<string, string> = {
+  NAME: 'Name must be unique within a namespace.',
+  AGE: 'CreationTimestamp is a timestamp representing the server time when this object was created.',
+};
 
-function columns(kind: 'pods' | 'nodes') {
-  const names = kind === 'pods' ? POD_WIDE_COLUMNS : NODE_WIDE_COLUMNS;
+/** Column names as the Kubernetes API server spells them (kubectl upper-cases them). */
+const COLUMN_NAMES: Record<string, string> = {
+  NAME: 'Name', READY: 'Ready', STATUS: 'Status', RESTARTS: 'Restarts', AGE: 'Age', IP: 'IP', NODE: 'Node',
+  ROLES: 'Roles', VERSION: 'Version', 'INTERNAL-IP': 'Internal-IP', 'OS-IMAGE': 'OS-Image', 'KERNEL-VERSION': 'Kernel-Version', 'CONTAINER-RUNTIME': 'Container-Runtime',
+};
+
+function columns(names: readonly string[]) {
   return names.map((name, i) => ({
-    name: name.charAt(0) + name.slice(1).toLowerCase().replace(/-(.)/g, (_, c: string) => `-${c.toUpperCase()}`),
+    name: COLUMN_NAMES[name] ?? name,
     type: 'string',
     format: name === 'NAME' ? 'name' : '',
     description: DESCRIPTIONS[name] ?? '',
-    priority: i >= WIDE_FROM[kind] ? 1 : 0,
+    priority: i >= WIDE_FROM ? 1 : 0,
   }));
 }
 
-function partial(obj: { metadata: Record<string, unknown> }) {
-  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
+function table<T extends { metadata: object }>(names: readonly string[], objects: readonly T[], row: (o: T) => string[], resourceVersion: string) {
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: { resourceVersion },
+    columnDefinitions: columns(names),
+    rows: objects.map((o) => ({ cells: row(o), object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata } })),
+  };
 }
 
 export function podTable(pods: readonly object[], resourceVersion: string, now = new Date()) {
-  return {
-    kind: 'Table',
-    apiVersion: 'meta.k8s.io/v1',
-    metadata: { resourceVersion },
-    columnDefinitions: columns('pods'),
-    rows: pods.map((p) => ({ cells: podRow(p as PrintedPod, now, true), object: partial(p as PrintedPod as never) })),
-  };
+  return table(POD_WIDE_COLUMNS, pods as readonly PrintedPod[], (p) => podRow(p, now, true), resourceVersion);
 }
 
 export function nodeTable(nodes: readonly object[], resourceVersion: string, now = new Date()) {
-  return {
-    kind: 'Table',
-    apiVersion: 'meta.k8s.io/v1',
-    metadata: { resourceVersion },
-    columnDefinitions: columns('nodes'),
-    rows: nodes.map((n) => ({ cells: nodeRow(n as Node, now, true), object: partial(n as Node as never) })),
-  };
+  return table(NODE_WIDE_COLUMNS, nodes as readonly Node[], (n) => nodeRow(n, now, true), resourceVersion);
 }

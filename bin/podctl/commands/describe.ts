@@ -3,14 +3,14 @@
  * (a node's pods, an rc's pods) and its events, and prints kubectl's layout.
  * Events are best effort: a server without them still gets a description.
  */
-import { formatError, isNotFound } from '../api/errors';
-import { NODE, POD, REPLICATION_CONTROLLER, collectionPath, objectPath, parseResourceArgs, type Resource } from '../api/resources';
+import { NODE, POD, REPLICATION_CONTROLLER, collectionPath, parseResourceArgs, type Resource } from '../api/resources';
 import type { CoreEvent, KubeObject, List, Node, Pod, ReplicationController } from '../api/types';
 import { eventsFor } from '../describe/events';
 import { describeNode } from '../describe/node';
 import { describePod } from '../describe/pod';
 import { describeReplicationController } from '../describe/rc';
 import { line, type CommandContext } from './context';
+import { fetchNamed } from './fetch-named';
 
 async function eventsOf(ctx: CommandContext, resource: Resource, obj: KubeObject): Promise<CoreEvent[] | undefined> {
   const namespace = obj.metadata.namespace ?? 'default';
@@ -52,15 +52,9 @@ export async function describeCommand(ctx: CommandContext, args: string[], optio
       objects = list.items ?? [];
       if (objects.length === 0) ctx.io.err(line(`No resources found in ${ctx.namespace} namespace.`));
     }
-    for (const name of names) {
-      try {
-        objects.push(await ctx.client.get<KubeObject>(objectPath(resource, ctx.namespace, name)));
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-        ctx.io.err(line(formatError(err)));
-        failed = true;
-      }
-    }
+    const named = await fetchNamed(ctx, resource, names);
+    objects.push(...named.objects);
+    if (named.failed) failed = true;
     for (const obj of objects) {
       if (!first) ctx.io.out('\n\n');
       first = false;

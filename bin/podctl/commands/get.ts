@@ -3,13 +3,13 @@
  * prints them as a table, wide table, YAML, JSON or names; `-w` keeps printing
  * a row per change after the first table.
  */
-import { isNotFound, formatError } from '../api/errors';
-import { collectionPath, objectPath, parseResourceArgs, type Resource } from '../api/resources';
+import { collectionPath, parseResourceArgs, type Resource } from '../api/resources';
 import type { KubeObject, List } from '../api/types';
 import { formatName, formatObjects, parseOutputFormat, type OutputFormat } from '../printers/output';
 import { renderTable } from '../printers/table';
 import { line, type CommandContext } from './context';
 import { watchAndPrint } from './watch';
+import { fetchNamed } from './fetch-named';
 
 export interface GetOptions {
   output?: string;
@@ -32,17 +32,7 @@ async function fetchGroup(ctx: CommandContext, resource: Resource, names: string
     const list = await ctx.client.get<List<KubeObject>>(collectionPath(resource, namespace), { labelSelector: options.selector });
     return { fetched: { resource, objects: list.items ?? [], resourceVersion: list.metadata?.resourceVersion, named: false }, failed: false };
   }
-  const objects: KubeObject[] = [];
-  let failed = false;
-  for (const name of names) {
-    try {
-      objects.push(await ctx.client.get<KubeObject>(objectPath(resource, ctx.namespace, name)));
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      ctx.io.err(line(formatError(err)));
-      failed = true;
-    }
-  }
+  const { objects, failed } = await fetchNamed(ctx, resource, names);
   return { fetched: { resource, objects, named: true }, failed };
 }
 
