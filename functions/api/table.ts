@@ -4,9 +4,9 @@
  * The cells come from the same row functions podctl prints with.
  */
 import type { FastifyRequest } from 'fastify';
-import { podRow, POD_WIDE_COLUMNS } from '../../bin/podctl/printers/pod-row';
-import { nodeRow, NODE_WIDE_COLUMNS } from '../../bin/podctl/printers/node-row';
-import type { Node, Pod as PrintedPod } from '../../bin/podctl/api/types';
+import { podRow, POD_WIDE_COLUMNS } from '../../shared/display/pod-row';
+import { nodeRow, NODE_WIDE_COLUMNS } from '../../shared/display/node-row';
+import type { Node, Pod as PrintedPod } from '../../shared/display/kube-types';
 
 export function wantsTable(req: FastifyRequest): boolean {
   return /as=Table/.test(String(req.headers.accept ?? ''));

@@ -2,9 +2,9 @@
  * The resources podctl knows, looked up by any of kubectl's names for them
  * (`pods`, `pod`, `po`, ...), with their REST paths and table printers.
  */
-import type { KubeObject } from './types';
-import { NODE_COLUMNS, NODE_WIDE_COLUMNS, nodeRow } from '../printers/node-row';
-import { POD_COLUMNS, POD_WIDE_COLUMNS, podRow } from '../printers/pod-row';
+import type { KubeObject } from '../../../shared/display/kube-types';
+import { NODE_COLUMNS, NODE_WIDE_COLUMNS, nodeRow } from '../../../shared/display/node-row';
+import { POD_COLUMNS, POD_WIDE_COLUMNS, podRow } from '../../../shared/display/pod-row';
 import { RC_COLUMNS, RC_WIDE_COLUMNS, rcRow } from '../printers/rc-row';
 
 export interface Resource {

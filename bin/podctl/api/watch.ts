@@ -3,7 +3,7 @@
  * a streaming body, split on newlines whatever the chunking, so a line cut
  * across two chunks is still one event.
  */
-import type { WatchEvent } from './types';
+import type { WatchEvent } from '../../../shared/display/kube-types';
 
 export async function* readLines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();

@@ -5,7 +5,7 @@
  * place, so a pod that differs is a conflict the user must resolve.
  */
 import { parseQuantity } from '../../../shared/pod/quantity';
-import type { KubeObject } from '../api/types';
+import type { KubeObject } from '../../../shared/display/kube-types';
 
 export type ApplyPlan =
   | { action: 'create'; body: KubeObject }

@@ -7,7 +7,7 @@
  */
 import { ApiError, formatError, isNotFound } from '../api/errors';
 import { collectionPath, objectPath, resourceForKind } from '../api/resources';
-import type { KubeObject } from '../api/types';
+import type { KubeObject } from '../../../shared/display/kube-types';
 import { formatInvalidManifest } from '../apply/invalid';
 import { planApply } from '../apply/plan';
 import { type Manifest, parseManifests } from '../manifest/documents';

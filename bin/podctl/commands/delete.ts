@@ -5,7 +5,7 @@
  */
 import { formatError, isNotFound } from '../api/errors';
 import { objectPath, parseResourceArgs, resourceForKind, type Resource } from '../api/resources';
-import type { KubeObject } from '../api/types';
+import type { KubeObject } from '../../../shared/display/kube-types';
 import { parseManifests } from '../manifest/documents';
 import { readSources } from '../manifest/sources';
 import { line, parseDuration, type CommandContext } from './context';

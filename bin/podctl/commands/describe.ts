@@ -4,7 +4,7 @@
  * Events are best effort: a server without them still gets a description.
  */
 import { NODE, POD, REPLICATION_CONTROLLER, collectionPath, parseResourceArgs, type Resource } from '../api/resources';
-import type { CoreEvent, KubeObject, List, Node, Pod, ReplicationController } from '../api/types';
+import type { CoreEvent, KubeObject, List, Node, Pod, ReplicationController } from '../../../shared/display/kube-types';
 import { eventsFor } from '../describe/events';
 import { describeNode } from '../describe/node';
 import { describePod } from '../describe/pod';

@@ -4,7 +4,7 @@
  */
 import { formatError, isNotFound } from '../api/errors';
 import { objectPath, type Resource } from '../api/resources';
-import type { KubeObject } from '../api/types';
+import type { KubeObject } from '../../../shared/display/kube-types';
 import { line, type CommandContext } from './context';
 
 export async function fetchNamed(ctx: CommandContext, resource: Resource, names: string[]): Promise<{ objects: KubeObject[]; failed: boolean }> {

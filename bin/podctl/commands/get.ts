@@ -4,7 +4,7 @@
  * a row per change after the first table.
  */
 import { collectionPath, parseResourceArgs, type Resource } from '../api/resources';
-import type { KubeObject, List } from '../api/types';
+import type { KubeObject, List } from '../../../shared/display/kube-types';
 import { formatName, formatObjects, parseOutputFormat, type OutputFormat } from '../printers/output';
 import { renderTable } from '../printers/table';
 import { line, type CommandContext } from './context';

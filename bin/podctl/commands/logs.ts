@@ -4,7 +4,7 @@
  * defaults to the first one and says so on stderr, as kubectl does.
  */
 import { POD, objectPath } from '../api/resources';
-import type { Pod } from '../api/types';
+import type { Pod } from '../../../shared/display/kube-types';
 import { line, type CommandContext } from './context';
 
 export interface LogsOptions {

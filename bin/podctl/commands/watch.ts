@@ -6,7 +6,7 @@
  */
 import { ApiError, formatError } from '../api/errors';
 import { collectionPath, type Resource } from '../api/resources';
-import type { KubeObject } from '../api/types';
+import type { KubeObject } from '../../../shared/display/kube-types';
 import { readWatchEvents } from '../api/watch';
 import { formatName, formatObjects, type OutputFormat } from '../printers/output';
 import { renderRow, renderTable, tableRow } from '../printers/table';

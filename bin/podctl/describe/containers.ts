@@ -4,7 +4,7 @@
  * Requests, environment and mounts, then the Volumes section, as kubectl writes them.
  */
 import type { Container, ContainerState, ContainerStatus, Volume } from '../../../shared/pod/schema';
-import { rfc1123z } from '../format/age';
+import { rfc1123z } from '../../../shared/display/age';
 import { LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, PrefixWriter } from './writer';
 
 function ports(container: Container): { port: string; hostPort: string; several: boolean } {

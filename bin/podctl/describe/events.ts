@@ -3,8 +3,8 @@
  * Message, oldest first, a repeated event shown as `5s (x3 over 2m)`. Events
  * come from the object's recorded history, so they outlive the object itself.
  */
-import type { CoreEvent } from '../api/types';
-import { age } from '../format/age';
+import type { CoreEvent } from '../../../shared/display/kube-types';
+import { age } from '../../../shared/display/age';
 import { LEVEL_0, LEVEL_1, PrefixWriter } from './writer';
 
 function lastSeen(e: CoreEvent): number {

@@ -4,9 +4,9 @@
  * request of it, the allocated totals, and the node's events.
  */
 import { formatBytes, formatMilliCpu, toBytes, toMilliCpu } from '../../../shared/pod/quantity';
-import type { CoreEvent, Node, Pod } from '../api/types';
-import { age, rfc1123z } from '../format/age';
-import { nodeRoles } from '../printers/node-row';
+import type { CoreEvent, Node, Pod } from '../../../shared/display/kube-types';
+import { age, rfc1123z } from '../../../shared/display/age';
+import { nodeRoles } from '../../../shared/display/node-row';
 import { describeEvents } from './events';
 import { LEVEL_0, LEVEL_1, PrefixWriter, printAnnotationsMultiline, printLabelsMultiline, sortedKeys } from './writer';
 

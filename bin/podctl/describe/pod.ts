@@ -3,9 +3,9 @@
  * containers, conditions, volumes, QoS, node selectors, tolerations and the
  * Events table from the pod's history, laid out as kubectl's describePod.
  */
-import type { Pod } from '../api/types';
-import type { CoreEvent } from '../api/types';
-import { humanDuration, rfc1123z } from '../format/age';
+import type { Pod } from '../../../shared/display/kube-types';
+import type { CoreEvent } from '../../../shared/display/kube-types';
+import { humanDuration, rfc1123z } from '../../../shared/display/age';
 import { describeContainers, describeVolumes } from './containers';
 import { describeEvents } from './events';
 import { LEVEL_0, LEVEL_1, PrefixWriter, printAnnotationsMultiline, printLabelsMultiline } from './writer';

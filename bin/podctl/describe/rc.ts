@@ -3,7 +3,7 @@
  * it selects, its pod template, conditions and events, as kubectl's
  * describeReplicationController.
  */
-import type { CoreEvent, Pod, ReplicationController } from '../api/types';
+import type { CoreEvent, Pod, ReplicationController } from '../../../shared/display/kube-types';
 import { formatSelector } from '../printers/rc-row';
 import { describeContainers, describeVolumes } from './containers';
 import { describeEvents } from './events';

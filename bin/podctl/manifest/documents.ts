@@ -5,7 +5,7 @@
  * back to the line it came from.
  */
 import { Document, LineCounter, parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../api/types';
+import type { KubeObject } from '../../../shared/display/kube-types';
 
 export interface Source {
   /** A path as the user gave it, or `STDIN`. */

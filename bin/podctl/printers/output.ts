@@ -5,7 +5,7 @@
  */
 import { stringify } from 'yaml';
 import type { Resource } from '../api/resources';
-import type { KubeObject } from '../api/types';
+import type { KubeObject } from '../../../shared/display/kube-types';
 
 export type OutputFormat = 'table' | 'wide' | 'yaml' | 'json' | 'name';
 

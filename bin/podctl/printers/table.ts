@@ -4,7 +4,7 @@
  * namespaces. Watch rows reuse the widths of the first table so later rows line up.
  */
 import type { Resource } from '../api/resources';
-import type { KubeObject } from '../api/types';
+import type { KubeObject } from '../../../shared/display/kube-types';
 import { tabwrite } from '../format/tabwriter';
 
 export const COLUMN_PADDING = 3;

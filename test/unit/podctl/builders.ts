@@ -1,6 +1,6 @@
 /** Builders for the API objects podctl prints: the smallest objects, overridable where a test cares. */
 import type { ContainerStatus, Pod } from '../../../shared/pod/schema';
-import type { CoreEvent, Node, ReplicationController } from '../../../bin/podctl/api/types';
+import type { CoreEvent, Node, ReplicationController } from '../../../shared/display/kube-types';
 
 export const NOW = new Date('2024-05-01T12:00:00Z');
 

@@ -1,4 +1,4 @@
-import { age, humanDuration, rfc1123z } from '../../../bin/podctl/format/age';
+import { age, humanDuration, rfc1123z } from '../../../shared/display/age';
 import { tabwrite } from '../../../bin/podctl/format/tabwriter';
 
 const S = 1000;

@@ -1,6 +1,6 @@
 import { formatInvalidManifest } from '../../../bin/podctl/apply/invalid';
 import { containsAll, planApply } from '../../../bin/podctl/apply/plan';
-import type { KubeObject } from '../../../bin/podctl/api/types';
+import type { KubeObject } from '../../../shared/display/kube-types';
 import { ManifestError, locateField, parseFieldPath, parseManifests } from '../../../bin/podctl/manifest/documents';
 
 const POD_YAML = `# a privileged pod

@@ -1,8 +1,8 @@
 import { NODE, POD, REPLICATION_CONTROLLER } from '../../../bin/podctl/api/resources';
-import type { KubeObject } from '../../../bin/podctl/api/types';
-import { nodeRoles, nodeRow, nodeStatus } from '../../../bin/podctl/printers/node-row';
+import type { KubeObject } from '../../../shared/display/kube-types';
+import { nodeRoles, nodeRow, nodeStatus } from '../../../shared/display/node-row';
 import { formatObjects, parseOutputFormat } from '../../../bin/podctl/printers/output';
-import { podReady, podRestarts, podStatusReason } from '../../../bin/podctl/printers/pod-row';
+import { podReady, podRestarts, podStatusReason } from '../../../shared/display/pod-row';
 import { rcRow } from '../../../bin/podctl/printers/rc-row';
 import { renderRow, renderTable } from '../../../bin/podctl/printers/table';
 import { NOW, aContainerStatus, aNode, aPod, anRc, running, secondsAgo } from './builders';

@@ -4,8 +4,8 @@
  * last container's waiting or terminated reason, and Terminating once a deletion
  * timestamp is set on a pod that has not finished.
  */
-import type { Pod } from '../api/types';
-import { age } from '../format/age';
+import type { Pod } from './kube-types';
+import { age } from './age';
 
 export const POD_COLUMNS = ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'];
 export const POD_WIDE_COLUMNS = [...POD_COLUMNS, 'IP', 'NODE'];

@@ -1,9 +1,9 @@
 /**
- * The API objects podctl reads, typed loosely on purpose: a client prints what
+ * The API objects as clients print them (podctl, and the API's kubectl Tables), typed loosely on purpose: a client prints what
  * the server sends and must not reject a field it does not know. Pods reuse the
  * shared schema's types; nodes, replication controllers and events follow core/v1.
  */
-import type { ObjectMeta, Pod, PodSpec } from '../../../shared/pod/schema';
+import type { ObjectMeta, Pod, PodSpec } from '../pod/schema';
 
 export type { Pod };
 

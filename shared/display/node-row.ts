@@ -2,8 +2,8 @@
  * One node as a `kubectl get nodes` row: STATUS from the Ready condition (plus
  * SchedulingDisabled when cordoned), ROLES from the node-role labels.
  */
-import type { Node } from '../api/types';
-import { age } from '../format/age';
+import type { Node } from './kube-types';
+import { age } from './age';
 
 export const NODE_COLUMNS = ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION'];
 export const NODE_WIDE_COLUMNS = [...NODE_COLUMNS, 'INTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME'];
