@@ -11,6 +11,7 @@ import { makeKafka } from '../shared/adapters/kafka/client';
 import { KafkaPublisher } from '../shared/adapters/kafka/publisher';
 import { nodePartition } from '../shared/events';
 import type { Logger } from '../shared/ports';
+import { silentLogger } from '../shared/runtime/logger';
 import { createAgent, type Agent, type AgentSettings } from './agent';
 import { startAssignmentFeed, type AssignmentFeed } from './assignments/feed';
 import { DEFAULT_BACKOFF, type BackoffConfig } from './sync/backoff';
@@ -38,14 +39,6 @@ export interface HollowFleet {
   ready: Promise<void>;
   stop(): Promise<void>;
 }
-
-const silentLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => silentLogger,
-};
 
 export function hollowNodeNames(prefix: string, count: number): string[] {
   const width = String(Math.max(0, count - 1)).length;

@@ -17,10 +17,17 @@ export interface WatchEvent {
   rv: bigint;
 }
 
+/** One change of one pod incarnation: what replay and watch deduplication compare. */
+export function changeKey(e: WatchEvent): string {
+  return `${e.object.metadata.uid}:${e.rv}:${e.type}`;
+}
+
 export type Outcome = { kind: 'changed'; event: WatchEvent } | { kind: 'rejected'; status: import('../../shared/events').K8sStatus };
 
 export class PodFeed {
   private readonly buffer: WatchEvent[] = [];
+  /** Keys of the buffered changes, so a replayed record is recognised without a scan. */
+  private readonly buffered = new Set<string>();
   private readonly listeners = new Set<(e: WatchEvent) => void>();
   private readonly outcomes = new Map<string, Outcome>();
   private readonly waiters = new Map<string, ((o: Outcome) => void)[]>();
@@ -68,12 +75,18 @@ export class PodFeed {
   }
 
   private insert(e: WatchEvent): void {
-    if (this.buffer.some((b) => b.rv === e.rv && b.type === e.type && b.object.metadata.uid === e.object.metadata.uid)) return; // a replayed record
+    const key = changeKey(e);
+    if (this.buffered.has(key)) return; // a replayed record
+    this.buffered.add(key);
     let i = this.buffer.length;
     while (i > 0 && this.buffer[i - 1].rv > e.rv) i--;
     this.buffer.splice(i, 0, e);
     if (e.rv > this.highWater) this.highWater = e.rv;
-    while (this.buffer.length > this.capacity) this.truncatedAt = this.buffer.shift()!.rv;
+    while (this.buffer.length > this.capacity) {
+      const dropped = this.buffer.shift()!;
+      this.buffered.delete(changeKey(dropped));
+      this.truncatedAt = dropped.rv;
+    }
     for (const listener of this.listeners) listener(e);
   }
 

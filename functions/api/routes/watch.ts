@@ -7,7 +7,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { gone } from '../../../shared/pod/k8s-status';
 import type { Pod } from '../../../shared/pod/schema';
-import type { WatchEvent } from '../feed';
+import { changeKey, type WatchEvent } from '../feed';
 import { podTable } from '../table';
 import type { ApiDeps } from '../server';
 
@@ -35,7 +35,7 @@ export async function streamWatch(req: FastifyRequest, reply: FastifyReply, deps
   let threshold = 0n;
   const sent = new Set<string>();
   const deliver = (e: WatchEvent) => {
-    const id = `${e.object.metadata.uid}:${e.rv}:${e.type}`;
+    const id = changeKey(e);
     if (sent.has(id) || !opts.filter(e.object)) return;
     sent.add(id);
     if (sent.size > 10000) sent.delete(sent.values().next().value!);
