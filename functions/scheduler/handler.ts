@@ -6,7 +6,7 @@
  * finishes the same bind. Node lists are cached briefly: the reservation, not
  * the cache, is what guarantees capacity.
  */
-import { makeEvent, TOPICS, type PodAssigned, type PodEvent } from '../../shared/events';
+import { makeEvent, TOPICS, type PodAccepted, type PodAssigned, type PodEvent, type PodScheduleRequested } from '../../shared/events';
 import { ConflictError } from '../../shared/errors';
 import { changed, historyEntry, type Outbound } from '../../shared/pod/decider';
 import { nextResourceVersion } from '../../shared/pod/resource-version';
@@ -28,11 +28,19 @@ export function makeScheduler(deps: SchedulerDeps) {
   const profile = deps.profile ?? DEFAULT_PROFILE;
   const source = deps.source ?? 'default-scheduler';
   const cacheMs = deps.nodeCacheMs ?? 500;
-  let cache: { at: number; nodes: NodeRecord[] } | null = null;
+  let cache: { at: number; nodes: Promise<NodeRecord[]> } | null = null;
 
-  async function nodes(fresh = false): Promise<NodeRecord[]> {
+  /** The node list, read at most once per `cacheMs` however many pods ask for it at once. */
+  function nodes(fresh = false): Promise<NodeRecord[]> {
     const now = Date.now();
-    if (fresh || !cache || now - cache.at > cacheMs) cache = { at: now, nodes: await deps.nodeStore.list() };
+    if (fresh || !cache || now - cache.at > cacheMs) {
+      const read = deps.nodeStore.list();
+      const entry = { at: now, nodes: read };
+      cache = entry;
+      read.catch(() => {
+        if (cache === entry) cache = null; // never keep a failed read
+      });
+    }
     return cache.nodes;
   }
 
@@ -53,7 +61,11 @@ export function makeScheduler(deps: SchedulerDeps) {
     let current: PodRecord | null = record;
     for (let attempt = 0; attempt < 5 && current; attempt++) {
       if (current.deleted || current.uid !== record.uid || current.pod.metadata.deletionTimestamp) break;
-      if (current.nodeName === nodeName) return 'bound'; // our own earlier write (a replay)
+      if (current.nodeName === nodeName) {
+        // Our own earlier write (a replay): finish what it may not have published.
+        await publishAll(deps.publisher, assigned(current.pod, nodeName, eventId));
+        return 'bound';
+      }
       if (current.nodeName) break; // another scheduler bound it elsewhere first
       const pod = withCondition({ ...current.pod, spec: { ...current.pod.spec, nodeName } }, { type: 'PodScheduled', status: 'True', lastTransitionTime: time });
       try {
@@ -90,11 +102,25 @@ export function makeScheduler(deps: SchedulerDeps) {
     await publishAll(deps.publisher, [changed('MODIFIED', pod, { now: deps.clock.now(), source, nextResourceVersion }, `${eventId}:unschedulable`, eventId)]);
   }
 
+  /**
+   * The pod as PodAccepted recorded it (no read needed: the bind is conditional
+   * on that version and re-reads if it moved on), or as stored.
+   */
+  async function podToPlace(event: PodAccepted | PodScheduleRequested): Promise<PodRecord | null> {
+    if (event.type === 'PodAccepted' && event.data.version !== undefined && !event.data.pod.spec.nodeName) {
+      const { pod, version } = event.data;
+      const { namespace = 'default', name = '', uid = '' } = pod.metadata;
+      return { namespace, name, uid, version, pod, deleted: false };
+    }
+    const ref = event.type === 'PodAccepted' ? event.data.pod.metadata : event.data;
+    return deps.podStore.get(ref.namespace ?? 'default', ref.name ?? '');
+  }
+
   return async function handle(event: PodEvent): Promise<void> {
     if (event.type !== 'PodAccepted' && event.type !== 'PodScheduleRequested') return;
-    const ref = event.type === 'PodAccepted' ? event.data.pod.metadata : event.data;
-    const record = await deps.podStore.get(ref.namespace, ref.name);
-    if (!record || record.deleted || record.uid !== ref.uid || record.pod.metadata.deletionTimestamp) return;
+    const uid = event.type === 'PodAccepted' ? event.data.pod.metadata.uid : event.data.uid;
+    const record = await podToPlace(event);
+    if (!record || record.deleted || record.uid !== uid || record.pod.metadata.deletionTimestamp) return;
     if (record.nodeName) {
       // Already bound (a replay): repeat the assignment from what was stored.
       await publishAll(deps.publisher, assigned(record.pod, record.nodeName, event.id));

@@ -35,7 +35,11 @@ export const podEvictionRequested = eventSchema(
   }),
 );
 
-export const podAccepted = eventSchema('PodAccepted', z.strictObject({ pod }));
+/**
+ * A pod recorded and ready to place. `version` is the stored record's version
+ * for that pod, so the scheduler can bind without reading it back first.
+ */
+export const podAccepted = eventSchema('PodAccepted', z.strictObject({ pod, version: z.number().int().positive().optional() }));
 
 /** Asks the scheduler to try an unscheduled pod again (periodic sweep). */
 export const podScheduleRequested = eventSchema(

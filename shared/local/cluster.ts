@@ -20,6 +20,12 @@ import { reseedAssignments } from './reseed';
 import { writeKubeconfig } from './kubeconfig';
 import { ensureLocalTls } from './tls';
 
+/** Which handlers run together in one process. */
+export const HANDLER_PROCESSES: Record<string, string[]> = {
+  handlers: ['pod-controller', 'status-recorder', 'node-lifecycle', 'replication-controller'],
+  scheduler: ['scheduler'],
+};
+
 export interface AgentSpec {
   name: string;
   runtime: 'docker' | 'hollow';
@@ -137,7 +143,9 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     };
     if (opts.logs !== 'inherit') mkdirSync(opts.logs, { recursive: true });
 
-    spawnChild('handlers', 'bin/podflow-handlers.js');
+    // The scheduler gets a process (and so a core) of its own: a single Node thread
+    // running every handler is the first thing to saturate under load.
+    for (const [name, handlers] of Object.entries(HANDLER_PROCESSES)) spawnChild(name, 'bin/podflow-handlers.js', { HANDLERS: handlers.join(',') });
     spawnChild('api', 'functions/api/main.js');
     const apiUrl = `http://127.0.0.1:${opts.apiPort}`;
     await waitForHttp(`${apiUrl}/healthz`, 60000);

@@ -83,7 +83,7 @@ function decideCreate(state: PodRecord | null, cmd: PodCreateRequested, ctx: Dec
   const uid = cmd.id;
   if (state && state.uid === uid) {
     if (state.deleted) return { kind: 'ignore', reason: 'create replayed after the pod was deleted' };
-    return { kind: 'publish', outbound: acceptedOutbound(state.pod, ctx, uid) };
+    return { kind: 'publish', outbound: acceptedOutbound(state.pod, state.version, ctx, uid) };
   }
   if (state && !state.deleted) return rejected(namespace, name, alreadyExists('pods', name), ctx, cmd.id);
 
@@ -96,20 +96,21 @@ function decideCreate(state: PodRecord | null, cmd: PodCreateRequested, ctx: Dec
     spec: withSpecDefaults(manifest.spec),
     status: { phase: 'Pending', qosClass: qosClass(manifest.spec) },
   };
+  const version = (state?.version ?? 0) + 1;
   return {
     kind: 'write',
-    record: { namespace, name, uid, version: (state?.version ?? 0) + 1, pod, deleted: false },
+    record: { namespace, name, uid, version, pod, deleted: false },
     expectedVersion: state ? state.version : null,
-    outbound: acceptedOutbound(pod, ctx, uid),
+    outbound: acceptedOutbound(pod, version, ctx, uid),
     history: [historyEntry(pod, { type: 'Normal', reason: 'Accepted', message: `Pod ${namespace}/${name} accepted with uid ${uid}`, source: ctx.source }, cmd.id, time)],
   };
 }
 
-function acceptedOutbound(pod: Pod, ctx: DecideContext, requestId: string): Outbound[] {
+function acceptedOutbound(pod: Pod, version: number, ctx: DecideContext, requestId: string): Outbound[] {
   const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
   return [
     changed('ADDED', pod, ctx, `${requestId}:added`, requestId),
-    out<PodAccepted>(TOPICS.podEvents, 'PodAccepted', key, { pod }, ctx, `${requestId}:accepted`, requestId),
+    out<PodAccepted>(TOPICS.podEvents, 'PodAccepted', key, { pod, version }, ctx, `${requestId}:accepted`, requestId),
   ];
 }
 

@@ -1,10 +1,12 @@
 /** DynamoDB client construction and the conditional-write error mapping every adapter shares. */
-import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand, type DynamoDBClientConfig, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand, QueryCommand, ScanCommand, type DynamoDBClientConfig, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConflictError, DependencyError } from '../../errors';
+import { batcherFor } from './batching';
 
 export function makeDynamoClient(opts: { endpoint?: string; region: string }): DynamoDBClient {
-  const config: DynamoDBClientConfig = { region: opts.region, maxAttempts: 5 };
+  // cacheMiddleware: build each command's middleware stack once, not on every request.
+  const config: DynamoDBClientConfig = { region: opts.region, maxAttempts: 5, cacheMiddleware: true };
   if (opts.endpoint) {
     // dynalite and DynamoDB Local accept any credentials.
     config.endpoint = opts.endpoint;
@@ -24,11 +26,10 @@ export function mapDynamoError(err: unknown, what: string): never {
   throw new DependencyError(`${what}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
 }
 
-/** A consistent read of one item by key, or null. */
+/** A consistent read of one item by key, or null (coalesced with the other reads of this turn). */
 export async function getItem(client: DynamoDBClient, table: string, key: Record<string, string>, what: string): Promise<Record<string, unknown> | null> {
   try {
-    const out = await client.send(new GetItemCommand({ TableName: table, Key: marshall(key), ConsistentRead: true }));
-    return out.Item ? unmarshall(out.Item) : null;
+    return await batcherFor(client).get(table, key);
   } catch (err) {
     return mapDynamoError(err, `reading ${what}`);
   }

@@ -3,11 +3,13 @@
  * kept after the pod is gone (invariant 2). An entry's key comes from the event
  * that caused it, so a replayed event rewrites the same item.
  */
-import { BatchWriteItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { HistoryEntry, HistoryStore } from '../../ports';
-import { DependencyError } from '../../errors';
+import { batcherFor } from './batching';
 import { mapDynamoError, readAll } from './client';
+
+const HISTORY_KEY = ['pod', 'seq'] as const;
 
 export function historySortKey(e: Pick<HistoryEntry, 'time' | 'eventId' | 'index'>): string {
   return `${e.time}#${e.eventId}#${String(e.index).padStart(3, '0')}`;
@@ -16,21 +18,13 @@ export function historySortKey(e: Pick<HistoryEntry, 'time' | 'eventId' | 'index
 export class DynamoHistoryStore implements HistoryStore {
   constructor(private readonly client: DynamoDBClient, private readonly table: string) {}
 
+  /** Unconditional puts (a replayed event rewrites the same items), coalesced with this turn's other appends. */
   async append(entries: readonly HistoryEntry[]): Promise<void> {
-    for (let i = 0; i < entries.length; i += 25) {
-      let requests = entries.slice(i, i + 25).map((e) => ({
-        PutRequest: { Item: marshall({ pod: `${e.namespace}/${e.name}`, seq: historySortKey(e), ...e }) },
-      }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 8) throw new DependencyError('history write kept being throttled');
-        try {
-          const out = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: requests } }));
-          requests = (out.UnprocessedItems?.[this.table] ?? []) as typeof requests;
-        } catch (err) {
-          mapDynamoError(err, 'appending pod history');
-        }
-        if (requests.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-      }
+    const batcher = batcherFor(this.client);
+    try {
+      await Promise.all(entries.map((e) => batcher.put(this.table, HISTORY_KEY, { pod: `${e.namespace}/${e.name}`, seq: historySortKey(e), ...e })));
+    } catch (err) {
+      mapDynamoError(err, 'appending pod history');
     }
   }
 

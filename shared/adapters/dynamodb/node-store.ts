@@ -4,13 +4,13 @@
  * allocatable and the uid holds no reservation yet: racing schedulers can never
  * overcommit a node (invariant 3), and a replayed bind reserves nothing twice.
  */
-import { GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { NodeDescription } from '../../events/node-heartbeats';
 import { ConflictError } from '../../errors';
 import { nodeAllocatable } from '../../node/resources';
 import type { NodeReady, NodeRecord, NodeStore, ReserveOutcome, Resources } from '../../ports';
-import { isConditionFailure, mapDynamoError, readAll } from './client';
+import { getItem, isConditionFailure, mapDynamoError, readAll } from './client';
 
 interface NodeItem {
   name: string;
@@ -55,12 +55,8 @@ export class DynamoNodeStore implements NodeStore {
   constructor(private readonly client: DynamoDBClient, private readonly table: string) {}
 
   async get(name: string): Promise<NodeRecord | null> {
-    try {
-      const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: marshall({ name }), ConsistentRead: true }));
-      return out.Item ? fromItem(unmarshall(out.Item)) : null;
-    } catch (err) {
-      return mapDynamoError(err, `reading node ${name}`);
-    }
+    const item = await getItem(this.client, this.table, { name }, `node ${name}`);
+    return item ? fromItem(item) : null;
   }
 
   async list(): Promise<NodeRecord[]> {

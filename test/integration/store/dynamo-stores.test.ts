@@ -1,6 +1,7 @@
 import { startDynalite, type LocalDynamo } from '../../../shared/local/dynalite';
 import { ensureTables, makeDynamoClient, DynamoNodeStore, DynamoPodStore, DynamoHistoryStore } from '../../../shared/adapters/dynamodb';
 import { tableNames } from '../../../shared/adapters/dynamodb/tables';
+import { batcherFor } from '../../../shared/adapters/dynamodb/batching';
 import { ConflictError } from '../../../shared/errors';
 import { aNodeDescription, aRecordedPod } from '../../helpers/factories';
 
@@ -9,11 +10,13 @@ describe('DynamoDB stores on dynalite', () => {
   let pods: DynamoPodStore;
   let nodes: DynamoNodeStore;
   let history: DynamoHistoryStore;
+  let client: ReturnType<typeof makeDynamoClient>;
+  let names: ReturnType<typeof tableNames>;
 
   beforeAll(async () => {
     dynamo = await startDynalite();
-    const client = makeDynamoClient({ endpoint: dynamo.endpoint, region: 'us-east-1' });
-    const names = tableNames('t-');
+    client = makeDynamoClient({ endpoint: dynamo.endpoint, region: 'us-east-1' });
+    names = tableNames('t-');
     await ensureTables(client, names);
     await ensureTables(client, names); // idempotent
     pods = new DynamoPodStore(client, names.Pods);
@@ -56,5 +59,36 @@ describe('DynamoDB stores on dynalite', () => {
     await history.append([entry, { ...entry, time: '2026-01-01T00:00:00.000Z', eventId: 'e1', reason: 'Scheduled' }]);
     await history.append([entry]);
     expect((await history.list('default', 'h')).map((e) => e.reason)).toEqual(['Scheduled', 'Started']);
+  });
+  it('coalesces reads and writes of one turn across tables, keys and duplicates, past the batch limits', async () => {
+    const batcher = batcherFor(client);
+    const sent: string[] = [];
+    const send = client.send.bind(client);
+    const spy = jest.spyOn(client, 'send').mockImplementation(((command: { constructor: { name: string } }) => {
+      sent.push(command.constructor.name);
+      return send(command as never);
+    }) as never);
+    try {
+      // 30 writes (more than one BatchWriteItem holds), one key written twice: the later write wins.
+      await Promise.all([
+        ...Array.from({ length: 30 }, (_, i) => batcher.put(names.PodHistory, ['pod', 'seq'], { pod: 'default/b', seq: `s${String(i).padStart(2, '0')}`, n: i })),
+        batcher.put(names.PodHistory, ['pod', 'seq'], { pod: 'default/b', seq: 's00', n: 100 }),
+      ]);
+      expect(sent).toEqual(['BatchWriteItemCommand', 'BatchWriteItemCommand']);
+      sent.length = 0;
+      // 120 reads over two tables, repeated and missing keys among them.
+      const keys = Array.from({ length: 110 }, (_, i) => ({ pod: 'default/b', seq: `s${String(i % 35).padStart(2, '0')}` }));
+      const [historyItems, node, missing] = await Promise.all([
+        Promise.all(keys.map((k) => batcher.get(names.PodHistory, k))),
+        batcher.get(names.Nodes, { name: 'n1' }),
+        batcher.get(names.Nodes, { name: 'no-such-node' }),
+      ]);
+      expect(sent).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand']);
+      expect(historyItems.map((item) => item?.n ?? null)).toEqual(keys.map((_, i) => (i % 35 === 0 ? 100 : i % 35 < 30 ? i % 35 : null)));
+      expect(node).toMatchObject({ name: 'n1' });
+      expect(missing).toBeNull();
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
