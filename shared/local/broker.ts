@@ -22,7 +22,7 @@ export async function startLocalBroker(opts: { extraTopics?: string[]; brokerCou
     throw new Error(`${MOCK_BROKER_BINARY} is missing: run 'bash scripts/setup.sh' (npm start and npm test do)`);
   }
   const topics = [...TOPIC_SPECS.map((t) => `${t.name}:${t.partitions}`), ...(opts.extraTopics ?? [])];
-  const child = spawn(MOCK_BROKER_BINARY, ['--watch-stdin', '--brokers', String(opts.brokerCount ?? 1), ...topics], {
+  const child = spawn(MOCK_BROKER_BINARY, ['--watch-stdin', '--brokers', String(opts.brokerCount ?? 3), ...topics], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const brokers = await new Promise<string[]>((resolve, reject) => {

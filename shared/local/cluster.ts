@@ -44,6 +44,8 @@ export interface ClusterOptions {
   logs: string | 'inherit';
   /** Extra node flags for every child (e.g. --cpu-prof when profiling a benchmark). */
   nodeArgs?: string[];
+  /** Keep DynamoDB data in memory only (throwaway clusters: benchmarks). */
+  storeInMemory?: boolean;
 }
 
 export interface LocalCluster {
@@ -110,7 +112,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
   try {
     broker = process.env.KAFKA_BROKERS ? null : await startLocalBroker();
     const brokers = broker ? broker.brokers : process.env.KAFKA_BROKERS!.split(',');
-    dynamo = process.env.DYNAMODB_ENDPOINT ? null : await startDynaliteProcess({ path: path.join(opts.stateDir, 'dynamodb'), distDir: DIST });
+    dynamo = process.env.DYNAMODB_ENDPOINT ? null : await startDynaliteProcess({ path: opts.storeInMemory ? undefined : path.join(opts.stateDir, 'dynamodb'), distDir: DIST });
     const dynamoEndpoint = dynamo ? dynamo.endpoint : process.env.DYNAMODB_ENDPOINT!;
     const tls = opts.apiTlsPort ? ensureLocalTls(path.join(opts.stateDir, 'tls')) : null;
     const env: Record<string, string> = {
