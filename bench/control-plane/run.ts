@@ -46,6 +46,8 @@ const env = z
     WARMUP_SECONDS: z.coerce.number().min(0).default(5),
     /** memory: dynalite keeps the throwaway state in memory; disk: on LevelDB, as npm start does. */
     STORE: z.enum(['memory', 'disk']).default('memory'),
+    /** Also print p50/p99 per 2-second slice of each phase (to see warm-up or drift). */
+    BENCH_TIMELINE: z.stringbool().default(false),
     /** Node flags for the cluster's processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
     BENCH_NODE_ARGS: z.string().default(''),
   })
@@ -177,7 +179,7 @@ async function main(): Promise<void> {
       return times.length / ((Math.max(...times) - Math.min(...ts.map((t) => t.sent))) / 1000);
     };
     const running = ok.map((t) => t.running! - t.sent).sort((a, b) => a - b);
-    if (process.env.BENCH_TIMELINE) {
+    if (env.BENCH_TIMELINE) {
       const byBucket = new Map<number, number[]>();
       for (const t of ok) {
         const b = Math.floor((t.sent - start) / 2000);
