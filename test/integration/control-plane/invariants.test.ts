@@ -109,6 +109,40 @@ describe('control-plane invariants on the real parts', () => {
     expect(new Set(unassigned.map((e) => e.id)).size).toBe(1);
   });
 
+  it('binds nothing from a stale PodAccepted once the name belongs to a newer pod', async () => {
+    // The scheduler binds from PodAccepted's recorded version without reading the pod first:
+    // a stale one must lose its conditional write and give its reservation back.
+    await cp.publisher.publish(TOPICS.nodeHeartbeats, [heartbeat('stale-node', { cpu: '1', labels: { pool: 'stale' } })]);
+    await eventually(() => cp.stores.nodeStore.get('stale-node'), 15000, 'node');
+    const ns = 'stale';
+    const bound = async (uid: string) =>
+      eventually(async () => {
+        const r = await cp.stores.podStore.get(ns, 'again');
+        return r?.uid === uid && r.nodeName ? r : null;
+      }, 15000, `bound ${uid}`);
+    const first = createRequest('again', { namespace: ns, nodeSelector: { pool: 'stale' } });
+    await cp.publisher.publish(TOPICS.podEvents, [first]);
+    const firstAccepted = (await eventually(async () => podEvents.events.find((e) => e.type === 'PodAccepted' && e.causationId === first.id), 15000, 'PodAccepted')) as PodAccepted;
+    expect(firstAccepted.data.version).toBeGreaterThan(0);
+    const firstBound = await bound(first.id);
+    const del = makeEvent<PodDeleteRequested>('PodDeleteRequested', `${ns}/again`, { namespace: ns, name: 'again' }, { source: 'test', time: new Date() });
+    await cp.publisher.publish(TOPICS.podEvents, [del]);
+    await eventually(async () => (await cp.stores.podStore.get(ns, 'again'))?.pod.metadata.deletionTimestamp, 15000, 'terminating');
+    await cp.publisher.publish(TOPICS.podStatus, [stopped(firstBound.pod, 'stale-node')]);
+    await eventually(async () => (await cp.stores.podStore.get(ns, 'again'))?.deleted, 15000, 'deleted');
+    const second = createRequest('again', { namespace: ns, nodeSelector: { pool: 'stale' } });
+    await cp.publisher.publish(TOPICS.podEvents, [second]);
+    const secondBound = await bound(second.id);
+
+    await cp.publisher.publish(TOPICS.podEvents, [firstAccepted]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await cp.stores.podStore.get(ns, 'again')).toEqual(secondBound);
+    const node = await cp.stores.nodeStore.get('stale-node');
+    expect(Object.keys(node!.reservations)).toEqual([second.id]);
+    const assignedUids = assignments.events.filter((e) => e.type === 'PodAssigned' && e.key === 'stale-node').map((e) => (e as PodAssigned).data.pod.metadata.uid);
+    expect(assignedUids.filter((uid) => uid === first.id)).toHaveLength(1);
+  });
+
   it('never overcommits a node when two schedulers race over the same pods', async () => {
     const second = await cp.startHandlers(['scheduler'], () => 'scheduler-b');
     try {
