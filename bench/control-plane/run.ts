@@ -37,11 +37,11 @@ const env = z
     MAX_PODS: z.coerce.number().int().positive().default(5000),
     STEADY_RATE: z.coerce.number().positive().default(100),
     STEADY_SECONDS: z.coerce.number().positive().default(20),
-    RAMP_RATES: z.string().default('25,50,75,100,150,200,300'),
-    RAMP_SECONDS: z.coerce.number().positive().default(6),
+    RAMP_RATES: z.string().default('125,150,200,300'),
+    RAMP_SECONDS: z.coerce.number().positive().default(5),
     MAX_IN_FLIGHT: z.coerce.number().int().positive().default(400),
     /** Pods in the scheduler-backlog phase (0: skip it). */
-    BACKLOG_PODS: z.coerce.number().int().min(0).default(1500),
+    BACKLOG_PODS: z.coerce.number().int().min(0).default(1000),
     /** Seconds at the steady rate before measuring (JIT, connection pools). */
     WARMUP_SECONDS: z.coerce.number().min(0).default(5),
     /** memory: dynalite keeps the throwaway state in memory; disk: on LevelDB, as npm start does. */
