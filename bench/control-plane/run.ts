@@ -40,6 +40,8 @@ const env = z
     RAMP_RATES: z.string().default('125,150,200,300'),
     RAMP_SECONDS: z.coerce.number().positive().default(5),
     MAX_IN_FLIGHT: z.coerce.number().int().positive().default(400),
+    /** The controllers' level-triggered sweep period (npm start's default). */
+    SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(2000),
     /** Pods in the scheduler-backlog phase (0: skip it). */
     BACKLOG_PODS: z.coerce.number().int().min(0).default(1000),
     /** Seconds at the steady rate before measuring (JIT, connection pools). */
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
     logs: path.join(stateDir, 'logs'),
     nodeArgs: env.BENCH_NODE_ARGS.split(' ').filter(Boolean),
     storeInMemory: env.STORE === 'memory',
-    env: { LOG_LEVEL: 'warn', SWEEP_INTERVAL_MS: '10000', WRITE_TIMEOUT_MS: '30000' },
+    env: { LOG_LEVEL: 'warn', SWEEP_INTERVAL_MS: String(env.SWEEP_INTERVAL_MS), WRITE_TIMEOUT_MS: '30000' },
   });
   const fleet = await startHollowFleet({ brokers: cluster.brokers, count: env.NODES, namePrefix: 'hollow-', capacity: { cpu: '64', memory: '256Gi', pods: 200 }, heartbeatIntervalMs: 10_000 });
   await fleet.ready;
