@@ -55,6 +55,6 @@ if [ -x scripts/build-images.sh ] && docker info >/dev/null 2>&1; then
   bash scripts/build-images.sh
 fi
 
-# 6. The TypeScript build (incremental).
+# 6. The TypeScript build (incremental); podctl's entry point made executable for `npx podctl`.
 log "building TypeScript"
-npx tsc -p tsconfig.json
+npm run --silent build

@@ -1,6 +1,6 @@
 /**
  * The README's walk-through as a user does it: a cluster of real processes with
- * two Docker agents, `podctl` run as its own process with the written
+ * two Docker agents, `npx podctl` run as its own process with the written
  * kubeconfig, the example pod's page fetched from its pod IP, and the official
  * Kubernetes client library reading pods over the TLS context.
  */
@@ -18,7 +18,8 @@ describe('README walk-through on a cluster with two Docker agents', () => {
   let cluster: TestCluster;
   const podctl = async (...args: string[]) => {
     try {
-      const { stdout } = await run(process.execPath, [path.join(ROOT, 'dist/bin/podctl.js'), '--kubeconfig', cluster.kubeconfig, ...args], { cwd: ROOT });
+      // As the README says it: `npx podctl` from the repository (--no: never fetch it from a registry).
+      const { stdout } = await run('npx', ['--no', 'podctl', '--kubeconfig', cluster.kubeconfig, ...args], { cwd: ROOT });
       return { code: 0, stdout };
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };
