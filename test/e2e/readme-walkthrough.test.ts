@@ -19,7 +19,8 @@ describe('README walk-through on a cluster with two Docker agents', () => {
   const podctl = async (...args: string[]) => {
     try {
       // As the README says it: `npx podctl` from the repository (--no: never fetch it from a registry).
-      const { stdout } = await run('npx', ['--no', 'podctl', '--kubeconfig', cluster.kubeconfig, ...args], { cwd: ROOT });
+      // The kubeconfig goes by $KUBECONFIG: npm would take a --kubeconfig before the command for its own.
+      const { stdout } = await run('npx', ['--no', 'podctl', ...args], { cwd: ROOT, env: { ...process.env, KUBECONFIG: cluster.kubeconfig } });
       return { code: 0, stdout };
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };
