@@ -158,6 +158,12 @@ async function main(): Promise<void> {
     }
   };
 
+  /** Waits (bounded) until every named pod has reached `stage` or failed. */
+  async function settle(names: string[], stage: 'created' | 'running', timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && names.some((n) => !tracks.get(n)![stage] && !tracks.get(n)!.failed)) await sleep(50);
+  }
+
   async function phase(name: string, rate: number, seconds: number, budget: number): Promise<PhaseResult> {
     const count = Math.min(Math.round(rate * seconds), budget);
     const start = Date.now();
@@ -171,8 +177,7 @@ async function main(): Promise<void> {
       void create(name);
     }
     // Let the phase finish (bounded).
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && names.some((n) => !tracks.get(n)!.running && !tracks.get(n)!.failed)) await sleep(100);
+    await settle(names, 'running', 60_000);
     const ts = names.map((n) => tracks.get(n)!);
     const ok = ts.filter((t) => t.running);
     const span = (key: 'created' | 'scheduled' | 'running') => {
@@ -224,14 +229,12 @@ async function main(): Promise<void> {
         names.push(`backlog-${counter}`);
         void create('backlog');
       }
-      const deadline = Date.now() + 120_000;
-      while (Date.now() < deadline && names.some((n) => !tracks.get(n)!.created && !tracks.get(n)!.failed)) await sleep(50);
+      await settle(names, 'created', 120_000);
     } finally {
       resumedAt = Date.now();
       scheduler.kill('SIGCONT');
     }
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline && names.some((n) => !tracks.get(n)!.running && !tracks.get(n)!.failed)) await sleep(100);
+    await settle(names, 'running', 120_000);
     const ts = names.map((n) => tracks.get(n)!);
     const bound = ts.map((t) => t.scheduled).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
     const first = bound[0] ?? resumedAt;
