@@ -26,6 +26,7 @@ export const agentEnvSchema = z.object({
   /** Amazon MSK in the cloud: TLS, and IAM authentication signed with the node role (see docs/deploy-aws.md). */
   KAFKA_SSL: z.enum(['true', 'false']).default('false'),
   KAFKA_AUTH: z.enum(['', 'iam']).default(''),
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
   AWS_REGION: z.string().default('us-east-1'),
   RUNTIME: z.enum(['docker', 'hollow']).default('docker'),
   AGENT_PORT: int(10250),

@@ -19,6 +19,8 @@ import { HollowRuntime } from './runtime/hollow';
 
 export interface HollowFleetOptions {
   brokers: string[];
+  /** The cluster's topic prefix, when it shares its Kafka (tests). */
+  topicPrefix?: string;
   count: number;
   /** Node names are `${namePrefix}${index}` (index from 0, zero-padded to the count's width). */
   namePrefix?: string;
@@ -48,7 +50,7 @@ export function hollowNodeNames(prefix: string, count: number): string[] {
 export async function startHollowFleet(opts: HollowFleetOptions): Promise<HollowFleet> {
   const logger = opts.logger ?? silentLogger;
   const fleetId = randomUUID();
-  const kafka = makeKafka({ brokers: opts.brokers, clientId: `hollow-fleet-${fleetId.slice(0, 8)}` }, logger);
+  const kafka = makeKafka({ brokers: opts.brokers, clientId: `hollow-fleet-${fleetId.slice(0, 8)}`, topicPrefix: opts.topicPrefix }, logger);
   const publisher = KafkaPublisher.fromKafka(kafka);
   await publisher.connect();
   const nodeNames = hollowNodeNames(opts.namePrefix ?? 'hollow-', opts.count);

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       clientId: `agent-${env.NODE_NAME}`,
       ssl: env.KAFKA_SSL === 'true',
       sasl: env.KAFKA_AUTH === 'iam' ? mskIamSasl(env.AWS_REGION) : undefined,
+      topicPrefix: env.KAFKA_TOPIC_PREFIX,
     },
     logger,
   );

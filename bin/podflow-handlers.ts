@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       return build(process.env);
     }),
   );
-  const kafka = makeKafka({ brokers: config.KAFKA_BROKERS, clientId: 'podflow-handlers' }, logger);
+  const kafka = makeKafka({ brokers: config.KAFKA_BROKERS, clientId: 'podflow-handlers', topicPrefix: config.KAFKA_TOPIC_PREFIX }, logger);
   const running = await runHandlers(kafka, runtimes, { logger, sweepIntervalMs: env.SWEEP_INTERVAL_MS });
   logger.info({ handlers: names }, 'handlers running');
   const stop = async () => {

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * `npm start`: the whole local cluster in the foreground (broker, dynalite,
- * handlers, API on 127.0.0.1:8001, agents node-1 and node-2). Ctrl-C stops
- * every process; the data under .podflow/ stays for the next start.
+ * `npm start`: the whole local cluster in the foreground (Apache Kafka on
+ * 127.0.0.1:9092, DynamoDB Local on port 8000, the handlers, the API on
+ * 127.0.0.1:8001, agents node-1 and node-2). Ctrl-C stops every process; the
+ * log and the tables under .podflow/ stay for the next start.
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { REPO_ROOT } from '../shared/local/broker';
+import { REPO_ROOT } from '../shared/local/paths';
 import { startCluster } from '../shared/local/cluster';
 
 // Node 20 is this project's target; the SDK's notice about its future releases is noise at every start.
@@ -19,6 +20,8 @@ const env = z
     PODFLOW_AGENTS: z.string().default('node-1,node-2'),
     PODFLOW_RUNTIME: z.enum(['docker', 'hollow']).default('docker'),
     PODFLOW_STATE_DIR: z.string().default(path.join(REPO_ROOT, '.podflow')),
+    PODFLOW_KAFKA_PORT: z.coerce.number().int().min(0).default(9092),
+    PODFLOW_DYNAMODB_PORT: z.coerce.number().int().min(0).default(8000),
   })
   .parse(process.env);
 
@@ -30,6 +33,8 @@ async function main(): Promise<void> {
     apiTlsPort: env.PODFLOW_API_TLS_PORT,
     agents: env.PODFLOW_AGENTS.split(',').filter(Boolean).map((name) => ({ name, runtime: env.PODFLOW_RUNTIME })),
     logs: path.join(stateDir, 'logs'),
+    kafkaPort: env.PODFLOW_KAFKA_PORT,
+    dynamoPort: env.PODFLOW_DYNAMODB_PORT,
   });
   console.log(`podflow is running.
   API:        ${cluster.apiUrl}${cluster.apiTlsUrl ? ` and ${cluster.apiTlsUrl} (TLS, for kubectl)` : ''}

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { SPEC_VERSION, TOPIC_SCHEMAS, TOPIC_SPECS } from '../shared/events';
-import { REPO_ROOT } from '../shared/local/broker';
+import { REPO_ROOT } from '../shared/local/paths';
 
 export function eventSchemas(): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -14,7 +14,7 @@ export const settingsSchema = z.object({
   'podflow:stackPrefix': z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/).default('Podflow'),
   /** MSK Serverless (pay per cluster-hour and partition) or a small provisioned cluster. */
   'podflow:msk': z.enum(['provisioned', 'serverless']).default('provisioned'),
-  'podflow:kafkaVersion': z.string().default('3.8.x'),
+  'podflow:kafkaVersion': z.string().default('4.1.x'),
   'podflow:brokerInstanceType': z.string().default('kafka.t3.small'),
   /** Tables refuse deletion and are retained when the stack goes away. */
   'podflow:deletionProtection': bool.default(true),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what podflow needs on a Debian machine, idempotently:
-# Debian packages, npm packages, the mock Kafka broker launcher, dockerd, the
-# local images, and the TypeScript build. `npm start` and `npm test` run it first.
+# Debian packages (Java 17 and Maven for the broker and DynamoDB Local), npm
+# packages, Apache Kafka's jars from Maven Central, dockerd, the local images,
+# and the TypeScript build. `npm start` and `npm test` run it first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -13,7 +14,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # 1. Debian packages (only what is missing; apt-get update once per machine boot).
 need=()
-for pkg in docker.io librdkafka-dev busybox-static pkg-config gcc openssl; do
+for pkg in docker.io busybox-static openssl openjdk-17-jre-headless maven; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -29,13 +30,16 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# 3. The development broker launcher (C, on librdkafka's mock cluster).
-MOCK_SRC=scripts/kafka-mock/podflow-kafka-mock.c
-MOCK_BIN="$STATE/bin/podflow-kafka-mock"
-if [ ! -x "$MOCK_BIN" ] || [ "$MOCK_SRC" -nt "$MOCK_BIN" ]; then
-  log "building $MOCK_BIN"
-  # shellcheck disable=SC2046
-  gcc -O2 -Wall -o "$MOCK_BIN" "$MOCK_SRC" $(pkg-config --cflags --libs rdkafka)
+# 3. Apache Kafka (the embedded broker) and its runtime dependencies, as pinned by scripts/kafka/pom.xml.
+KAFKA_LIBS="$STATE/kafka-libs"
+KAFKA_STAMP="$KAFKA_LIBS/.pom.sha256"
+pom_sum=$(sha256sum scripts/kafka/pom.xml | cut -d' ' -f1)
+if [ "$(cat "$KAFKA_STAMP" 2>/dev/null)" != "$pom_sum" ]; then
+  log "fetching Apache Kafka from Maven Central"
+  rm -rf "$KAFKA_LIBS"
+  mvn -q -B -f scripts/kafka/pom.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS" >"$STATE/logs/maven.log" 2>&1 \
+    || { tail -40 "$STATE/logs/maven.log" >&2; exit 1; }
+  echo "$pom_sum" >"$KAFKA_STAMP"
 fi
 
 # 4. dockerd (no iptables, no default bridge: podflow makes its own network).

@@ -12,6 +12,8 @@ export const baseConfigSchema = z.object({
   KAFKA_SSL: z.enum(['true', 'false']).default('false'),
   /** 'iam' in the cloud (MSK IAM auth); empty locally. */
   KAFKA_AUTH: z.enum(['', 'iam']).default(''),
+  /** Prepended to every topic and consumer group (clusters or test runs sharing one Kafka). */
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
   DYNAMODB_ENDPOINT: z.string().optional(),
   AWS_REGION: z.string().default('us-east-1'),
   TABLE_PREFIX: z.string().default('podflow-'),

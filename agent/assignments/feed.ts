@@ -10,6 +10,7 @@
 import type { Kafka } from 'kafkajs';
 import { nodeAssignmentEvent, TOPICS, type NodeAssignmentEvent } from '../../shared/events';
 import type { Logger } from '../../shared/ports';
+import { physicalTopic } from '../../shared/adapters/kafka/client';
 import { startConsumer } from '../../shared/adapters/kafka/consumer';
 import { parseRecord } from '../../shared/runtime/batch-runner';
 
@@ -34,7 +35,7 @@ export async function highWatermarks(kafka: Kafka, partitions: readonly number[]
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(TOPICS.nodeAssignments);
+    const offsets = await admin.fetchTopicOffsets(physicalTopic(kafka, TOPICS.nodeAssignments));
     const marks = new Map<number, bigint>();
     for (const p of partitions) {
       const o = offsets.find((x) => x.partition === p);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * bench/control-plane: 100 hollow nodes and up to 5,000 pods through the real
- * local control plane (mock Kafka broker, dynalite, handlers and API as
+ * local control plane (Apache Kafka, DynamoDB Local, handlers and API as
  * separate processes). Pods are created through the API at a steady offered
  * load (open loop, so slow answers do not slow the offer), then at rising
  * rates until it no longer keeps up. Reports pods scheduled per second and
@@ -27,7 +27,7 @@ import { z } from 'zod';
 import { startHollowFleet } from '../../agent/hollow-fleet';
 import { makeKafka } from '../../shared/adapters/kafka/client';
 import { TOPICS, type PodChanged } from '../../shared/events';
-import { REPO_ROOT } from '../../shared/local/broker';
+import { REPO_ROOT } from '../../shared/local/paths';
 import { startCluster } from '../../shared/local/cluster';
 import { percentile } from '../pod-startup/stats';
 

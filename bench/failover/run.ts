@@ -4,7 +4,7 @@
  * Running on the other node, for replication controllers of 1, 10 and 50
  * pods, with grace 5 s and eviction timeout 5 s. Reports the total and the
  * overhead beyond the two timers; prints a table and writes JSON.
- * Real processes throughout: broker, dynalite, handlers, API, Docker agents
+ * Real processes throughout: Kafka, DynamoDB Local, handlers, API, Docker agents
  * (or hollow agents with FAILOVER_RUNTIME=hollow). Bounded per round.
  */
 import { randomBytes } from 'node:crypto';
@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { z } from 'zod';
-import { REPO_ROOT } from '../../shared/local/broker';
+import { REPO_ROOT } from '../../shared/local/paths';
 import { startCluster, type LocalCluster } from '../../shared/local/cluster';
 
 const env = z

@@ -9,14 +9,18 @@
  *
  *   node dist/bench/pod-startup/run.js [--pods 20] [--warmup 2]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createAgent } from '../../agent/agent';
 import { DockerRuntime } from '../../agent/runtime/docker';
 import { DEFAULT_BACKOFF } from '../../agent/sync/backoff';
 import { makeKafka } from '../../shared/adapters/kafka/client';
 import { KafkaPublisher } from '../../shared/adapters/kafka/publisher';
-import { REPO_ROOT, startLocalBroker } from '../../shared/local/broker';
+import { ensureTopics } from '../../shared/adapters/kafka/topics';
+import { TOPIC_SPECS } from '../../shared/events/topics';
+import { startKafkaBroker } from '../../shared/local/kafka';
+import { REPO_ROOT } from '../../shared/local/paths';
 import type { Logger } from '../../shared/ports';
 import { PodStatusWatch, runPodflowPod, type BenchPod } from './podflow';
 import { cleanupDocker, dockerPod, ensureImages, preparePodman, podmanPod, cleanupPodman } from './baselines';
@@ -44,8 +48,10 @@ async function main(): Promise<void> {
   }
 
   // podflow: a real broker and one agent on Docker; pods are assigned one at a time.
-  const broker = await startLocalBroker();
+  const brokerDir = mkdtempSync(path.join(os.tmpdir(), 'podflow-bench-kafka-'));
+  const broker = await startKafkaBroker({ dataDir: brokerDir, logFile: path.join(brokerDir, 'kafka.log') });
   const kafka = makeKafka({ brokers: broker.brokers, clientId: 'bench-pod-startup' });
+  await ensureTopics(kafka, TOPIC_SPECS);
   const publisher = KafkaPublisher.fromKafka(kafka);
   await publisher.connect();
   const nodeName = `bench-${runId}`;
@@ -102,6 +108,7 @@ async function main(): Promise<void> {
     await watch.stop();
     await publisher.disconnect();
     await broker.stop();
+    rmSync(brokerDir, { recursive: true, force: true });
     await cleanupDocker(`podflow.node=${nodeName}`);
     await cleanupDocker(`podflow.bench=${runId}`);
     if (podman.ok) await cleanupPodman(podman.env, runId);

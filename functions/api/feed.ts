@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
+import { physicalGroup, physicalTopic } from '../../shared/adapters/kafka/client';
 import { podChangeEvent, TOPICS, type PodChangeEvent } from '../../shared/events';
 import { parseRecord } from '../../shared/runtime/batch-runner';
 import type { Logger } from '../../shared/ports';
@@ -39,15 +40,15 @@ export class PodFeed {
   constructor(private readonly logger: Logger, private readonly capacity = 20000) {}
 
   async start(kafka: Kafka): Promise<void> {
-    const consumer = kafka.consumer({ groupId: `api-${randomUUID()}`, maxWaitTimeInMs: 50, sessionTimeout: 10000, heartbeatInterval: 1000, rebalanceTimeout: 5000 });
+    const consumer = kafka.consumer({ groupId: physicalGroup(kafka, `api-${randomUUID()}`), maxWaitTimeInMs: 1000, sessionTimeout: 10000, heartbeatInterval: 1000, rebalanceTimeout: 5000 });
     this.consumer = consumer;
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.connect();
-    await consumer.subscribe({ topic: TOPICS.podChanges, fromBeginning: true });
+    await consumer.subscribe({ topic: physicalTopic(kafka, TOPICS.podChanges), fromBeginning: true });
     await consumer.run({
       eachBatch: async ({ batch }) => {
         for (const m of batch.messages) {
-          const parsed = parseRecord(podChangeEvent, { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? null, value: m.value?.toString() ?? null });
+          const parsed = parseRecord(podChangeEvent, { topic: TOPICS.podChanges, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? null, value: m.value?.toString() ?? null });
           if (parsed.ok) this.apply(parsed.event);
           else this.logger.warn({ offset: m.offset, reason: parsed.reason }, 'unreadable pod change skipped');
         }

@@ -155,7 +155,7 @@ export class KafkaCluster extends Construct {
       resourceType: 'Custom::PodflowTopics',
       properties: {
         Brokers: this.bootstrapBrokers,
-        Topics: TOPIC_SPECS.map((t) => ({ name: t.name, partitions: t.partitions })),
+        Topics: TOPIC_SPECS.map((t) => ({ name: t.name, partitions: t.partitions, config: t.config })),
       },
     });
     return topics;

@@ -1,7 +1,13 @@
 /**
- * The topics, their keys and partition counts: the one place that names them.
- * The local broker launcher, the cloud stacks and every producer and consumer
- * read this table, so a topic can not be spelt two ways.
+ * The topics, their keys, partition counts and retention: the one place that
+ * names them. The local launcher, the cloud stacks and every producer and
+ * consumer read this table, so a topic can not be spelt two ways.
+ *
+ * Retention follows each topic's role. Commands and observations that the
+ * projections are rebuilt from are kept forever (`retention.ms=-1`). Topics
+ * whose latest record per key is the state are compacted. node-assignments is
+ * a delivery channel only: an agent recovers from the Pods projection and
+ * then reads what is retained, so no recovery depends on its old records.
  */
 export const TOPICS = {
   podEvents: 'pod-events',
@@ -21,16 +27,72 @@ export interface TopicSpec {
   /** What the record key is; order holds per key. */
   readonly key: string;
   readonly description: string;
+  /** Topic configuration set at creation (cleanup and retention), as the broker names it. */
+  readonly config: Readonly<Record<string, string>>;
+  /** Why this retention, for the event contract. */
+  readonly retention: string;
 }
 
+const FOREVER = { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'retention.bytes': '-1' } as const;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 export const TOPIC_SPECS: readonly TopicSpec[] = [
-  { name: TOPICS.podEvents, partitions: 64, key: 'namespace/name', description: 'Pod commands (create, delete, evict) and the controller decisions that follow them.' },
-  { name: TOPICS.nodeAssignments, partitions: 32, key: 'nodeName', description: 'What each node must run or stop; a node reads only the partition its name hashes to.' },
-  { name: TOPICS.podStatus, partitions: 16, key: 'namespace/name', description: 'What the agents observe of their pods: container states, pod IPs, stop confirmations.' },
-  { name: TOPICS.nodeHeartbeats, partitions: 4, key: 'nodeName', description: 'Node registration and heartbeats, carrying the node description.' },
-  { name: TOPICS.podChanges, partitions: 8, key: 'namespace/name', description: 'The change feed of the pod projection (ADDED/MODIFIED/DELETED with the whole pod); what watches follow.' },
-  { name: TOPICS.rcEvents, partitions: 4, key: 'namespace/name', description: 'ReplicationController commands (create, update, scale, delete); the replication-controller handler applies them.' },
-  { name: TOPICS.deadLetter, partitions: 1, key: 'source topic', description: 'Records no handler could parse or apply, with the reason.' },
+  {
+    name: TOPICS.podEvents,
+    partitions: 16,
+    key: 'namespace/name',
+    description: 'Pod commands (create, delete, evict) and the controller decisions that follow them.',
+    config: FOREVER,
+    retention: 'forever: every pod command ever accepted, what the Pods projection and its history are rebuilt from',
+  },
+  {
+    name: TOPICS.nodeAssignments,
+    partitions: 32,
+    key: 'nodeName',
+    description: 'What each node must run or stop; a node reads only the partition its name hashes to.',
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * DAY_MS) },
+    retention: '7 days: an agent starts from the Pods projection (its pods by node) and then reads what is retained, so expired assignments lose nothing',
+  },
+  {
+    name: TOPICS.podStatus,
+    partitions: 16,
+    key: 'namespace/name',
+    description: 'What the agents observe of their pods: container states, pod IPs, stop confirmations.',
+    config: FOREVER,
+    retention: 'forever: the observations the pod status and history are rebuilt from',
+  },
+  {
+    name: TOPICS.nodeHeartbeats,
+    partitions: 4,
+    key: 'nodeName',
+    description: 'Node registration and heartbeats, carrying the node description.',
+    config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(60 * 60 * 1000) },
+    retention: 'compacted: the latest heartbeat of a node carries its whole description, so it is the node\'s state',
+  },
+  {
+    name: TOPICS.podChanges,
+    partitions: 8,
+    key: 'namespace/name',
+    description: 'The change feed of the pod projection (ADDED/MODIFIED/DELETED with the whole pod); what watches follow.',
+    config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(DAY_MS) },
+    retention: 'compacted after a day: the latest change of a pod carries the whole pod; older changes stay for a day for watches and dashboards',
+  },
+  {
+    name: TOPICS.rcEvents,
+    partitions: 4,
+    key: 'namespace/name',
+    description: 'ReplicationController commands (create, update, scale, delete); the replication-controller handler applies them.',
+    config: FOREVER,
+    retention: 'forever: what the ReplicationControllers projection is rebuilt from',
+  },
+  {
+    name: TOPICS.deadLetter,
+    partitions: 1,
+    key: 'source topic',
+    description: 'Records no handler could parse or apply, with the reason.',
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
+    retention: '30 days: for people to inspect and replay; nothing reads it to recover',
+  },
 ];
 
 export function topicSpec(name: TopicName): TopicSpec {

@@ -1,10 +1,10 @@
 /**
- * The whole local cluster on one machine: the mock Kafka broker, dynalite, the
- * handlers, the API and the agents, each a real process (dynalite runs in this
- * one). `npm start` and the end-to-end tests both start it from here. Stopping
- * is reverse order; the DynamoDB data stays under the state directory, and
- * since the mock broker keeps its log in memory only, a restart re-publishes
- * the stored assignments before the agents start, so running pods survive it.
+ * The whole local cluster on one machine: Apache Kafka, DynamoDB Local, the
+ * handlers, the API and the agents, each a real process. `npm start` and the
+ * end-to-end tests both start it from here (tests hand in a shared broker and
+ * store with KAFKA_BROKERS / DYNAMODB_ENDPOINT and prefixes of their own).
+ * Stopping is reverse order; the log and the tables stay under the state
+ * directory, so the next start resumes them and running pods keep running.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,11 +12,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream }
 import path from 'node:path';
 import { ensureTables, makeDynamoStores } from '../adapters/dynamodb';
 import { makeKafka } from '../adapters/kafka/client';
-import { KafkaPublisher } from '../adapters/kafka/publisher';
+import { ensureTopics } from '../adapters/kafka/topics';
 import { baseConfigSchema } from '../config';
-import { REPO_ROOT, startLocalBroker, type LocalBroker } from './broker';
-import { startDynaliteProcess, type LocalDynamo } from './dynalite';
-import { reseedAssignments } from './reseed';
+import { TOPIC_SPECS } from '../events/topics';
+import { startDynamoLocal, type LocalDynamo } from './dynamodb';
+import { startKafkaBroker, type LocalBroker } from './kafka';
+import { REPO_ROOT } from './paths';
 import { writeKubeconfig } from './kubeconfig';
 import { ensureLocalTls } from './tls';
 
@@ -46,6 +47,9 @@ export interface ClusterOptions {
   nodeArgs?: string[];
   /** Keep DynamoDB data in memory only (throwaway clusters: benchmarks). */
   storeInMemory?: boolean;
+  /** Ports of the embedded broker and store (0 or unset: any free port). */
+  kafkaPort?: number;
+  dynamoPort?: number;
 }
 
 export interface LocalCluster {
@@ -110,10 +114,18 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
   };
 
   try {
-    broker = process.env.KAFKA_BROKERS ? null : await startLocalBroker();
-    const brokers = broker ? broker.brokers : process.env.KAFKA_BROKERS!.split(',');
-    dynamo = process.env.DYNAMODB_ENDPOINT ? null : await startDynaliteProcess({ path: opts.storeInMemory ? undefined : path.join(opts.stateDir, 'dynamodb'), distDir: DIST });
-    const dynamoEndpoint = dynamo ? dynamo.endpoint : process.env.DYNAMODB_ENDPOINT!;
+    const logDir = opts.logs === 'inherit' ? opts.stateDir : opts.logs;
+    mkdirSync(logDir, { recursive: true });
+    const external = { ...process.env, ...(opts.env ?? {}) };
+    // The broker and the store start side by side: each is a JVM that takes seconds to warm up.
+    [broker, dynamo] = await Promise.all([
+      external.KAFKA_BROKERS ? null : startKafkaBroker({ dataDir: path.join(opts.stateDir, 'kafka'), port: opts.kafkaPort, logFile: path.join(logDir, 'kafka.log') }),
+      external.DYNAMODB_ENDPOINT
+        ? null
+        : startDynamoLocal({ dataDir: opts.storeInMemory ? undefined : path.join(opts.stateDir, 'dynamodb'), port: opts.dynamoPort, logFile: path.join(logDir, 'dynamodb.log') }),
+    ]);
+    const brokers = broker ? broker.brokers : external.KAFKA_BROKERS!.split(',');
+    const dynamoEndpoint = dynamo ? dynamo.endpoint : external.DYNAMODB_ENDPOINT!;
     const tls = opts.apiTlsPort ? ensureLocalTls(path.join(opts.stateDir, 'tls')) : null;
     const env: Record<string, string> = {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -129,6 +141,8 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     const config = baseConfigSchema.parse(env);
     const stores = makeDynamoStores(config);
     await ensureTables(stores.client, stores.tables);
+    stores.client.destroy();
+    await ensureTopics(makeKafka({ brokers, clientId: 'podflow-local', topicPrefix: config.KAFKA_TOPIC_PREFIX }), TOPIC_SPECS);
 
     const spawnChild = (name: string, script: string, extra: Record<string, string> = {}) => {
       const logFile = opts.logs === 'inherit' ? null : createWriteStream(path.join(opts.logs, `${name}.log`), { flags: 'a' });
@@ -143,7 +157,6 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
       processes.set(name, child);
       return child;
     };
-    if (opts.logs !== 'inherit') mkdirSync(opts.logs, { recursive: true });
 
     // The scheduler gets a process (and so a core) of its own: a single Node thread
     // running every handler is the first thing to saturate under load.
@@ -151,13 +164,6 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     spawnChild('api', 'functions/api/main.js');
     const apiUrl = `http://127.0.0.1:${opts.apiPort}`;
     await waitForHttp(`${apiUrl}/healthz`, 60000);
-
-    // The mock broker starts empty: put the stored assignments back before agents replay them.
-    const kafka = makeKafka({ brokers, clientId: 'podflow-local' });
-    const publisher = KafkaPublisher.fromKafka(kafka);
-    await reseedAssignments(stores.podStore, publisher);
-    await publisher.disconnect();
-    stores.client.destroy();
 
     const startAgent = async (agent: AgentSpec) =>
       spawnChild(`agent-${agent.name}`, 'agent/main.js', { NODE_NAME: agent.name, RUNTIME: agent.runtime, AGENT_PORT: '0', ...(agent.env ?? {}) });

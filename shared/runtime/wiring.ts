@@ -25,7 +25,7 @@ export async function wire(name: string, env: NodeJS.ProcessEnv): Promise<Wiring
   const config = baseConfigSchema.parse(env);
   const logger = makeLogger(name, config.LOG_LEVEL);
   const kafka = makeKafka(
-    { brokers: config.KAFKA_BROKERS, clientId: name, ssl: config.KAFKA_SSL === 'true', sasl: await saslFor(config) },
+    { brokers: config.KAFKA_BROKERS, clientId: name, ssl: config.KAFKA_SSL === 'true', sasl: await saslFor(config), topicPrefix: config.KAFKA_TOPIC_PREFIX },
     logger,
   );
   const publisher = KafkaPublisher.fromKafka(kafka);

@@ -1,7 +1,7 @@
 /** Test helpers for the agent: publish assignments to the real broker and read what agents publish. */
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import { makeKafka } from '../../shared/adapters/kafka/client';
+import { physicalGroup, physicalTopic } from '../../shared/adapters/kafka/client';
 import { KafkaPublisher } from '../../shared/adapters/kafka/publisher';
 import {
   makeEvent,
@@ -25,10 +25,10 @@ export class TopicRecorder {
   private constructor(private readonly consumer: Consumer) {}
 
   static async start(kafka: Kafka, topics: TopicName[]): Promise<TopicRecorder> {
-    const consumer = kafka.consumer({ groupId: `test-recorder-${randomUUID()}`, maxWaitTimeInMs: 20, sessionTimeout: 10000, heartbeatInterval: 1000 });
+    const consumer = kafka.consumer({ groupId: physicalGroup(kafka, `test-recorder-${randomUUID()}`), maxWaitTimeInMs: 200, sessionTimeout: 10000, heartbeatInterval: 1000 });
     const recorder = new TopicRecorder(consumer);
     await consumer.connect();
-    for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
+    for (const topic of topics) await consumer.subscribe({ topic: physicalTopic(kafka, topic), fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         if (!message.value) return;
@@ -77,10 +77,6 @@ export const isStoppedOf = (uid: string) => (e: AgentOutput): e is PodStopped =>
 
 export const isReadyHeartbeat = (node: string, bootId?: string) => (e: AgentOutput): e is NodeHeartbeat =>
   e.type === 'NodeHeartbeat' && e.data.node.name === node && e.data.ready && (!bootId || e.data.bootId === bootId);
-
-export function testKafka(brokers: string[]): Kafka {
-  return makeKafka({ brokers, clientId: `test-${randomUUID().slice(0, 8)}` });
-}
 
 export function aPod(o: { name: string; namespace: string; spec: PodSpec; uid?: string }): Pod {
   return {

@@ -1,7 +1,9 @@
 /**
- * The whole local cluster as real processes (broker, dynalite, handlers, API,
- * Docker agents), for end-to-end and failover tests, with short timings and a
- * throw-away state directory; plus small readers of Docker and the API.
+ * The whole local cluster as real processes (handlers, API, Docker agents) on
+ * the suite's broker and store, for end-to-end and failover tests, with short
+ * timings and a throw-away state directory; plus small readers of Docker and
+ * the API. `ownParts` starts a broker and a store of the cluster's own instead
+ * (tests that restart or wipe them).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +12,7 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import { startCluster, type AgentSpec, type LocalCluster } from '../../shared/local/cluster';
 import { requester, type Requester } from './http';
+import { startTestParts } from './parts';
 
 export interface TestCluster extends LocalCluster {
   stateDir: string;
@@ -19,15 +22,17 @@ export interface TestCluster extends LocalCluster {
 
 export const docker = new Docker();
 
-export async function startTestCluster(o: { agents: AgentSpec[]; env?: Record<string, string>; tls?: boolean }): Promise<TestCluster> {
-  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'podflow-test-'));
+export async function startTestCluster(o: { agents: AgentSpec[]; env?: Record<string, string>; tls?: boolean; stateDir?: string; ownParts?: boolean }): Promise<TestCluster> {
+  const stateDir = o.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'podflow-test-'));
+  const parts = o.ownParts ? null : await startTestParts({ tables: false });
   const cluster = await startCluster({
     stateDir,
     apiPort: 20000 + Math.floor(Math.random() * 20000),
     apiTlsPort: o.tls ? 40000 + Math.floor(Math.random() * 20000) : 0,
     agents: o.agents,
     logs: path.join(stateDir, 'logs'),
-    env: { LOG_LEVEL: 'warn', ...(o.env ?? {}) },
+    env: { LOG_LEVEL: 'warn', ...(parts?.env ?? {}), ...(o.env ?? {}) },
+    storeInMemory: false,
   });
   const request = requester(() => cluster.apiUrl, cluster.token);
   return {
@@ -36,6 +41,7 @@ export async function startTestCluster(o: { agents: AgentSpec[]; env?: Record<st
     request,
     destroy: async () => {
       await cluster.stop();
+      await parts?.stop();
       rmSync(stateDir, { recursive: true, force: true });
     },
   };

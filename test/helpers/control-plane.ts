@@ -1,15 +1,14 @@
 /**
- * Starts the real control plane in the test process: the mock Kafka broker,
- * dynalite, the handlers under the local runner and the API, all on loopback.
+ * Starts the real control plane in the test process on the suite's Apache
+ * Kafka and DynamoDB Local (topics and tables of its own): the handlers under
+ * the local runner and the API, all on loopback.
  */
 import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { ensureTables, makeDynamoStores } from '../../shared/adapters/dynamodb';
-import { makeKafka } from '../../shared/adapters/kafka/client';
+import { makeDynamoStores } from '../../shared/adapters/dynamodb';
 import { KafkaPublisher } from '../../shared/adapters/kafka/publisher';
 import { baseConfigSchema } from '../../shared/config';
-import { startLocalBroker, type LocalBroker } from '../../shared/local/broker';
-import { startDynalite, type LocalDynamo } from '../../shared/local/dynalite';
+import { startTestParts, type TestParts } from './parts';
 import { silentLogger } from '../../shared/runtime/logger';
 import { runHandlers, type RunningHandlers } from '../../shared/runtime/local-runner';
 import type { BuildHandler, HandlerRuntime } from '../../shared/runtime/handler-module';
@@ -31,6 +30,7 @@ export const ALL_HANDLERS: Record<string, BuildHandler> = {
 
 export interface ControlPlane {
   env: Record<string, string>;
+  parts: TestParts;
   kafka: Kafka;
   publisher: KafkaPublisher;
   stores: ReturnType<typeof makeDynamoStores>;
@@ -44,12 +44,10 @@ export interface ControlPlane {
 }
 
 export async function startControlPlane(extraEnv: Record<string, string> = {}): Promise<ControlPlane> {
-  const broker: LocalBroker = await startLocalBroker();
-  const dynamo: LocalDynamo = await startDynalite();
+  const parts = await startTestParts();
   const token = randomBytes(16).toString('hex');
   const env: Record<string, string> = {
-    KAFKA_BROKERS: broker.brokers.join(','),
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    ...parts.env,
     API_TOKEN: token,
     AGENT_TOKEN: randomBytes(16).toString('hex'),
     API_PORT: '0',
@@ -57,8 +55,7 @@ export async function startControlPlane(extraEnv: Record<string, string> = {}): 
     ...extraEnv,
   };
   const stores = makeDynamoStores(baseConfigSchema.parse(env));
-  await ensureTables(stores.client, stores.tables);
-  const kafka = makeKafka({ brokers: broker.brokers, clientId: 'test' });
+  const kafka = parts.kafka('test');
   const publisher = KafkaPublisher.fromKafka(kafka);
   await publisher.connect();
 
@@ -76,6 +73,7 @@ export async function startControlPlane(extraEnv: Record<string, string> = {}): 
 
   return {
     env,
+    parts,
     kafka,
     publisher,
     stores,
@@ -89,8 +87,7 @@ export async function startControlPlane(extraEnv: Record<string, string> = {}): 
       for (const r of running) await r.stop().catch(() => undefined);
       await publisher.disconnect();
       stores.client.destroy();
-      await dynamo.stop();
-      await broker.stop();
+      await parts.stop();
     },
   };
 }

@@ -1,6 +1,7 @@
 /** Builders for the events an agent publishes, and a reader for what lands on a topic. */
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
+import { physicalGroup, physicalTopic } from '../../shared/adapters/kafka/client';
 import { makeEvent, TOPICS, type Envelope, type NodeHeartbeat, type PodStatusReported, type PodStopped } from '../../shared/events';
 import type { Pod } from '../../shared/pod/schema';
 import { aNodeDescription } from './factories';
@@ -41,9 +42,9 @@ export function stopped(pod: Pod, nodeName: string): PodStopped {
 export async function collect(kafka: Kafka, topic: string) {
   const events: Envelope[] = [];
   const raw: { key: string | null; value: string | null }[] = [];
-  const consumer = kafka.consumer({ groupId: `test-${randomUUID()}`, maxWaitTimeInMs: 50 });
+  const consumer = kafka.consumer({ groupId: physicalGroup(kafka, `test-${randomUUID()}`), maxWaitTimeInMs: 200 });
   await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.subscribe({ topic: physicalTopic(kafka, topic), fromBeginning: true });
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   await consumer.run({
     eachMessage: async ({ message }) => {

@@ -7,6 +7,7 @@
 import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } from 'kafkajs';
 import type { Logger } from '../../ports';
 import type { BatchFunction } from '../../runtime/batch-runner';
+import { logicalTopic, physicalGroup, physicalTopic } from './client';
 
 export interface ConsumerOptions {
   groupId: string;
@@ -18,6 +19,7 @@ export interface ConsumerOptions {
   partitions?: number[];
   retryPauseMs?: number;
   sessionTimeoutMs?: number;
+  /** How long a fetch waits for records when there are none (the broker answers at once when there are). */
   maxWaitTimeInMs?: number;
   /** Partitions processed at the same time (kafkajs' default of 1 makes a handler serial). */
   partitionsConsumedConcurrently?: number;
@@ -47,16 +49,16 @@ export function fixedPartitionAssigner(partitions: number[]): PartitionAssigner 
 
 export async function startConsumer(kafka: Kafka, opts: ConsumerOptions): Promise<Consumer> {
   const consumer = kafka.consumer({
-    groupId: opts.groupId,
+    groupId: physicalGroup(kafka, opts.groupId),
     sessionTimeout: opts.sessionTimeoutMs ?? 10000,
     heartbeatInterval: 1000,
     rebalanceTimeout: 5000,
-    maxWaitTimeInMs: opts.maxWaitTimeInMs ?? 50,
+    maxWaitTimeInMs: opts.maxWaitTimeInMs ?? 1000,
     partitionAssigners: opts.partitions ? [fixedPartitionAssigner(opts.partitions)] : undefined,
     retry: { retries: 10, initialRetryTime: 100 },
   });
   await consumer.connect();
-  for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
+  for (const topic of opts.topics) await consumer.subscribe({ topic: physicalTopic(kafka, topic), fromBeginning: opts.fromBeginning ?? true });
   await consumer.run({
     partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 16,
     eachBatchAutoResolve: false,
@@ -66,7 +68,7 @@ export async function startConsumer(kafka: Kafka, opts: ConsumerOptions): Promis
       if (!isRunning() || isStale() || batch.messages.length === 0) return;
       const result = await opts.run(
         batch.messages.map((m) => ({
-          topic: batch.topic,
+          topic: logicalTopic(kafka, batch.topic),
           partition: batch.partition,
           offset: m.offset,
           key: m.key ? m.key.toString() : null,

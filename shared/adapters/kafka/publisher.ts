@@ -1,16 +1,16 @@
 /**
- * Publisher over a kafkajs producer. Records on node-assignments go to the
- * partition the node name hashes to, so each agent reads only its own. The
- * producer is not idempotent (the local mock broker cannot do it); consumers
- * are idempotent instead (invariant 1).
+ * Publisher over an idempotent kafkajs producer: a retried produce request
+ * never writes a record twice, and records keep their order per partition.
+ * Records on node-assignments go to the partition the node name hashes to, so
+ * each agent reads only its own. Consumers are idempotent too (invariant 1):
+ * a handler may still publish the same event twice after a crash.
  *
  * Publishes that arrive within `lingerMs` of each other leave in one produce
- * request (as Kafka producers' linger.ms does): records then share a record
- * batch per partition, and a consumer fetches them together. The local mock
- * broker returns one record batch per partition per fetch, so without this a
- * consumer advances one record per partition per round trip.
+ * request (as Kafka producers' linger.ms does), so one request in flight per
+ * broker (what keeps an idempotent producer's sequence in order) is enough.
  */
 import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { physicalTopic } from './client';
 import { nodePartition, TOPICS, type Envelope, type TopicName } from '../../events';
 import { DependencyError } from '../../errors';
 import type { Publisher } from '../../ports';
@@ -30,10 +30,19 @@ export class KafkaPublisher implements Publisher {
   constructor(
     private readonly producer: Producer,
     private readonly lingerMs = 2,
+    private readonly topicName: (logical: TopicName) => string = (t) => t,
   ) {}
 
   static fromKafka(kafka: Kafka, opts: { lingerMs?: number } = {}): KafkaPublisher {
-    return new KafkaPublisher(kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: false, allowAutoTopicCreation: false, maxInFlightRequests: 5 }), opts.lingerMs);
+    const producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // Bounded, so a publish fails (and its record is retried by the batch runner) instead of hanging while the broker is down.
+      retry: { retries: 8, initialRetryTime: 100 },
+    });
+    return new KafkaPublisher(producer, opts.lingerMs, (t) => physicalTopic(kafka, t));
   }
 
   connect(): Promise<void> {
@@ -64,7 +73,7 @@ export class KafkaPublisher implements Publisher {
     const byTopic = new Map<TopicName, Message[]>();
     for (const p of batch) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), ...p.messages]);
     try {
-      await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic: this.topicName(topic), messages })) });
       batch.forEach((p) => p.resolve());
     } catch (err) {
       const error = new DependencyError(`publishing to ${[...byTopic.keys()].join(', ')} failed: ${(err as Error).message}`, { cause: err });

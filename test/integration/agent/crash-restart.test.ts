@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { TOPICS, type NodeHeartbeat, type PodStatusReported } from '../../../shared/events';
-import { startLocalBroker, type LocalBroker } from '../../../shared/local/broker';
+import { startTestParts, type TestParts } from '../../helpers/parts';
 import { KafkaPublisher } from '../../../shared/adapters/kafka/publisher';
 import type { Pod } from '../../../shared/pod/schema';
 import { LABELS } from '../../../agent/runtime/labels';
-import { aPod, assign, isStatusOf, isStoppedOf, testKafka, TopicRecorder, unassign, type AgentOutput } from '../../helpers/agent-kafka';
+import { aPod, assign, isStatusOf, isStoppedOf, TopicRecorder, unassign, type AgentOutput } from '../../helpers/agent-kafka';
 import { cleanupNode, nodeContainers, testNodeName } from '../../helpers/agent-docker';
 import { ensureAgentBuilt, spawnAgent, startDockerProxy, type AgentProcess, type DockerProxy, type Verdict } from '../../helpers/agent-process';
 
@@ -23,7 +23,7 @@ const START = /^(\/v[\d.]+)?\/containers\/[0-9a-f]+\/start/;
 jest.setTimeout(120_000);
 
 describe('agent crash and restart (real process, real Docker)', () => {
-  let broker: LocalBroker;
+  let broker: TestParts;
   let recorder: TopicRecorder;
   let publisher: KafkaPublisher;
   let proxy: DockerProxy;
@@ -33,7 +33,7 @@ describe('agent crash and restart (real process, real Docker)', () => {
 
   const env = (node: string, dockerSocket?: string): Record<string, string> => ({
     NODE_NAME: node,
-    KAFKA_BROKERS: broker.brokers.join(','),
+    ...broker.env,
     RUNTIME: 'docker',
     AGENT_PORT: '0',
     AGENT_TOKEN: 'test-token',
@@ -64,8 +64,8 @@ describe('agent crash and restart (real process, real Docker)', () => {
 
   beforeAll(async () => {
     ensureAgentBuilt();
-    broker = await startLocalBroker();
-    const kafka = testKafka(broker.brokers);
+    broker = await startTestParts({ tables: false });
+    const kafka = broker.kafka();
     recorder = await TopicRecorder.start(kafka, [TOPICS.podStatus, TOPICS.nodeHeartbeats]);
     publisher = KafkaPublisher.fromKafka(kafka);
     proxy = await startDockerProxy(path.join(os.tmpdir(), `podflow-docker-proxy-${process.pid}.sock`));

@@ -4,9 +4,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { TOPICS } from '../../../shared/events';
-import { startLocalBroker, type LocalBroker } from '../../../shared/local/broker';
+import { startTestParts, type TestParts } from '../../helpers/parts';
 import { podManifest } from '../../../shared/pod/schema';
-import { aPod, assign, isStatusOf, isStoppedOf, testKafka, TopicRecorder, unassign } from '../../helpers/agent-kafka';
+import { aPod, assign, isStatusOf, isStoppedOf, TopicRecorder, unassign } from '../../helpers/agent-kafka';
 import { agentSettings, cleanupNode, nodeVolumes, startDockerAgent, testNodeName, type RunningAgent } from '../../helpers/agent-docker';
 
 function fetchText(url: string): Promise<{ status: number; body: string }> {
@@ -20,14 +20,14 @@ function fetchText(url: string): Promise<{ status: number; body: string }> {
 }
 
 describe('example: web-with-puller', () => {
-  let broker: LocalBroker;
+  let broker: TestParts;
   let recorder: TopicRecorder;
   let running: RunningAgent;
   const node = testNodeName('example');
 
   beforeAll(async () => {
-    broker = await startLocalBroker();
-    const kafka = testKafka(broker.brokers);
+    broker = await startTestParts({ tables: false });
+    const kafka = broker.kafka();
     recorder = await TopicRecorder.start(kafka, [TOPICS.podStatus]);
     running = await startDockerAgent(kafka, agentSettings(node));
   });

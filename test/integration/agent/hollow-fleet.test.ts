@@ -1,24 +1,24 @@
-/** A hollow fleet on the real mock broker behaves like Docker nodes on the wire. */
+/** A hollow fleet on the real broker behaves like Docker nodes on the wire. */
 import { randomUUID } from 'node:crypto';
 import { KafkaPublisher } from '../../../shared/adapters/kafka/publisher';
 import { TOPICS } from '../../../shared/events';
-import { startLocalBroker, type LocalBroker } from '../../../shared/local/broker';
+import { startTestParts, type TestParts } from '../../helpers/parts';
 import { startHollowFleet, type HollowFleet } from '../../../agent/hollow-fleet';
-import { aPod, assign, isReadyHeartbeat, isStatusOf, isStoppedOf, testKafka, TopicRecorder, unassign } from '../../helpers/agent-kafka';
+import { aPod, assign, isReadyHeartbeat, isStatusOf, isStoppedOf, TopicRecorder, unassign } from '../../helpers/agent-kafka';
 
 describe('hollow fleet', () => {
-  let broker: LocalBroker;
+  let broker: TestParts;
   let fleet: HollowFleet;
   let recorder: TopicRecorder;
   let publisher: KafkaPublisher;
   const prefix = `hollow-${randomUUID().slice(0, 6)}-`;
 
   beforeAll(async () => {
-    broker = await startLocalBroker();
-    const kafka = testKafka(broker.brokers);
+    broker = await startTestParts({ tables: false });
+    const kafka = broker.kafka();
     recorder = await TopicRecorder.start(kafka, [TOPICS.podStatus, TOPICS.nodeHeartbeats]);
     publisher = KafkaPublisher.fromKafka(kafka);
-    fleet = await startHollowFleet({ brokers: broker.brokers, count: 5, namePrefix: prefix, heartbeatIntervalMs: 500, capacity: { cpu: '2', memory: '4Gi', pods: 20 } });
+    fleet = await startHollowFleet({ brokers: broker.brokers, topicPrefix: broker.prefix, count: 5, namePrefix: prefix, heartbeatIntervalMs: 500, capacity: { cpu: '2', memory: '4Gi', pods: 20 } });
     await fleet.ready;
   });
 

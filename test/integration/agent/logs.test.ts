@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { TOPICS } from '../../../shared/events';
-import { startLocalBroker, type LocalBroker } from '../../../shared/local/broker';
-import { aPod, assign, isStatusOf, testKafka, TopicRecorder } from '../../helpers/agent-kafka';
+import { startTestParts, type TestParts } from '../../helpers/parts';
+import { aPod, assign, isStatusOf, TopicRecorder } from '../../helpers/agent-kafka';
 import { agentSettings, cleanupNode, startDockerAgent, testNodeName, type RunningAgent } from '../../helpers/agent-docker';
 
 const TALKER = ['sh', '-c', "trap 'exit 0' TERM; i=0; while :; do i=$((i+1)); echo line-$i; sleep 0.2 & wait $!; done"];
@@ -36,7 +36,7 @@ function follow(url: string, token: string, ms: number): Promise<{ status: numbe
 }
 
 describe('agent log server', () => {
-  let broker: LocalBroker;
+  let broker: TestParts;
   let recorder: TopicRecorder;
   let running: RunningAgent;
   let base: string;
@@ -46,8 +46,8 @@ describe('agent log server', () => {
   const crasher = aPod({ name: 'crasher', namespace, spec: { containers: [{ name: 'main', image: 'podflow/base:1', command: ['sh', '-c', "echo \"run at $(cut -d' ' -f1 /proc/uptime)\"; sleep 0.3; exit 1"] }] } });
 
   beforeAll(async () => {
-    broker = await startLocalBroker();
-    const kafka = testKafka(broker.brokers);
+    broker = await startTestParts({ tables: false });
+    const kafka = broker.kafka();
     recorder = await TopicRecorder.start(kafka, [TOPICS.podStatus]);
     running = await startDockerAgent(kafka, agentSettings(node, { backoff: { initialMs: 200, maxMs: 400, resetMs: 60_000 } }));
     base = `${running.agent.description.endpoint}/pods/${namespace}`;

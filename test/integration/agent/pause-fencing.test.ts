@@ -8,10 +8,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type NodeHeartbeat, type PodStatusReported, type PodStopped } from '../../../shared/events';
-import { startLocalBroker, type LocalBroker } from '../../../shared/local/broker';
+import { startTestParts, type TestParts } from '../../helpers/parts';
 import { KafkaPublisher } from '../../../shared/adapters/kafka/publisher';
 import type { Pod } from '../../../shared/pod/schema';
-import { aPod, assign, isReadyHeartbeat, isStatusOf, isStoppedOf, testKafka, TopicRecorder, unassign, type AgentOutput } from '../../helpers/agent-kafka';
+import { aPod, assign, isReadyHeartbeat, isStatusOf, isStoppedOf, TopicRecorder, unassign, type AgentOutput } from '../../helpers/agent-kafka';
 import { cleanupNode, nodeContainers, nodeVolumes, testNodeName } from '../../helpers/agent-docker';
 import { ensureAgentBuilt, spawnAgent, type AgentProcess } from '../../helpers/agent-process';
 
@@ -22,7 +22,7 @@ const PAUSE_THRESHOLD_MS = 1500;
 jest.setTimeout(90_000);
 
 describe('agent frozen past its heartbeat grace (SIGSTOP/SIGCONT)', () => {
-  let broker: LocalBroker;
+  let broker: TestParts;
   let recorder: TopicRecorder;
   let publisher: KafkaPublisher;
   let agent: AgentProcess | undefined;
@@ -43,8 +43,8 @@ describe('agent frozen past its heartbeat grace (SIGSTOP/SIGCONT)', () => {
 
   beforeAll(async () => {
     ensureAgentBuilt();
-    broker = await startLocalBroker();
-    const kafka = testKafka(broker.brokers);
+    broker = await startTestParts({ tables: false });
+    const kafka = broker.kafka();
     recorder = await TopicRecorder.start(kafka, [TOPICS.podStatus, TOPICS.nodeHeartbeats]);
     publisher = KafkaPublisher.fromKafka(kafka);
     await publisher.connect();
@@ -65,7 +65,7 @@ describe('agent frozen past its heartbeat grace (SIGSTOP/SIGCONT)', () => {
   it('removes an unassigned pod before its first ready heartbeat after the pause, and never reports it again', async () => {
     agent = spawnAgent({
       NODE_NAME: node,
-      KAFKA_BROKERS: broker.brokers.join(','),
+      ...broker.env,
       RUNTIME: 'docker',
       AGENT_PORT: '0',
       AGENT_TOKEN: 'test-token',

@@ -1,16 +1,16 @@
 /** Restart policies, exit codes, crash back-off, OOM and image pull failures on real Docker. */
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type PodStatusReported } from '../../../shared/events';
-import { startLocalBroker, type LocalBroker } from '../../../shared/local/broker';
+import { startTestParts, type TestParts } from '../../helpers/parts';
 import type { ContainerStatus, Pod, PodSpec } from '../../../shared/pod/schema';
-import { aPod, assign, isStatusOf, testKafka, TopicRecorder } from '../../helpers/agent-kafka';
+import { aPod, assign, isStatusOf, TopicRecorder } from '../../helpers/agent-kafka';
 import { attemptRuns, restartGaps } from '../../helpers/agent-attempts';
 import { agentSettings, cleanupNode, nodeContainers, startDockerAgent, testNodeName, type RunningAgent } from '../../helpers/agent-docker';
 
 const BACKOFF = { initialMs: 400, maxMs: 1600, resetMs: 60_000 };
 
 describe('restart policy and back-off on Docker', () => {
-  let broker: LocalBroker;
+  let broker: TestParts;
   let recorder: TopicRecorder;
   let running: RunningAgent;
   const node = testNodeName('restart');
@@ -33,8 +33,8 @@ describe('restart policy and back-off on Docker', () => {
     recorder.waitFor(isStatusOf(pods[name].metadata.uid, test), ms, `${name}: ${what}`);
 
   beforeAll(async () => {
-    broker = await startLocalBroker();
-    const kafka = testKafka(broker.brokers);
+    broker = await startTestParts({ tables: false });
+    const kafka = broker.kafka();
     recorder = await TopicRecorder.start(kafka, [TOPICS.podStatus]);
     running = await startDockerAgent(kafka, agentSettings(node, { backoff: BACKOFF }));
     make('always-crash', { restartPolicy: 'Always', command: ['sh', '-c', 'echo run; exit 3'] });

@@ -2,16 +2,16 @@
 import { randomUUID } from 'node:crypto';
 import type { PodStatusReported } from '../../../shared/events';
 import { TOPICS } from '../../../shared/events';
-import { startLocalBroker, type LocalBroker } from '../../../shared/local/broker';
+import { startTestParts, type TestParts } from '../../helpers/parts';
 import type { Pod } from '../../../shared/pod/schema';
 import { LABELS } from '../../../agent/runtime/labels';
-import { aPod, assign, isStatusOf, testKafka, TopicRecorder } from '../../helpers/agent-kafka';
+import { aPod, assign, isStatusOf, TopicRecorder } from '../../helpers/agent-kafka';
 import { agentSettings, cleanupNode, execIn, nodeContainers, startDockerAgent, testNodeName, type RunningAgent } from '../../helpers/agent-docker';
 
 export const SLEEPER = ['sh', '-c', "trap 'exit 0' TERM; while :; do sleep 1 & wait $!; done"];
 
 describe('pod sandbox on Docker', () => {
-  let broker: LocalBroker;
+  let broker: TestParts;
   let recorder: TopicRecorder;
   let running: RunningAgent;
   const node = testNodeName('sandbox');
@@ -22,8 +22,8 @@ describe('pod sandbox on Docker', () => {
   let statusB: PodStatusReported;
 
   beforeAll(async () => {
-    broker = await startLocalBroker();
-    const kafka = testKafka(broker.brokers);
+    broker = await startTestParts({ tables: false });
+    const kafka = broker.kafka();
     recorder = await TopicRecorder.start(kafka, [TOPICS.podStatus, TOPICS.nodeHeartbeats]);
     running = await startDockerAgent(kafka, agentSettings(node));
     const spec = { terminationGracePeriodSeconds: 1, containers: [{ name: 'shell', image: 'podflow/base:1', command: SLEEPER }, { name: 'web', image: 'podflow/web:1' }] };

@@ -8,9 +8,9 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type PodStatusReported } from '../../../shared/events';
-import { startLocalBroker, type LocalBroker } from '../../../shared/local/broker';
+import { startTestParts, type TestParts } from '../../helpers/parts';
 import type { PodSpec } from '../../../shared/pod/schema';
-import { aPod, assign, isStatusOf, testKafka, TopicRecorder } from '../../helpers/agent-kafka';
+import { aPod, assign, isStatusOf, TopicRecorder } from '../../helpers/agent-kafka';
 import { agentSettings, cleanupNode, docker, execIn, nodeContainers, startDockerAgent, testNodeName, type RunningAgent } from '../../helpers/agent-docker';
 import { LABELS } from '../../../agent/runtime/labels';
 
@@ -37,7 +37,7 @@ async function hostConfig(uid: string, container: string) {
 }
 
 describe('node admission and container security on Docker', () => {
-  let broker: LocalBroker;
+  let broker: TestParts;
   let recorder: TopicRecorder;
   let refusing: RunningAgent;
   let allowing: RunningAgent;
@@ -46,8 +46,8 @@ describe('node admission and container security on Docker', () => {
   const namespace = `ns-${randomUUID().slice(0, 6)}`;
 
   beforeAll(async () => {
-    broker = await startLocalBroker();
-    const kafka = testKafka(broker.brokers);
+    broker = await startTestParts({ tables: false });
+    const kafka = broker.kafka();
     recorder = await TopicRecorder.start(kafka, [TOPICS.podStatus]);
     [refusing, allowing] = await Promise.all([
       startDockerAgent(kafka, agentSettings(strictNode, { resyncIntervalMs: RESYNC_MS })),

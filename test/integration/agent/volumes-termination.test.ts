@@ -1,16 +1,16 @@
 /** emptyDir lifetime and grace-period termination on real Docker (node-side refusals: security.test.ts). */
 import { randomUUID } from 'node:crypto';
 import { TOPICS, type PodStatusReported } from '../../../shared/events';
-import { startLocalBroker, type LocalBroker } from '../../../shared/local/broker';
+import { startTestParts, type TestParts } from '../../helpers/parts';
 import type { Pod } from '../../../shared/pod/schema';
-import { aPod, assign, isStatusOf, isStoppedOf, testKafka, TopicRecorder, unassign } from '../../helpers/agent-kafka';
+import { aPod, assign, isStatusOf, isStoppedOf, TopicRecorder, unassign } from '../../helpers/agent-kafka';
 import { agentSettings, cleanupNode, execIn, nodeContainers, nodeVolumes, startDockerAgent, testNodeName, type RunningAgent } from '../../helpers/agent-docker';
 
 const SLEEPER = ['sh', '-c', "trap 'exit 0' TERM; while :; do sleep 1 & wait $!; done"];
 const STUBBORN = ['sh', '-c', "trap 'echo ignoring TERM' TERM; while :; do sleep 1; done"];
 
 describe('volumes and termination on Docker', () => {
-  let broker: LocalBroker;
+  let broker: TestParts;
   let recorder: TopicRecorder;
   let running: RunningAgent;
   const node = testNodeName('volumes');
@@ -32,8 +32,8 @@ describe('volumes and termination on Docker', () => {
     });
 
   beforeAll(async () => {
-    broker = await startLocalBroker();
-    const kafka = testKafka(broker.brokers);
+    broker = await startTestParts({ tables: false });
+    const kafka = broker.kafka();
     recorder = await TopicRecorder.start(kafka, [TOPICS.podStatus]);
     running = await startDockerAgent(kafka, agentSettings(node, { backoff: { initialMs: 200, maxMs: 400, resetMs: 60_000 } }));
   });

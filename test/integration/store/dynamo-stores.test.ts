@@ -1,12 +1,11 @@
-import { startDynalite, type LocalDynamo } from '../../../shared/local/dynalite';
+import { suiteParts } from '../../helpers/parts';
 import { ensureTables, makeDynamoClient, DynamoNodeStore, DynamoPodStore, DynamoHistoryStore } from '../../../shared/adapters/dynamodb';
 import { tableNames } from '../../../shared/adapters/dynamodb/tables';
 import { batcherFor } from '../../../shared/adapters/dynamodb/batching';
 import { ConflictError } from '../../../shared/errors';
 import { aNodeDescription, aRecordedPod } from '../../helpers/factories';
 
-describe('DynamoDB stores on dynalite', () => {
-  let dynamo: LocalDynamo;
+describe('DynamoDB stores on DynamoDB Local', () => {
   let pods: DynamoPodStore;
   let nodes: DynamoNodeStore;
   let history: DynamoHistoryStore;
@@ -14,16 +13,15 @@ describe('DynamoDB stores on dynalite', () => {
   let names: ReturnType<typeof tableNames>;
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    client = makeDynamoClient({ endpoint: dynamo.endpoint, region: 'us-east-1' });
-    names = tableNames('t-');
+    client = makeDynamoClient({ endpoint: suiteParts().dynamoEndpoint, region: 'us-east-1' });
+    names = tableNames(`store-${Date.now()}-`);
     await ensureTables(client, names);
     await ensureTables(client, names); // idempotent
     pods = new DynamoPodStore(client, names.Pods);
     nodes = new DynamoNodeStore(client, names.Nodes);
     history = new DynamoHistoryStore(client, names.PodHistory);
   });
-  afterAll(() => dynamo.stop());
+  afterAll(() => client.destroy());
 
   it('writes a pod only when the stored version is the expected one', async () => {
     const record = { namespace: 'default', name: 'a', uid: 'u1', version: 1, pod: aRecordedPod({ name: 'a', uid: 'u1' }), deleted: false };

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { TOPIC_SPECS } from '../../../shared/events/topics';
 import { logicalId, resourcesFor, statementsOfRole, synthPodflow, type Synthesized } from './synth';
-import { planTopics } from '../../../infra/topics/plan';
+import { planTopics } from '../../../shared/adapters/kafka/topic-plan';
 
 describe('messaging stack, provisioned MSK (the default)', () => {
   let s: Synthesized;
