@@ -1,8 +1,10 @@
 /**
  * The node agent (podflow's kubelet): an async factory and an explicit
  * lifecycle, INITIALIZED → RUNNING → DRAINING → STOPPED | FAILED. `run()`
- * announces the node, replays its assignments, fences stale pods, then reports
- * ready and keeps every desired pod converged; it resolves on shutdown.
+ * announces the node, replays its assignments (what the log retains, filled in
+ * from the Pods projection where retention removed records: see
+ * assignments/snapshot.ts), fences stale pods, then reports ready and keeps
+ * every desired pod converged; it resolves on shutdown.
  * Draining stops the agent's own work only: containers keep running, so an
  * agent restart never kills pods. A process frozen past `pauseThresholdMs`
  * (SIGSTOP, a suspended VM) re-syncs before it acts again: not ready, no status,
@@ -15,6 +17,8 @@ import type { Kafka } from 'kafkajs';
 import { nodePartition, type NodeAssignmentEvent, type NodeDescription } from '../shared/events';
 import { systemClock, type Clock, type Logger, type Publisher } from '../shared/ports';
 import { startAssignmentFeed, type AssignmentFeed } from './assignments/feed';
+import { assignmentsFromProjection, type NodePodsReader } from './assignments/snapshot';
+import { podKey } from '../shared/pod/schema';
 import { startLogServer, type LogServer } from './logs/server';
 import { Heartbeat } from './node/heartbeat';
 import { PauseDetector } from './node/pause-detector';
@@ -45,6 +49,8 @@ export interface AgentDeps {
   logger: Logger;
   /** With a Kafka client the agent reads its own partition; without, the caller delivers (a hollow fleet). */
   kafka?: Kafka;
+  /** The Pods projection: fills in what the retained log no longer holds. Without it, the log alone is replayed. */
+  projection?: NodePodsReader;
   clock?: Clock;
   bootId?: string;
   host?: HostFacts;
@@ -139,6 +145,15 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
   let draining: Promise<void> | null = null;
+  /** Pod names and uids the log delivered: where it speaks, the projection does not. */
+  const logSeen = { keys: new Set<string>(), uids: new Set<string>() };
+  const fillFromProjection = async () => {
+    if (!deps.projection) return;
+    const records = await deps.projection.list({ nodeName: settings.nodeName });
+    const events = assignmentsFromProjection(settings.nodeName, records, logSeen, clock.now());
+    for (const event of events) manager.apply(event);
+    if (events.length > 0) logger.info({ assignments: events.length }, 'filled in assignments the retained log no longer holds, from the Pods projection');
+  };
 
   const heartbeat = new Heartbeat({
     publisher,
@@ -179,6 +194,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       for (let seen = -1; seen !== pauses && state === 'RUNNING'; ) {
         seen = pauses;
         await f.catchUp();
+        await fillFromProjection();
         await manager.fence();
       }
     } catch (err) {
@@ -210,6 +226,9 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
     whenReady: () => readyPromise,
     deliver(event) {
       if (event.data.nodeName !== settings.nodeName) return;
+      const ref = event.type === 'PodAssigned' ? event.data.pod.metadata : event.data;
+      logSeen.keys.add(podKey(ref.namespace, ref.name));
+      logSeen.uids.add(ref.uid);
       manager.apply(event);
     },
     caughtUp: () => resolveCaughtUp(),
@@ -234,6 +253,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
         }
         await Promise.race([caughtUp, stopped]);
         if (state === 'RUNNING') {
+          await fillFromProjection();
           await manager.activate();
           if (state === 'RUNNING') {
             ready = true;

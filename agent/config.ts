@@ -28,6 +28,9 @@ export const agentEnvSchema = z.object({
   KAFKA_AUTH: z.enum(['', 'iam']).default(''),
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
   AWS_REGION: z.string().default('us-east-1'),
+  /** The Pods table (read through its byNode index at start): recovery does not depend on expired assignments. */
+  PODS_TABLE: z.string().default(''),
+  DYNAMODB_ENDPOINT: z.string().optional(),
   RUNTIME: z.enum(['docker', 'hollow']).default('docker'),
   AGENT_PORT: int(10250),
   AGENT_TOKEN: z.string().default(''),

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
+import { DynamoPodStore, makeDynamoClient } from '../shared/adapters/dynamodb';
 import { makeKafka } from '../shared/adapters/kafka/client';
 import { mskIamSasl } from '../shared/adapters/kafka/msk-iam';
 import { KafkaPublisher } from '../shared/adapters/kafka/publisher';
@@ -38,7 +39,10 @@ async function main(): Promise<void> {
     env.RUNTIME === 'hollow'
       ? new HollowRuntime()
       : new DockerRuntime({ network: env.DOCKER_NETWORK, onError: (err, what) => logger.warn({ err: (err as Error).message }, `${what} failed`) });
-  const agent = await createAgent({ settings: settingsFromEnv(env, token), runtime, publisher, logger, kafka });
+  // The Pods projection fills in what the retained assignments no longer hold (agent/assignments/snapshot.ts).
+  const projection = env.PODS_TABLE ? new DynamoPodStore(makeDynamoClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION }), env.PODS_TABLE) : undefined;
+  if (!projection) logger.warn('PODS_TABLE is not set: recovery replays only what node-assignments retains');
+  const agent = await createAgent({ settings: settingsFromEnv(env, token), runtime, publisher, logger, kafka, projection });
   logger.info({ node: agent.nodeName, bootId: agent.bootId, endpoint: agent.description.endpoint, runtime: env.RUNTIME }, 'agent starting');
 
   let signals = 0;

@@ -46,7 +46,7 @@ const env = z
     BACKLOG_PODS: z.coerce.number().int().min(0).default(1000),
     /** Seconds at the steady rate before measuring (JIT, connection pools). */
     WARMUP_SECONDS: z.coerce.number().min(0).default(5),
-    /** memory: dynalite keeps the throwaway state in memory; disk: on LevelDB, as npm start does. */
+    /** memory: DynamoDB Local keeps the throwaway state in memory; disk: in its SQLite file, as npm start does. */
     STORE: z.enum(['memory', 'disk']).default('memory'),
     /** Also print p50/p99 per 2-second slice of each phase (to see warm-up or drift). */
     BENCH_TIMELINE: z.stringbool().default(false),

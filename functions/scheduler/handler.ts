@@ -1,10 +1,10 @@
 /**
  * scheduler: for each accepted pod, filter and score the nodes, then bind in
- * two idempotent steps: reserve the pod's requests on the node (a conditional
- * write that cannot overcommit), then record the binding on the pod
- * (conditional on its version). A replay finds the reservation by uid and
- * finishes the same bind. Node lists are cached briefly: the reservation, not
- * the cache, is what guarantees capacity.
+ * one transaction that reserves the pod's requests on the node (within its
+ * allocatable) and records the binding on the pod (conditional on its
+ * version). A replay finds the pod bound and re-publishes the assignment.
+ * Node lists are cached briefly: the transaction's conditions, not the cache,
+ * are what guarantee capacity.
  */
 import { makeEvent, TOPICS, type PodAccepted, type PodAssigned, type PodEvent, type PodScheduleRequested } from '../../shared/events';
 import { ConflictError } from '../../shared/errors';
@@ -12,12 +12,13 @@ import { changed, historyEntry, type Outbound } from '../../shared/pod/decider';
 import { nextResourceVersion } from '../../shared/pod/resource-version';
 import type { Pod, PodCondition } from '../../shared/pod/schema';
 import { podRequest } from '../../shared/node/resources';
-import type { ControlPlaneDeps, NodeRecord, PodRecord } from '../../shared/ports';
+import type { Binder, ControlPlaneDeps, NodeRecord, PodRecord } from '../../shared/ports';
 import { publishAll } from '../../shared/runtime/execute';
 import { schedule, type PodInfo, type Profile } from '../../shared/scheduling/framework';
 import { DEFAULT_PROFILE } from '../../shared/scheduling/registry';
 
 export interface SchedulerDeps extends ControlPlaneDeps {
+  binder: Binder;
   profile?: Profile;
   /** How long a node list may be reused (ms). */
   nodeCacheMs?: number;
@@ -56,35 +57,44 @@ export function makeScheduler(deps: SchedulerDeps) {
     return { ...pod, metadata: { ...pod.metadata, resourceVersion: nextResourceVersion() }, status: { ...pod.status, conditions: [condition, ...others] } };
   }
 
-  async function bind(record: PodRecord, nodeName: string, eventId: string): Promise<'bound' | 'gone'> {
+  /**
+   * Binds the pod to the first ranked node that still has room: reservation
+   * and binding in one transaction. 'gone' when the pod was deleted, replaced
+   * or bound elsewhere meanwhile; 'full' when no ranked node had room.
+   */
+  async function bindToOneOf(record: PodRecord, ranked: string[], info: PodInfo, all: NodeRecord[], eventId: string): Promise<'bound' | 'gone' | 'full'> {
     const time = deps.clock.now().toISOString();
-    let current: PodRecord | null = record;
-    for (let attempt = 0; attempt < 5 && current; attempt++) {
-      if (current.deleted || current.uid !== record.uid || current.pod.metadata.deletionTimestamp) break;
-      if (current.nodeName === nodeName) {
-        // Our own earlier write (a replay): finish what it may not have published.
-        await publishAll(deps.publisher, assigned(current.pod, nodeName, eventId));
-        return 'bound';
-      }
-      if (current.nodeName) break; // another scheduler bound it elsewhere first
-      const pod = withCondition({ ...current.pod, spec: { ...current.pod.spec, nodeName } }, { type: 'PodScheduled', status: 'True', lastTransitionTime: time });
-      try {
-        await deps.podStore.put({ ...current, version: current.version + 1, nodeName, pod }, current.version);
-        await Promise.all([
-          deps.historyStore.append([
-            historyEntry(pod, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, source }, eventId, time),
-          ]),
-          publishAll(deps.publisher, assigned(pod, nodeName, eventId)),
-        ]);
-        return 'bound';
-      } catch (err) {
-        if (!(err instanceof ConflictError)) throw err;
-        current = await deps.podStore.get(record.namespace, record.name);
+    let current: PodRecord = record;
+    for (const nodeName of ranked) {
+      const node = all.find((n) => n.name === nodeName);
+      for (let attempt = 0; node && attempt < 5; attempt++) {
+        const pod = withCondition({ ...current.pod, spec: { ...current.pod.spec, nodeName } }, { type: 'PodScheduled', status: 'True', lastTransitionTime: time });
+        const outcome = await deps.binder.bind(nodeName, { ...current, version: current.version + 1, nodeName, pod }, current.version, info.request, node.allocatable);
+        if (outcome === 'bound') {
+          // The cached node list learns of the reservation at once; the next read replaces it.
+          node.allocated = { cpu: node.allocated.cpu + info.request.cpu, memory: node.allocated.memory + info.request.memory, pods: node.allocated.pods + 1 };
+          node.reservations = { ...node.reservations, [record.uid]: info.request };
+          await Promise.all([
+            deps.historyStore.append([
+              historyEntry(pod, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, source }, eventId, time),
+            ]),
+            publishAll(deps.publisher, assigned(pod, nodeName, eventId)),
+          ]);
+          return 'bound';
+        }
+        if (outcome === 'insufficient' || outcome === 'no-such-node') break; // try the next node
+        // The pod moved on since it was read: look again.
+        const latest = await deps.podStore.get(record.namespace, record.name);
+        if (!latest || latest.deleted || latest.uid !== record.uid || latest.pod.metadata.deletionTimestamp) return 'gone';
+        if (latest.nodeName) {
+          // Bound already, by an earlier delivery of this event or another scheduler: repeat what it published.
+          await publishAll(deps.publisher, assigned(latest.pod, latest.nodeName, eventId));
+          return 'bound';
+        }
+        current = latest;
       }
     }
-    // The pod was deleted, replaced or bound elsewhere while we placed it: give the room back.
-    await deps.nodeStore.release(nodeName, record.uid);
-    return 'gone';
+    return 'full';
   }
 
   async function recordUnschedulable(record: PodRecord, message: string, eventId: string): Promise<void> {
@@ -129,25 +139,14 @@ export function makeScheduler(deps: SchedulerDeps) {
     const info: PodInfo = { pod: record.pod, request: podRequest(record.pod.spec) };
     for (let attempt = 0; attempt < 3; attempt++) {
       const all = await nodes(attempt > 0);
-      const reserved = all.find((n) => n.reservations[record.uid]);
-      const result = reserved ? { kind: 'feasible' as const, ranked: [{ node: reserved.name, score: 0 }] } : schedule(info, all, profile);
+      const result = schedule(info, all, profile);
       if (result.kind === 'unschedulable') {
         if (attempt === 0 && all.length > 0) continue; // a stale cache may be why; look once more
         await recordUnschedulable(record, result.message, event.id);
         return;
       }
-      for (const { node } of result.ranked.slice(0, 3)) {
-        const cached = all.find((n) => n.name === node);
-        const outcome = await deps.nodeStore.reserve(node, record.uid, info.request, cached);
-        if (outcome === 'reserved' || outcome === 'already-reserved') {
-          if (cached && outcome === 'reserved') {
-            cached.allocated = { cpu: cached.allocated.cpu + info.request.cpu, memory: cached.allocated.memory + info.request.memory, pods: cached.allocated.pods + 1 };
-            cached.reservations = { ...cached.reservations, [record.uid]: info.request };
-          }
-          await bind(record, node, event.id);
-          return;
-        }
-      }
+      const outcome = await bindToOneOf(record, result.ranked.slice(0, 3).map((r) => r.node), info, all, event.id);
+      if (outcome !== 'full') return;
     }
     const latest = await deps.podStore.get(record.namespace, record.name);
     if (latest && !latest.deleted && latest.uid === record.uid && !latest.nodeName) {

@@ -166,7 +166,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     await waitForHttp(`${apiUrl}/healthz`, 60000);
 
     const startAgent = async (agent: AgentSpec) =>
-      spawnChild(`agent-${agent.name}`, 'agent/main.js', { NODE_NAME: agent.name, RUNTIME: agent.runtime, AGENT_PORT: '0', ...(agent.env ?? {}) });
+      spawnChild(`agent-${agent.name}`, 'agent/main.js', { NODE_NAME: agent.name, RUNTIME: agent.runtime, AGENT_PORT: '0', PODS_TABLE: stores.tables.Pods, ...(agent.env ?? {}) });
     for (const agent of opts.agents) await startAgent(agent);
 
     const kubeconfig = path.join(opts.stateDir, 'kubeconfig');

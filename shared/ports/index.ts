@@ -99,6 +99,19 @@ export interface NodeStore {
   setReady(nodeName: string, ready: NodeReady, at: number, expectedVersion: number): Promise<void>;
 }
 
+export type BindOutcome = 'bound' | 'insufficient' | 'no-such-node' | 'pod-changed';
+
+/** The scheduler's bind: one transaction over the Nodes and Pods tables. */
+export interface Binder {
+  /**
+   * Reserves `request` on the node (only within its allocatable, at most once
+   * per uid) and writes `record` (the pod bound to the node) when the stored pod
+   * is still at `expectedVersion`, both or neither. The outcome names the
+   * condition that failed.
+   */
+  bind(nodeName: string, record: PodRecord, expectedVersion: number, request: Resources, allocatable: Resources): Promise<BindOutcome>;
+}
+
 export interface HistoryEntry {
   namespace: string;
   name: string;

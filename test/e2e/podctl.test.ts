@@ -1,5 +1,5 @@
 /**
- * podctl against the real control plane (broker, dynalite, handlers, API) on
+ * podctl against the real control plane (Kafka, DynamoDB Local, handlers, API) on
  * loopback, the way a user runs it: a kubeconfig, manifests on disk, and the
  * printed output and exit code. No node agent runs here, so pods stay Pending;
  * what needs a running container is covered by the agent's e2e tests.

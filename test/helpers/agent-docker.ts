@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { KafkaPublisher } from '../../shared/adapters/kafka/publisher';
 import type { Logger } from '../../shared/ports';
-import { createAgent, type Agent, type AgentSettings } from '../../agent/agent';
+import { createAgent, type Agent, type AgentDeps, type AgentSettings } from '../../agent/agent';
 import { LABELS } from '../../agent/runtime/labels';
 import { DockerRuntime } from '../../agent/runtime/docker';
 
@@ -46,10 +46,10 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-export async function startDockerAgent(kafka: Kafka, settings: AgentSettings): Promise<RunningAgent> {
+export async function startDockerAgent(kafka: Kafka, settings: AgentSettings, extra: Pick<AgentDeps, 'projection'> = {}): Promise<RunningAgent> {
   const publisher = KafkaPublisher.fromKafka(kafka);
   await publisher.connect();
-  const agent = await createAgent({ settings, runtime: new DockerRuntime({ network: 'podflow' }), publisher, logger: quietLogger, kafka });
+  const agent = await createAgent({ settings, runtime: new DockerRuntime({ network: 'podflow' }), publisher, logger: quietLogger, kafka, ...extra });
   const done = agent.run();
   await agent.whenReady();
   return {

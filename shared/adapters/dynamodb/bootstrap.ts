@@ -1,4 +1,4 @@
-/** Creates the tables when they are missing (local dynalite; the cloud stack creates them there). */
+/** Creates the tables when they are missing (locally DynamoDB Local; the cloud stack creates them there). */
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TABLES, type TableNames } from './tables';
 

@@ -8,7 +8,7 @@ export function makeDynamoClient(opts: { endpoint?: string; region: string }): D
   // cacheMiddleware: build each command's middleware stack once, not on every request.
   const config: DynamoDBClientConfig = { region: opts.region, maxAttempts: 5, cacheMiddleware: true };
   if (opts.endpoint) {
-    // dynalite and DynamoDB Local accept any credentials.
+    // DynamoDB Local accepts any credentials.
     config.endpoint = opts.endpoint;
     config.credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   }

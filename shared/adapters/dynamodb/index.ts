@@ -1,6 +1,7 @@
 /** Builds the DynamoDB-backed stores from configuration. */
 import type { BaseConfig } from '../../config';
 import { tablesFrom } from '../../config';
+import { DynamoBinder } from './binder';
 import { makeDynamoClient } from './client';
 import { DynamoHistoryStore } from './history-store';
 import { DynamoNodeStore } from './node-store';
@@ -9,7 +10,7 @@ import { DynamoRcStore } from './rc-store';
 
 export { ensureTables } from './bootstrap';
 export { makeDynamoClient } from './client';
-export { DynamoHistoryStore, DynamoNodeStore, DynamoPodStore, DynamoRcStore };
+export { DynamoBinder, DynamoHistoryStore, DynamoNodeStore, DynamoPodStore, DynamoRcStore };
 
 export function makeDynamoStores(config: BaseConfig) {
   const client = makeDynamoClient({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION });
@@ -21,5 +22,6 @@ export function makeDynamoStores(config: BaseConfig) {
     nodeStore: new DynamoNodeStore(client, tables.Nodes),
     historyStore: new DynamoHistoryStore(client, tables.PodHistory),
     rcStore: new DynamoRcStore(client, tables.ReplicationControllers),
+    binder: new DynamoBinder(client, tables),
   };
 }

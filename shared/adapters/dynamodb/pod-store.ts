@@ -24,7 +24,7 @@ interface PodItem {
   expiresAt?: number;
 }
 
-function toItem(r: PodRecord): PodItem {
+export function toItem(r: PodRecord): PodItem {
   const item: PodItem = { namespace: r.namespace, name: r.name, uid: r.uid, version: r.version, pod: JSON.stringify(r.pod), deleted: r.deleted };
   if (r.nodeName) item.nodeName = r.nodeName;
   if (r.statusBootId !== undefined) item.statusBootId = r.statusBootId;

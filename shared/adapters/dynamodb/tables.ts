@@ -1,6 +1,6 @@
 /**
  * The DynamoDB tables and their keys: one definition read by the adapters, the
- * local bootstrap (dynalite) and the cloud state stack.
+ * local bootstrap (DynamoDB Local) and the cloud state stack.
  */
 export interface TableDefinition {
   /** Logical name; the physical name is `${prefix}${logical}` locally and set by the stack in the cloud. */

@@ -5,6 +5,7 @@
  * request gets a Kubernetes Status, every junk record a dead letter, no
  * process falls over, and every good pod is created.
  */
+import { physicalTopic } from '../../../shared/adapters/kafka/client';
 import { TOPICS } from '../../../shared/events';
 import { eventually, startControlPlane, type ControlPlane } from '../../helpers/control-plane';
 import { collect } from '../../helpers/events';
@@ -51,8 +52,8 @@ describe('bad input interleaved with good requests under load', () => {
       outcomes.push(b.send().then((r) => ({ kind: 'bad', what: b.what, status: r.status, expected: b.status, body: r.body })));
       if (i % 10 === 0) {
         // Junk straight onto the topics, keyed like the good records so it shares their partitions.
-        await producer.send({ topic: TOPICS.podEvents, messages: [{ key: `load/good-${i}`, value: 'not json at all' }, { key: `load/good-${i}`, value: JSON.stringify({ specversion: '1', type: 'Nope' }) }] });
-        await producer.send({ topic: TOPICS.podStatus, messages: [{ key: `load/good-${i}`, value: '{"type":"PodStatusReported","data":{}}' }] });
+        await producer.send({ topic: physicalTopic(cp.kafka, TOPICS.podEvents), messages: [{ key: `load/good-${i}`, value: 'not json at all' }, { key: `load/good-${i}`, value: JSON.stringify({ specversion: '1', type: 'Nope' }) }] });
+        await producer.send({ topic: physicalTopic(cp.kafka, TOPICS.podStatus), messages: [{ key: `load/good-${i}`, value: '{"type":"PodStatusReported","data":{}}' }] });
       }
     }
     const results = await Promise.all(outcomes);

@@ -1,9 +1,10 @@
 /**
- * The design's invariants on the real broker and dynalite: duplicates change
+ * The design's invariants on the real broker and DynamoDB Local: duplicates change
  * nothing, racing schedulers never overcommit, poison records are
  * dead-lettered without blocking their partition, and restarting the handlers
  * mid-stream loses no pod.
  */
+import { physicalTopic } from '../../../shared/adapters/kafka/client';
 import { randomUUID } from 'node:crypto';
 import { makeEvent, TOPICS, type Envelope, type PodAccepted, type PodAssigned, type PodCreateRequested, type PodDeleteRequested, type PodEvictionRequested } from '../../../shared/events';
 import { eventually, startControlPlane, type ControlPlane } from '../../helpers/control-plane';
@@ -179,9 +180,9 @@ describe('control-plane invariants on the real parts', () => {
     const key = 'poison/after';
     const producer = cp.kafka.producer();
     await producer.connect();
-    await producer.send({ topic: TOPICS.podEvents, messages: [{ key, value: '{not json', partition: 0 }, { key, value: JSON.stringify({ specversion: '1', type: 'PodCreateRequested' }), partition: 0 }] });
+    await producer.send({ topic: physicalTopic(cp.kafka, TOPICS.podEvents), messages: [{ key, value: '{not json', partition: 0 }, { key, value: JSON.stringify({ specversion: '1', type: 'PodCreateRequested' }), partition: 0 }] });
     const good = createRequest('after', { namespace: 'poison' });
-    await producer.send({ topic: TOPICS.podEvents, messages: [{ key, value: JSON.stringify(good), partition: 0 }] });
+    await producer.send({ topic: physicalTopic(cp.kafka, TOPICS.podEvents), messages: [{ key, value: JSON.stringify(good), partition: 0 }] });
     await producer.disconnect();
     await eventually(() => cp.stores.podStore.get('poison', 'after'), 15000, 'the good record after the poison');
     const letters = await eventually(async () => {

@@ -2,7 +2,7 @@ import { eventually, startControlPlane, type ControlPlane } from '../../helpers/
 import { collect, heartbeat, running, stopped, TOPICS } from '../../helpers/events';
 import type { PodAssigned, PodUnassigned } from '../../../shared/events';
 
-describe('control plane on the real broker and dynalite', () => {
+describe('control plane on the real broker and DynamoDB Local', () => {
   let cp: ControlPlane;
   let assignments: Awaited<ReturnType<typeof collect>>;
 

@@ -1,5 +1,5 @@
 /**
- * ReplicationControllers on the real control plane (mock broker, dynalite, every
+ * ReplicationControllers on the real control plane (Apache Kafka, DynamoDB Local, every
  * handler, the API) with hollow nodes running the pods: counts converge exactly
  * when scaling up and down, deleted and lost pods come back with new uids (and
  * the history says which replaced which), annotated bare pods come back under

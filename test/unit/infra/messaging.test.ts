@@ -25,7 +25,7 @@ describe('messaging stack, provisioned MSK (the default)', () => {
     const topics = s.templates.messaging.findResources('Custom::PodflowTopics');
     expect(Object.values(topics)).toHaveLength(1);
     const props = Object.values(topics)[0].Properties;
-    expect(props.Topics).toEqual(TOPIC_SPECS.map((t) => ({ name: t.name, partitions: t.partitions })));
+    expect(props.Topics).toEqual(TOPIC_SPECS.map((t) => ({ name: t.name, partitions: t.partitions, config: t.config })));
   });
 
   it('lets the topic provisioner create and alter only the named topics', () => {

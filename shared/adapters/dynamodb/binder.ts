@@ -1,0 +1,70 @@
+/**
+ * The bind as one DynamoDB transaction: add the pod's requests to the node's
+ * allocation (conditional on allocatable and on the uid holding no reservation)
+ * and write the bound pod (conditional on its version). Both or neither, so a
+ * node never holds a reservation for a pod that is not bound to it, and racing
+ * schedulers can never overcommit a node (invariant 3).
+ */
+import { TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { BindOutcome, Binder, PodRecord, Resources } from '../../ports';
+import { mapDynamoError } from './client';
+import { toItem } from './pod-store';
+
+interface CancellationReason {
+  Code?: string;
+}
+
+export class DynamoBinder implements Binder {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tables: { Pods: string; Nodes: string },
+  ) {}
+
+  async bind(nodeName: string, record: PodRecord, expectedVersion: number, request: Resources, allocatable: Resources): Promise<BindOutcome> {
+    try {
+      await this.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tables.Nodes,
+                Key: marshall({ name: nodeName }),
+                UpdateExpression: 'SET allocCpu = allocCpu + :c, allocMem = allocMem + :m, allocPods = allocPods + :p, reservations.#uid = :r',
+                ConditionExpression:
+                  'attribute_exists(#n) AND attribute_not_exists(reservations.#uid) AND allocCpu <= :cmax AND allocMem <= :mmax AND allocPods <= :pmax',
+                ExpressionAttributeNames: { '#n': 'name', '#uid': record.uid },
+                ExpressionAttributeValues: marshall({
+                  ':c': request.cpu,
+                  ':m': request.memory,
+                  ':p': request.pods,
+                  ':r': request,
+                  ':cmax': allocatable.cpu - request.cpu,
+                  ':mmax': allocatable.memory - request.memory,
+                  ':pmax': allocatable.pods - request.pods,
+                }),
+              },
+            },
+            {
+              Put: {
+                TableName: this.tables.Pods,
+                Item: marshall(toItem(record), { removeUndefinedValues: true }),
+                ConditionExpression: '#v = :v',
+                ExpressionAttributeNames: { '#v': 'version' },
+                ExpressionAttributeValues: marshall({ ':v': expectedVersion }),
+              },
+            },
+          ],
+        }),
+      );
+      return 'bound';
+    } catch (err) {
+      const reasons = (err as { name?: string; CancellationReasons?: CancellationReason[] }).CancellationReasons;
+      if ((err as { name?: string }).name !== 'TransactionCanceledException' || !reasons) return mapDynamoError(err, `binding ${record.namespace}/${record.name} to ${nodeName}`);
+      if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'pod-changed';
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'insufficient';
+      // TransactionConflict (another transaction on the same items) and the like: retryable.
+      return mapDynamoError(err, `binding ${record.namespace}/${record.name} to ${nodeName} (${reasons.map((r) => r.Code).join(', ')})`);
+    }
+  }
+}
