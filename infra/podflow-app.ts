@@ -69,6 +69,7 @@ export function buildPodflow(app: App, settings: DeploymentSettings, handlers: r
     ...common('podflow: agent nodes'),
     vpc: network.vpc,
     kafka: messaging.kafka,
+    pods: state.tables.Pods,
     agentToken: controlPlane.agentToken,
     apiSecurityGroup: controlPlane.api.instanceSecurityGroup,
     instanceType: settings.agentInstanceType,

@@ -10,6 +10,7 @@
  * DynamoDB. MSK IAM scopes topics, not partitions: a node could read other
  * nodes' assignment partitions of the same topic (see docs/deploy-aws.md).
  */
+import type { TableRef } from '../constructs/table-access';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -32,6 +33,8 @@ export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
 export interface AgentNodesStackProps extends StackProps {
   vpc: ec2.IVpc;
   kafka: KafkaEndpoint;
+  /** The Pods table: an agent reads its own pods (byNode index) when it starts, so recovery never depends on expired assignments. */
+  pods: TableRef;
   agentToken: secretsmanager.ISecret;
   /** The API instances' group: admitted to the agents' log port. */
   apiSecurityGroup: ec2.ISecurityGroup;
@@ -68,6 +71,7 @@ export class AgentNodesStack extends Stack {
         KAFKA_SSL: 'true',
         KAFKA_AUTH: 'iam',
         AWS_REGION: this.region,
+        PODS_TABLE: props.pods.table.tableName,
         RUNTIME: 'docker',
         AGENT_PORT: String(AGENT_PORT),
         PAUSE_IMAGE,
@@ -107,6 +111,9 @@ export class AgentNodesStack extends Stack {
     }
     role.addToPolicy(
       new iam.PolicyStatement({ sid: 'ReadBundle', actions: ['s3:GetObject'], resources: [bundle.asset.bucket.arnForObjects(bundle.asset.s3ObjectKey)] }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({ sid: 'ReadOwnPods', actions: ['dynamodb:Query'], resources: [`${props.pods.table.tableArn}/index/byNode`] }),
     );
     role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadAgentToken', actions: ['secretsmanager:GetSecretValue'], resources: [props.agentToken.secretArn] }));
     acknowledgeWildcardResource(
