@@ -8,6 +8,7 @@ import { nodeHeartbeatEvent } from './node-heartbeats';
 import { podChangeEvent } from './pod-changes';
 import { deadLetter } from './dead-letter';
 import { rcEvent } from './rc-events';
+import { podHistoryEvent } from './pod-history';
 
 export * from './envelope';
 export * from './topics';
@@ -19,6 +20,7 @@ export * from './node-heartbeats';
 export * from './pod-changes';
 export * from './dead-letter';
 export * from './rc-events';
+export * from './pod-history';
 
 export const TOPIC_SCHEMAS: Record<TopicName, z.ZodTypeAny> = {
   [TOPICS.podEvents]: podEvent,
@@ -28,4 +30,5 @@ export const TOPIC_SCHEMAS: Record<TopicName, z.ZodTypeAny> = {
   [TOPICS.podChanges]: podChangeEvent,
   [TOPICS.rcEvents]: rcEvent,
   [TOPICS.deadLetter]: deadLetter,
+  [TOPICS.podHistory]: podHistoryEvent,
 };

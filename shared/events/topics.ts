@@ -17,6 +17,7 @@ export const TOPICS = {
   podChanges: 'pod-changes',
   rcEvents: 'rc-events',
   deadLetter: 'dead-letter',
+  podHistory: 'pod-history',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -84,6 +85,14 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     description: 'ReplicationController commands (create, update, scale, delete); the replication-controller handler applies them.',
     config: FOREVER,
     retention: 'forever: what the ReplicationControllers projection is rebuilt from',
+  },
+  {
+    name: TOPICS.podHistory,
+    partitions: 8,
+    key: 'namespace/name',
+    description: 'Every entry of every pod\'s history (what describe shows as Events), as the handler that wrote it recorded it.',
+    config: FOREVER,
+    retention: 'forever: the PodHistory table is its projection, and a pod\'s history stays queryable long after the pod',
   },
   {
     name: TOPICS.deadLetter,

@@ -139,6 +139,9 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
       ...(opts.env ?? {}),
     };
     const config = baseConfigSchema.parse(env);
+    // Where `npm run rebuild` and other tools find this cluster's log and store.
+    const { KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, DYNAMODB_ENDPOINT, TABLE_PREFIX } = { KAFKA_TOPIC_PREFIX: '', TABLE_PREFIX: 'podflow-', ...env } as Record<string, string>;
+    writeFileSync(path.join(opts.stateDir, 'cluster.json'), JSON.stringify({ KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, DYNAMODB_ENDPOINT, TABLE_PREFIX }, null, 2) + '\n', { mode: 0o600 });
     const stores = makeDynamoStores(config);
     await ensureTables(stores.client, stores.tables);
     stores.client.destroy();

@@ -7,6 +7,7 @@ import { makeDynamoStores } from '../adapters/dynamodb';
 import { makeKafka } from '../adapters/kafka/client';
 import { KafkaPublisher } from '../adapters/kafka/publisher';
 import { systemClock, type Clock, type Logger } from '../ports';
+import { LoggedHistoryStore } from './logged-history';
 import { makeLogger } from './logger';
 import type { Kafka } from 'kafkajs';
 import { mskIamSasl } from '../adapters/kafka/msk-iam';
@@ -17,7 +18,7 @@ export interface Wiring {
   clock: Clock;
   kafka: Kafka;
   publisher: KafkaPublisher;
-  stores: ReturnType<typeof makeDynamoStores>;
+  stores: Omit<ReturnType<typeof makeDynamoStores>, 'historyStore'> & { historyStore: LoggedHistoryStore };
   close(): Promise<void>;
 }
 
@@ -30,7 +31,9 @@ export async function wire(name: string, env: NodeJS.ProcessEnv): Promise<Wiring
   );
   const publisher = KafkaPublisher.fromKafka(kafka);
   await publisher.connect();
-  const stores = makeDynamoStores(config);
+  const tables = makeDynamoStores(config);
+  // The history table is a projection of the pod-history topic: every append goes to the log first.
+  const stores = { ...tables, historyStore: new LoggedHistoryStore(tables.historyStore, publisher, systemClock, name) };
   return {
     config,
     logger,
