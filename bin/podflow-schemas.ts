@@ -16,7 +16,7 @@ export function eventSchemas(): Record<string, unknown> {
     out[`${spec.name}.schema.json`] = {
       $id: `https://podflow.dev/events/v${SPEC_VERSION}/${spec.name}.schema.json`,
       title: `podflow topic ${spec.name} (event contract v${SPEC_VERSION})`,
-      description: `${spec.description} Record key: ${spec.key}. Partitions (local default): ${spec.partitions}.`,
+      description: `${spec.description} Record key: ${spec.key}. Partitions (local default): ${spec.partitions}. Retention: ${spec.retention}.`,
       ...z.toJSONSchema(TOPIC_SCHEMAS[spec.name], { io: 'input', unrepresentable: 'any' }),
     };
   }

@@ -16,6 +16,12 @@
  * cores with the system under test, so it is kept cheap: undici's request API
  * and JSON.parse of the change records it only reads.
  *
+ * Per phase it also reports the CPU milliseconds each process spent per pod
+ * (from /proc; the broker's and DynamoDB Local's JVMs included) and the
+ * DynamoDB requests per pod (counted in every process by a preloaded module,
+ * count-store-ops.ts); before any pod, the idle CPU of the control plane alone
+ * and with the hollow nodes heartbeating.
+ *
  * Bounded: at most MAX_PODS pods, every phase has a time limit.
  */
 import { randomUUID } from 'node:crypto';
@@ -30,6 +36,8 @@ import { TOPICS, type PodChanged } from '../../shared/events';
 import { REPO_ROOT } from '../../shared/local/paths';
 import { startCluster } from '../../shared/local/cluster';
 import { percentile } from '../pod-startup/stats';
+import { cpuDelta, sampleCpu, type CpuSample } from './cpu';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const env = z
   .object({
@@ -52,6 +60,8 @@ const env = z
     BENCH_TIMELINE: z.stringbool().default(false),
     /** Node flags for the cluster's processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
     BENCH_NODE_ARGS: z.string().default(''),
+    /** Seconds of each idle measurement (0: skip). */
+    IDLE_SECONDS: z.coerce.number().min(0).default(10),
   })
   .parse(process.env);
 
@@ -76,6 +86,12 @@ interface PhaseResult {
   /** p50 of each hop: API ack (pod recorded), recorded→bound (scheduler), bound→Running (node + recorder). */
   p50StageMs: { ack: number; schedule: number; run: number };
   errors: number;
+  /** CPU ms per pod of each process ('bench' = harness and hollow nodes). */
+  cpuMsPerPod: Record<string, number>;
+  /** Sum over the control plane's processes (broker, store, handlers, scheduler, API). */
+  controlPlaneCpuMsPerPod: number;
+  storeRequestsPerPod: number;
+  storeItemsPerPod: number;
 }
 
 interface BacklogResult {
@@ -92,6 +108,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
   const stateDir = path.join(os.tmpdir(), `podflow-bench-${randomUUID().slice(0, 8)}`);
+  const opsDir = path.join(stateDir, 'store-ops');
+  const counter = path.join(__dirname, 'count-store-ops.js');
   const apiPort = 18000 + Math.floor(Math.random() * 1000);
   console.log(`starting the control plane (state in ${stateDir}) ...`);
   const cluster = await startCluster({
@@ -100,13 +118,42 @@ async function main(): Promise<void> {
     apiTlsPort: 0,
     agents: [],
     logs: path.join(stateDir, 'logs'),
-    nodeArgs: env.BENCH_NODE_ARGS.split(' ').filter(Boolean),
+    nodeArgs: ['--require', counter, ...env.BENCH_NODE_ARGS.split(' ').filter(Boolean)],
     storeInMemory: env.STORE === 'memory',
-    env: { LOG_LEVEL: 'warn', SWEEP_INTERVAL_MS: String(env.SWEEP_INTERVAL_MS), WRITE_TIMEOUT_MS: '30000' },
+    env: { LOG_LEVEL: 'warn', SWEEP_INTERVAL_MS: String(env.SWEEP_INTERVAL_MS), WRITE_TIMEOUT_MS: '30000', STORE_OPS_DIR: opsDir },
   });
+  const pids = () => ({ ...cluster.pids(), bench: process.pid });
+  const storeOps = (): { requests: number; items: number } => {
+    if (!existsSync(opsDir)) return { requests: 0, items: 0 };
+    return readdirSync(opsDir).reduce(
+      (sum, f) => {
+        const c = JSON.parse(readFileSync(path.join(opsDir, f), 'utf8')) as Record<string, number>;
+        return { requests: sum.requests + (c.requests ?? 0), items: sum.items + (c.items ?? 0) };
+      },
+      { requests: 0, items: 0 },
+    );
+  };
+  /** CPU cores the cluster's processes used over `seconds` of doing nothing asked of them. */
+  const idleCores = async (seconds: number): Promise<Record<string, number>> => {
+    const before = sampleCpu(pids());
+    await sleep(seconds * 1000);
+    const used = cpuDelta(before, sampleCpu(pids()));
+    const cores = Object.fromEntries(Object.entries(used).map(([k, ms]) => [k, Math.round((ms / (seconds * 1000)) * 1000) / 1000]));
+    cores.controlPlane = Math.round(Object.entries(cores).filter(([k]) => k !== 'bench').reduce((s, [, v]) => s + v, 0) * 1000) / 1000;
+    return cores;
+  };
+  let idle: { controlPlaneOnly: Record<string, number>; withHollowNodes: Record<string, number> } | null = null;
+  const idleAlone = env.IDLE_SECONDS > 0 ? (await sleep(5000), await idleCores(env.IDLE_SECONDS)) : null;
+  if (idleAlone) console.log(`idle, no nodes: ${idleAlone.controlPlane} cores (${JSON.stringify(idleAlone)})`);
   const fleet = await startHollowFleet({ brokers: cluster.brokers, count: env.NODES, namePrefix: 'hollow-', capacity: { cpu: '64', memory: '256Gi', pods: 200 }, heartbeatIntervalMs: 10_000 });
   await fleet.ready;
   console.log(`${env.NODES} hollow nodes ready`);
+  if (idleAlone) {
+    await sleep(5000);
+    const withNodes = await idleCores(env.IDLE_SECONDS);
+    console.log(`idle, ${env.NODES} hollow nodes heartbeating: ${withNodes.controlPlane} cores for the control plane, ${withNodes.bench} for the nodes and harness`);
+    idle = { controlPlaneOnly: idleAlone, withHollowNodes: withNodes };
+  }
 
   // Follow the change feed: when each pod was recorded, bound and seen Running.
   const tracks = new Map<string, Track>();
@@ -135,9 +182,9 @@ async function main(): Promise<void> {
   // Warm up the API connection (and the JIT) with a few pods outside the measurement.
   const api = new Pool(cluster.apiUrl, { connections: 64 });
   let inFlight = 0;
-  let counter = 0;
+  let podCounter = 0;
   const create = async (phase: string): Promise<void> => {
-    const name = `${phase}-${counter++}`;
+    const name = `${phase}-${podCounter++}`;
     const track: Track = { sent: Date.now() };
     tracks.set(name, track);
     inFlight++;
@@ -166,6 +213,8 @@ async function main(): Promise<void> {
 
   async function phase(name: string, rate: number, seconds: number, budget: number): Promise<PhaseResult> {
     const count = Math.min(Math.round(rate * seconds), budget);
+    const cpuBefore: CpuSample = sampleCpu(pids());
+    const opsBefore = storeOps();
     const start = Date.now();
     const names: string[] = [];
     for (let i = 0; i < count; i++) {
@@ -173,11 +222,15 @@ async function main(): Promise<void> {
       const wait = due - Date.now();
       if (wait > 0) await sleep(wait);
       while (inFlight >= env.MAX_IN_FLIGHT) await sleep(2);
-      names.push(`${name}-${counter}`);
+      names.push(`${name}-${podCounter}`);
       void create(name);
     }
     // Let the phase finish (bounded).
     await settle(names, 'running', 60_000);
+    await sleep(1500); // the store-op counters flush every second
+    const cpu = cpuDelta(cpuBefore, sampleCpu(pids()));
+    const opsAfter = storeOps();
+    const cpuMsPerPod = Object.fromEntries(Object.entries(cpu).map(([k, ms]) => [k, round(ms / count)]));
     const ts = names.map((n) => tracks.get(n)!);
     const ok = ts.filter((t) => t.running);
     const span = (key: 'created' | 'scheduled' | 'running') => {
@@ -214,6 +267,10 @@ async function main(): Promise<void> {
         run: Math.round(percentile(ok.filter((t) => t.scheduled).map((t) => t.running! - t.scheduled!).sort((a, b) => a - b), 50)),
       },
       errors: ts.length - ok.length,
+      cpuMsPerPod,
+      controlPlaneCpuMsPerPod: round(Object.entries(cpu).filter(([k]) => k !== 'bench').reduce((s, [, ms]) => s + ms, 0) / count),
+      storeRequestsPerPod: round((opsAfter.requests - opsBefore.requests) / count),
+      storeItemsPerPod: round((opsAfter.items - opsBefore.items) / count),
     };
   }
 
@@ -226,7 +283,7 @@ async function main(): Promise<void> {
     try {
       for (let i = 0; i < count; i++) {
         while (inFlight >= env.MAX_IN_FLIGHT) await sleep(2);
-        names.push(`backlog-${counter}`);
+        names.push(`backlog-${podCounter}`);
         void create('backlog');
       }
       await settle(names, 'created', 120_000);
@@ -282,14 +339,20 @@ async function main(): Promise<void> {
     pods: [...warmup, ...results].reduce((s, r) => s + r.pods, 0) + (backlog?.pods ?? 0),
     warmup,
     store: env.STORE,
+    idleCores: idle,
     maxScheduledPerSec: Math.max(...results.map((r) => r.scheduledPerSec), backlog?.scheduledPerSec ?? 0),
     schedulerBacklog: backlog,
     highestSustainedOfferedPerSec: best?.offeredPerSec ?? null,
-    targets: { scheduledPerSec: 300, p99RunningMsAt100: 1000 },
+    targets: { scheduledPerSec: 300, p99RunningMsAt100: 1000, controlPlaneCpuMsPerPod: 8, idleCores: 0.05 },
     phases: results,
   };
   printTable(results);
   if (backlog) console.log(`scheduler backlog (${backlog.pods} pods recorded while it was stopped): ${backlog.scheduledPerSec} pods/s bound, first bind ${backlog.resumeToFirstBindMs} ms after resuming, ${backlog.errors} not Running`);
+  console.log('CPU ms per pod by process, and DynamoDB requests (items) per pod:');
+  for (const r of results) {
+    const parts = Object.entries(r.cpuMsPerPod).map(([k, v]) => `${k} ${v}`).join(', ');
+    console.log(`  ${r.phase}: control plane ${r.controlPlaneCpuMsPerPod} ms/pod (${parts}); store ${r.storeRequestsPerPod} requests (${r.storeItemsPerPod} items) per pod`);
+  }
   console.log(`max pods scheduled per second: ${summary.maxScheduledPerSec}; highest sustained offered load: ${summary.highestSustainedOfferedPerSec ?? 'none'}/s`);
   const dir = path.join(REPO_ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });

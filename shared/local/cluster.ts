@@ -62,6 +62,8 @@ export interface LocalCluster {
   kubeconfig: string;
   env: Record<string, string>;
   processes: Map<string, ChildProcess>;
+  /** Every process of the cluster by name (the embedded broker's and store's JVMs too), for CPU accounting. */
+  pids(): Record<string, number>;
   startAgent(agent: AgentSpec): Promise<ChildProcess>;
   stop(): Promise<void>;
 }
@@ -175,7 +177,16 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     const kubeconfig = path.join(opts.stateDir, 'kubeconfig');
     const apiTlsUrl = tls ? `https://127.0.0.1:${opts.apiTlsPort}` : undefined;
     writeKubeconfig(kubeconfig, { httpServer: apiUrl, httpsServer: apiTlsUrl, caPem: tls?.caPem, token });
-    return { apiUrl, apiTlsUrl, token, agentToken, brokers, dynamoEndpoint, kubeconfig, env, processes, startAgent, stop };
+    const pids = () => {
+      const out: Record<string, number> = {};
+      const kafkaPid = broker?.pid();
+      const dynamoPid = dynamo?.pid();
+      if (kafkaPid) out.kafka = kafkaPid;
+      if (dynamoPid) out.dynamodb = dynamoPid;
+      for (const [name, child] of processes) if (child.pid && child.exitCode === null) out[name] = child.pid;
+      return out;
+    };
+    return { apiUrl, apiTlsUrl, token, agentToken, brokers, dynamoEndpoint, kubeconfig, env, processes, pids, startAgent, stop };
   } catch (err) {
     await stop();
     throw err;

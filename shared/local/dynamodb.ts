@@ -10,6 +10,7 @@ import { freePort, spawnJava, waitUntil } from './java-process';
 
 export interface LocalDynamo {
   endpoint: string;
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -52,5 +53,5 @@ export async function startDynamoLocal(opts: DynamoOptions): Promise<LocalDynamo
   const endpoint = `http://127.0.0.1:${port}`;
   // Any HTTP answer (400 for an unsigned GET) means the server is up.
   await waitUntil('DynamoDB Local', proc, async () => (await fetch(endpoint)).status > 0, 60000, opts.logFile);
-  return { endpoint, stop: () => proc.stop() };
+  return { endpoint, pid: () => proc.jvmPid(), stop: () => proc.stop() };
 }

@@ -6,11 +6,13 @@
  * its ports and data directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import net from 'node:net';
 
 export interface JavaProcess {
   child: ChildProcess;
+  /** The JVM's own pid (the watchdog shell's child), for CPU accounting. */
+  jvmPid(): number | undefined;
   /** Resolves once the JVM has exited (SIGKILL after `killAfterMs`). */
   stop(killAfterMs?: number): Promise<void>;
   exited(): boolean;
@@ -34,6 +36,14 @@ export function spawnJava(args: string[], opts: { cwd?: string; logFile: string;
   return {
     child,
     exited: () => done,
+    jvmPid: () => {
+      try {
+        const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+        return children.length > 0 ? Number(children[0]) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
     async stop(killAfterMs = 30000) {
       if (done) return;
       child.stdin!.end();

@@ -14,6 +14,7 @@ import { freePort, runJava, spawnJava, waitUntil } from './java-process';
 
 export interface LocalBroker {
   brokers: string[];
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -75,7 +76,7 @@ export async function startKafkaBroker(opts: BrokerOptions): Promise<LocalBroker
   const proc = spawnJava([...jvm, ...classpath, 'kafka.Kafka', config], { logFile: opts.logFile });
   const brokers = [`127.0.0.1:${port}`];
   await waitUntil('the Kafka broker', proc, () => answers(brokers), 90000, opts.logFile);
-  return { brokers, stop: () => proc.stop() };
+  return { brokers, pid: () => proc.jvmPid(), stop: () => proc.stop() };
 }
 
 /** The broker's own log: warnings, and the lines that say it started or stopped. */

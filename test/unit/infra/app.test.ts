@@ -36,7 +36,7 @@ describe('the podflow app', () => {
     expect(deps(s.stacks.state)).toEqual([]);
     expect(deps(s.stacks.messaging)).toEqual(['Podflow-Network']);
     expect(deps(s.stacks.controlPlane)).toEqual(['Podflow-Messaging', 'Podflow-Network', 'Podflow-State']);
-    expect(deps(s.stacks.agentNodes)).toEqual(['Podflow-ControlPlane', 'Podflow-Messaging', 'Podflow-Network']);
+    expect(deps(s.stacks.agentNodes)).toEqual(['Podflow-ControlPlane', 'Podflow-Messaging', 'Podflow-Network', 'Podflow-State']);
   });
 
   it('carries the feature flags the installed CDK recommends, launch templates included', () => {

@@ -3,17 +3,18 @@ import { AGENT_ACCESS, API_ACCESS, HANDLERS } from '../../../infra/catalogue';
 /**
  * The access table of the design notes, written out by hand, as the handler
  * modules turned out (the replication-controller also follows its own
- * rc-events commands and records pod history): the catalogue, and so every
+ * rc-events commands and records pod history; every handler that writes
+ * history publishes it to pod-history first): the catalogue, and so every
  * grant, must match it.
  */
 const DESIGN = {
-  'pod-controller': { consumes: ['pod-events'], publishes: ['dead-letter', 'node-assignments', 'pod-changes', 'pod-events'], tables: { Pods: 'write', PodHistory: 'write', Nodes: 'read' } },
-  scheduler: { consumes: ['pod-events'], publishes: ['dead-letter', 'node-assignments', 'pod-changes'], tables: { Pods: 'write', Nodes: 'write', PodHistory: 'write' } },
-  'status-recorder': { consumes: ['pod-status'], publishes: ['dead-letter', 'pod-changes', 'pod-events'], tables: { Pods: 'write', Nodes: 'write', PodHistory: 'write' } },
-  'node-lifecycle': { consumes: ['node-heartbeats'], publishes: ['dead-letter', 'pod-events'], tables: { Nodes: 'write', Pods: 'write', PodHistory: 'write' } },
+  'pod-controller': { consumes: ['pod-events'], publishes: ['dead-letter', 'node-assignments', 'pod-changes', 'pod-events', 'pod-history'], tables: { Pods: 'write', PodHistory: 'write', Nodes: 'read' } },
+  scheduler: { consumes: ['pod-events'], publishes: ['dead-letter', 'node-assignments', 'pod-changes', 'pod-history'], tables: { Pods: 'write', Nodes: 'write', PodHistory: 'write' } },
+  'status-recorder': { consumes: ['pod-status'], publishes: ['dead-letter', 'pod-changes', 'pod-events', 'pod-history'], tables: { Pods: 'write', Nodes: 'write', PodHistory: 'write' } },
+  'node-lifecycle': { consumes: ['node-heartbeats'], publishes: ['dead-letter', 'pod-events', 'pod-history'], tables: { Nodes: 'write', Pods: 'write', PodHistory: 'write' } },
   'replication-controller': {
     consumes: ['pod-changes', 'rc-events'],
-    publishes: ['dead-letter', 'pod-events'],
+    publishes: ['dead-letter', 'pod-events', 'pod-history'],
     tables: { ReplicationControllers: 'write', Pods: 'read', PodHistory: 'write' },
   },
 } as const;

@@ -100,7 +100,7 @@ describe('agent nodes stack', () => {
     });
   });
 
-  it('lets a node read only node-assignments and write only pod-status and node-heartbeats, with no table access', () => {
+  it('lets a node read only node-assignments and its pods (the byNode index), and write only pod-status and node-heartbeats', () => {
     const statements = statementsOfRole(s.templates.agentNodes, logicalId(s.stacks.agentNodes.nodes.role));
     const topic = (arn: string) => arn.split('/').pop();
     expect(resourcesFor(statements, 'kafka-cluster:ReadData').map(topic)).toEqual(['node-assignments']);
@@ -109,7 +109,8 @@ describe('agent nodes stack', () => {
       'arn:<AWS::Partition>:kafka:<AWS::Region>:<AWS::AccountId>:group/podflow-log/*/agent-*',
     ]);
     const actions = statements.flatMap((st) => st.Action);
-    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:Query']);
+    expect(render(resourcesFor(statements, 'dynamodb:Query'))).toMatch(/\/index\/byNode"?\]?$/);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
     expect(resourcesFor(statements, 's3:GetObject')).toHaveLength(1);
     expect(resourcesFor(statements, 'secretsmanager:GetSecretValue')).toHaveLength(1);
