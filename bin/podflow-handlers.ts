@@ -21,7 +21,7 @@ export const HANDLERS: Record<string, BuildHandler> = {
 };
 
 async function main(): Promise<void> {
-  const env = z.object({ HANDLERS: z.string().default(Object.keys(HANDLERS).join(',')), SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(2000) }).parse(process.env);
+  const env = z.object({ HANDLERS: z.string().default(Object.keys(HANDLERS).join(',')), SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(5000) }).parse(process.env);
   const config = baseConfigSchema.parse(process.env);
   const logger = makeLogger('handlers', config.LOG_LEVEL);
   const names = env.HANDLERS.split(',').filter(Boolean);

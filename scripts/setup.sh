@@ -29,6 +29,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   log "installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# Fixes to dependencies that upstream has not released (patches/, applied by npm's postinstall too; idempotent).
+npx --no-install patch-package >/dev/null
 
 # 3. Apache Kafka (the embedded broker) and its runtime dependencies, as pinned by scripts/kafka/pom.xml.
 KAFKA_LIBS="$STATE/kafka-libs"

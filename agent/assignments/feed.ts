@@ -67,7 +67,6 @@ export async function startAssignmentFeed(opts: AssignmentFeedOptions): Promise<
     partitions: opts.partitions,
     fromBeginning: true,
     logger: opts.logger,
-    maxWaitTimeInMs: 20,
     run: async (records) => {
       for (const record of records) {
         const parsed = parseRecord(nodeAssignmentEvent, record);

@@ -40,7 +40,7 @@ export class PodFeed {
   constructor(private readonly logger: Logger, private readonly capacity = 20000) {}
 
   async start(kafka: Kafka): Promise<void> {
-    const consumer = kafka.consumer({ groupId: physicalGroup(kafka, `api-${randomUUID()}`), maxWaitTimeInMs: 1000, sessionTimeout: 10000, heartbeatInterval: 1000, rebalanceTimeout: 5000 });
+    const consumer = kafka.consumer({ groupId: physicalGroup(kafka, `api-${randomUUID()}`), maxWaitTimeInMs: 5000, sessionTimeout: 10000, heartbeatInterval: 3000, rebalanceTimeout: 5000 });
     this.consumer = consumer;
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.connect();

@@ -6,13 +6,15 @@
  * waiting for a node. The decisions are planSweep's; this adapts I/O.
  */
 import { makeEvent, TOPICS, type NodeHeartbeatEvent, type PodEvictionRequested, type PodScheduleRequested } from '../../shared/events';
-import { ConflictError } from '../../shared/errors';
+import { applyEffects, followUps } from '../../shared/runtime/effects';
 import { historyEntry } from '../../shared/pod/decider';
-import { planSweep, type LifecycleConfig } from '../../shared/node/lifecycle';
+import { desiredReady, planSweep, type LifecycleConfig } from '../../shared/node/lifecycle';
 import type { ControlPlaneDeps, PodRecord } from '../../shared/ports';
 
 export interface NodeLifecycleDeps extends ControlPlaneDeps {
   config: LifecycleConfig;
+  /** Unschedulable pods are looked for at most this often (ms), and whenever a node joins or becomes Ready. */
+  retryIntervalMs?: number;
 }
 
 const SOURCE = 'node-controller';
@@ -37,34 +39,44 @@ export function makeHeartbeatRecorder(deps: NodeLifecycleDeps) {
   };
 }
 
+/**
+ * The sweep reads pods only where a decision needs them: the pods of nodes
+ * that are (or become) not ready, through the byNode index, and the whole
+ * table for unschedulable pods only every `retryIntervalMs` or when a node
+ * joined or became Ready (the events that can make them fit, as
+ * kube-scheduler's unschedulable queue flushes on cluster events). A sweep of
+ * a healthy cluster so reads the Nodes table only.
+ */
 export function makeSweeper(deps: NodeLifecycleDeps) {
+  const retryIntervalMs = deps.retryIntervalMs ?? 10_000;
+  let lastRetryScan = -Infinity;
+  let readyBefore = new Set<string>();
   return async function sweep(): Promise<{ evicted: number; halted: boolean; requeued: number }> {
     const now = deps.clock.now();
-    const [nodes, pods] = await Promise.all([deps.nodeStore.list(), deps.podStore.list()]);
-    const podsByNode = new Map<string, PodRecord[]>();
-    const unscheduled: PodRecord[] = [];
-    for (const pod of pods) {
-      if (pod.nodeName) podsByNode.set(pod.nodeName, [...(podsByNode.get(pod.nodeName) ?? []), pod]);
-      else if (needsRetry(pod)) unscheduled.push(pod);
+    const nodes = await deps.nodeStore.list();
+    const unknown = nodes.filter((n) => desiredReady(n, now.getTime(), deps.config) === 'Unknown').map((n) => n.name);
+    const ready = new Set(nodes.filter((n) => desiredReady(n, now.getTime(), deps.config) === 'True').map((n) => n.name));
+    const nodeCameUp = [...ready].some((n) => !readyBefore.has(n));
+    readyBefore = ready;
+    const podsByNode = new Map<string, PodRecord[]>(await Promise.all(unknown.map(async (n) => [n, await deps.podStore.list({ nodeName: n })] as const)));
+    let unscheduled: PodRecord[] = [];
+    if (nodeCameUp || now.getTime() - lastRetryScan >= retryIntervalMs) {
+      lastRetryScan = now.getTime();
+      unscheduled = (await deps.podStore.list()).filter(needsRetry);
     }
     const plan = planSweep(nodes, podsByNode, now.getTime(), deps.config);
     const time = now.toISOString();
 
     for (const change of plan.readyChanges) {
-      try {
-        await deps.nodeStore.setReady(change.node, change.to, now.getTime(), change.expectedVersion);
-      } catch (err) {
-        if (err instanceof ConflictError) continue; // a heartbeat arrived meanwhile; next sweep decides again
-        throw err;
-      }
-      if (change.to === 'Unknown' && change.from !== 'Unknown') {
-        const eventId = `node-not-ready:${change.node}:${now.getTime()}`;
-        await deps.historyStore.append(
-          (podsByNode.get(change.node) ?? []).map((p) =>
-            historyEntry(p.pod, { type: 'Warning', reason: 'NodeNotReady', message: `Node ${change.node} is not ready`, source: SOURCE }, eventId, time),
-          ),
-        );
-      }
+      const eventId = `node-not-ready:${change.node}:${now.getTime()}`;
+      const notReady =
+        change.to === 'Unknown' && change.from !== 'Unknown'
+          ? (podsByNode.get(change.node) ?? []).map((p) =>
+              historyEntry(p.pod, { type: 'Warning', reason: 'NodeNotReady', message: `Node ${change.node} is not ready`, source: SOURCE }, eventId, time),
+            )
+          : [];
+      // A conflict means a heartbeat arrived meanwhile: the next sweep decides again.
+      await applyEffects({ write: { kind: 'setNodeReady', nodeName: change.node, ready: change.to, at: now.getTime(), expectedVersion: change.expectedVersion }, then: followUps({ history: notReady }) }, deps);
     }
 
     if (plan.evictionsHalted) deps.logger.warn({ nodes: nodes.length }, 'most nodes are not ready: evictions halted');
@@ -79,7 +91,7 @@ export function makeSweeper(deps: NodeLifecycleDeps) {
     const requeue = unscheduled.map((pod) =>
       makeEvent<PodScheduleRequested>('PodScheduleRequested', `${pod.namespace}/${pod.name}`, { namespace: pod.namespace, name: pod.name, uid: pod.uid }, { source: SOURCE, time: now }),
     );
-    await deps.publisher.publish(TOPICS.podEvents, [...evictions, ...requeue]);
+    await applyEffects({ then: followUps({ outbound: [...evictions, ...requeue].map((event) => ({ topic: TOPICS.podEvents, event })) }) }, deps);
     return { evicted: evictions.length, halted: plan.evictionsHalted, requeued: requeue.length };
   };
 }

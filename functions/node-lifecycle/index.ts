@@ -2,11 +2,11 @@
 import { nodeHeartbeatEvent, TOPICS } from '../../shared/events';
 import { buildHandlerRuntime } from '../../shared/runtime/handler-builder';
 import type { BuildHandler } from '../../shared/runtime/handler-module';
-import { lifecycleConfig } from './config';
+import { lifecycleConfig, retryIntervalMs } from './config';
 import { makeHeartbeatRecorder, makeSweeper } from './handler';
 
 export const build: BuildHandler = (env) =>
   buildHandlerRuntime('node-lifecycle', env, TOPICS.nodeHeartbeats, nodeHeartbeatEvent, (w) => {
-    const deps = { ...w.stores, publisher: w.publisher, clock: w.clock, logger: w.logger, config: lifecycleConfig(env) };
+    const deps = { ...w.stores, publisher: w.publisher, clock: w.clock, logger: w.logger, config: lifecycleConfig(env), retryIntervalMs: retryIntervalMs(env) };
     return { handle: makeHeartbeatRecorder(deps), sweep: makeSweeper(deps) };
   });

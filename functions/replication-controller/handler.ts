@@ -7,10 +7,10 @@
  * name. Stateless: the tables are its memory; every write is conditional and
  * happens before the publishing it justifies.
  */
-import { ConflictError, ValidationError } from '../../shared/errors';
+import { ValidationError } from '../../shared/errors';
 import { TOPICS, type PodChangeEvent, type PodChanged, type RcEvent } from '../../shared/events';
 import { nextResourceVersion } from '../../shared/pod/resource-version';
-import type { Clock, HistoryStore, Logger, PodStore, Publisher } from '../../shared/ports';
+import type { Clock, HistoryEntry, HistoryStore, Logger, PodStore, Publisher } from '../../shared/ports';
 import { decideRcCommand } from '../../shared/rc/decider';
 import { isActive, rcOwnerOf } from '../../shared/rc/ownership';
 import { deleteOwned } from '../../shared/rc/pod-requests';
@@ -18,7 +18,7 @@ import { DEFAULT_TIMINGS, reconcile, type ReconcileContext } from '../../shared/
 import type { RcRecord, RcStore } from '../../shared/rc/record';
 import { decideSameNameReplacement, needsSameNameReplacement } from '../../shared/rc/replacement';
 import { validateReplicationController } from '../../shared/rc/validate';
-import { publishAll } from '../../shared/runtime/execute';
+import { applyEffects, decideAndApply, followUps, type EffectPorts, type Effects, type Outbound } from '../../shared/runtime/effects';
 
 export interface ReplicationControllerDeps {
   rcStore: RcStore;
@@ -43,6 +43,7 @@ export function makeReplicationController(deps: ReplicationControllerDeps) {
   const ctx = (): ReconcileContext => ({ now: deps.clock.now(), nextResourceVersion, ...timings });
   const podScanIntervalMs = deps.podScanIntervalMs ?? DEFAULT_POD_SCAN_INTERVAL_MS;
   let lastPodScan = -Infinity;
+  const ports: EffectPorts = deps;
 
   /** Reads, decides, writes conditionally; a lost race reads again and decides anew. */
   async function applyCommand(cmd: RcEvent): Promise<{ namespace: string; name: string }> {
@@ -52,46 +53,49 @@ export function makeReplicationController(deps: ReplicationControllerDeps) {
       const checked = validateReplicationController({ ...cmd.data.rc, metadata: { ...cmd.data.rc.metadata, namespace } });
       if (!checked.ok) throw new ValidationError(`invalid ReplicationController ${namespace}/${name}`, checked.causes.map((c) => ({ field: c.field ?? '', message: c.message ?? '' })));
     }
-    for (let attempt = 1; ; attempt++) {
-      const state = await deps.rcStore.get(namespace, name);
-      const decision = decideRcCommand(state, cmd, { now: deps.clock.now(), nextResourceVersion });
-      if (decision.kind === 'ignore') {
-        deps.logger.debug({ id: cmd.id, reason: decision.reason }, 'rc command ignored');
-        return { namespace, name };
-      }
-      try {
-        await deps.rcStore.put(decision.record, decision.expectedVersion);
-        return { namespace, name };
-      } catch (err) {
-        if (!(err instanceof ConflictError) || attempt >= ATTEMPTS) throw err;
-      }
-    }
+    await decideAndApply(
+      ports,
+      () => deps.rcStore.get(namespace, name),
+      (state): Effects | null => {
+        const decision = decideRcCommand(state, cmd, { now: deps.clock.now(), nextResourceVersion });
+        if (decision.kind === 'ignore') {
+          deps.logger.debug({ id: cmd.id, reason: decision.reason }, 'rc command ignored');
+          return null;
+        }
+        return { write: { kind: 'putRc', record: decision.record, expectedVersion: decision.expectedVersion }, then: [] };
+      },
+      ATTEMPTS,
+    );
+    return { namespace, name };
   }
 
   /** One pass over one RC: read the record, then the pods (never older than the record), decide, write, publish. */
   async function reconcileRc(namespace: string, name: string): Promise<RcRecord | null> {
-    for (let attempt = 1; ; attempt++) {
-      const record = await deps.rcStore.get(namespace, name);
-      if (!record) return null;
-      const pods = await deps.podStore.list({ namespace, includeDeleted: true });
-      const decision = reconcile(record, pods, ctx());
-      try {
-        if (decision.record) await deps.rcStore.put(decision.record, record.version);
-      } catch (err) {
-        if (!(err instanceof ConflictError) || attempt >= ATTEMPTS) throw err;
-        continue;
-      }
-      if (decision.history.length) await deps.historyStore.append(decision.history);
-      await publishAll(deps.publisher, [...decision.creates, ...decision.deletes].map((event) => ({ topic: TOPICS.podEvents, event })));
-      return decision.record ?? record;
-    }
+    let result: RcRecord | null = null;
+    await decideAndApply(
+      ports,
+      async () => {
+        const record = await deps.rcStore.get(namespace, name);
+        return record ? { record, pods: await deps.podStore.list({ namespace, includeDeleted: true }) } : null;
+      },
+      (state): Effects | null => {
+        result = state?.record ?? null;
+        if (!state) return null;
+        const decision = reconcile(state.record, state.pods, ctx());
+        result = decision.record ?? state.record;
+        const then = followUps({ history: decision.history, outbound: [...decision.creates, ...decision.deletes].map((event) => ({ topic: TOPICS.podEvents, event })) });
+        return decision.record ? { write: { kind: 'putRc', record: decision.record, expectedVersion: state.record.version }, then } : { then };
+      },
+      ATTEMPTS,
+    );
+    return result;
   }
 
   /** A pod whose controller RC is gone (or is another incarnation) is garbage: delete it. */
   async function collectOrphan(change: PodChanged): Promise<void> {
     const pod = change.data.pod;
     if (change.data.change === 'DELETED' || pod.metadata.deletionTimestamp) return;
-    await publishAll(deps.publisher, [{ topic: TOPICS.podEvents, event: deleteOwned(pod, deps.clock.now(), 'orphaned') }]);
+    await applyEffects({ then: followUps({ outbound: [{ topic: TOPICS.podEvents, event: deleteOwned(pod, deps.clock.now(), 'orphaned') }] }) }, ports);
   }
 
   async function onPodChanged(change: PodChanged): Promise<void> {
@@ -105,8 +109,7 @@ export function makeReplicationController(deps: ReplicationControllerDeps) {
     if (change.data.change !== 'DELETED') return;
     const decision = decideSameNameReplacement(pod, deps.clock.now());
     if (decision.kind === 'none') return;
-    await deps.historyStore.append(decision.history);
-    await publishAll(deps.publisher, [{ topic: TOPICS.podEvents, event: decision.create }]);
+    await applyEffects({ then: followUps({ history: decision.history, outbound: [{ topic: TOPICS.podEvents, event: decision.create }] }) }, ports);
   }
 
   async function handle(event: ReplicationControllerInput): Promise<void> {
@@ -137,7 +140,8 @@ export function makeReplicationController(deps: ReplicationControllerDeps) {
     lastPodScan = now.getTime();
     const live = new Map(records.filter((r) => !r.deleted).map((r) => [`${r.namespace}/${r.name}`, r.uid]));
     const pods = await deps.podStore.list({ includeDeleted: true });
-    const outbound = [];
+    const outbound: Outbound[] = [];
+    const history: HistoryEntry[] = [];
     let orphans = 0;
     let replaced = 0;
     for (const p of pods) {
@@ -151,12 +155,12 @@ export function makeReplicationController(deps: ReplicationControllerDeps) {
       } else if (!owner && needsSameNameReplacement(p, now, timings.lostWindowMs)) {
         const decision = decideSameNameReplacement(p.pod, now);
         if (decision.kind !== 'replace') continue;
-        await deps.historyStore.append(decision.history);
+        history.push(...decision.history);
         outbound.push({ topic: TOPICS.podEvents, event: decision.create });
         replaced++;
       }
     }
-    await publishAll(deps.publisher, outbound);
+    await applyEffects({ then: followUps({ history, outbound }) }, ports);
     return { reconciled, orphans, replaced };
   }
 

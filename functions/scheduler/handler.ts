@@ -7,13 +7,12 @@
  * are what guarantee capacity.
  */
 import { makeEvent, TOPICS, type PodAccepted, type PodAssigned, type PodEvent, type PodScheduleRequested } from '../../shared/events';
-import { ConflictError } from '../../shared/errors';
 import { changed, historyEntry, type Outbound } from '../../shared/pod/decider';
 import { nextResourceVersion } from '../../shared/pod/resource-version';
 import type { Pod, PodCondition } from '../../shared/pod/schema';
 import { podRequest } from '../../shared/node/resources';
 import type { Binder, ControlPlaneDeps, NodeRecord, PodRecord } from '../../shared/ports';
-import { publishAll } from '../../shared/runtime/execute';
+import { applyEffects, followUps } from '../../shared/runtime/effects';
 import { schedule, type PodInfo, type Profile } from '../../shared/scheduling/framework';
 import { DEFAULT_PROFILE } from '../../shared/scheduling/registry';
 
@@ -69,26 +68,27 @@ export function makeScheduler(deps: SchedulerDeps) {
       const node = all.find((n) => n.name === nodeName);
       for (let attempt = 0; node && attempt < 5; attempt++) {
         const pod = withCondition({ ...current.pod, spec: { ...current.pod.spec, nodeName } }, { type: 'PodScheduled', status: 'True', lastTransitionTime: time });
-        const outcome = await deps.binder.bind(nodeName, { ...current, version: current.version + 1, nodeName, pod }, current.version, info.request, node.allocatable);
-        if (outcome === 'bound') {
+        const scheduled = historyEntry(pod, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, source }, eventId, time);
+        const applied = await applyEffects(
+          {
+            write: { kind: 'bindPod', nodeName, record: { ...current, version: current.version + 1, nodeName, pod }, expectedVersion: current.version, request: info.request, allocatable: node.allocatable },
+            then: followUps({ history: [scheduled], outbound: assigned(pod, nodeName, eventId) }),
+          },
+          deps,
+        );
+        if (applied === 'done') {
           // The cached node list learns of the reservation at once; the next read replaces it.
           node.allocated = { cpu: node.allocated.cpu + info.request.cpu, memory: node.allocated.memory + info.request.memory, pods: node.allocated.pods + 1 };
           node.reservations = { ...node.reservations, [record.uid]: info.request };
-          await Promise.all([
-            deps.historyStore.append([
-              historyEntry(pod, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, source }, eventId, time),
-            ]),
-            publishAll(deps.publisher, assigned(pod, nodeName, eventId)),
-          ]);
           return 'bound';
         }
-        if (outcome === 'insufficient' || outcome === 'no-such-node') break; // try the next node
+        if (applied === 'insufficient' || applied === 'no-such-node') break; // try the next node
         // The pod moved on since it was read: look again.
         const latest = await deps.podStore.get(record.namespace, record.name);
         if (!latest || latest.deleted || latest.uid !== record.uid || latest.pod.metadata.deletionTimestamp) return 'gone';
         if (latest.nodeName) {
           // Bound already, by an earlier delivery of this event or another scheduler: repeat what it published.
-          await publishAll(deps.publisher, assigned(latest.pod, latest.nodeName, eventId));
+          await applyEffects({ then: followUps({ outbound: assigned(latest.pod, latest.nodeName, eventId) }) }, deps);
           return 'bound';
         }
         current = latest;
@@ -102,14 +102,17 @@ export function makeScheduler(deps: SchedulerDeps) {
     if (previous?.status === 'False' && previous.message === message) return; // nothing new to say
     const time = deps.clock.now().toISOString();
     const pod = withCondition(record.pod, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastTransitionTime: time });
-    try {
-      await deps.podStore.put({ ...record, version: record.version + 1, pod }, record.version);
-    } catch (err) {
-      if (err instanceof ConflictError) return; // someone else moved the pod on; the next attempt sees it
-      throw err;
-    }
-    await deps.historyStore.append([historyEntry(pod, { type: 'Warning', reason: 'FailedScheduling', message, source }, eventId, time)]);
-    await publishAll(deps.publisher, [changed('MODIFIED', pod, { now: deps.clock.now(), source, nextResourceVersion }, `${eventId}:unschedulable`, eventId)]);
+    // A conflict means someone else moved the pod on; the next attempt sees it.
+    await applyEffects(
+      {
+        write: { kind: 'putPod', record: { ...record, version: record.version + 1, pod }, expectedVersion: record.version },
+        then: followUps({
+          history: [historyEntry(pod, { type: 'Warning', reason: 'FailedScheduling', message, source }, eventId, time)],
+          outbound: [changed('MODIFIED', pod, { now: deps.clock.now(), source, nextResourceVersion }, `${eventId}:unschedulable`, eventId)],
+        }),
+      },
+      deps,
+    );
   }
 
   /**
@@ -133,7 +136,7 @@ export function makeScheduler(deps: SchedulerDeps) {
     if (!record || record.deleted || record.uid !== uid || record.pod.metadata.deletionTimestamp) return;
     if (record.nodeName) {
       // Already bound (a replay): repeat the assignment from what was stored.
-      await publishAll(deps.publisher, assigned(record.pod, record.nodeName, event.id));
+      await applyEffects({ then: followUps({ outbound: assigned(record.pod, record.nodeName, event.id) }) }, deps);
       return;
     }
     const info: PodInfo = { pod: record.pod, request: podRequest(record.pod.spec) };

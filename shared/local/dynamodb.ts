@@ -37,8 +37,7 @@ export async function startDynamoLocal(opts: DynamoOptions): Promise<LocalDynamo
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const args = [
     `-Xmx${opts.heap ?? '768m'}`,
-    '-XX:+UseG1GC',
-    '-XX:TieredStopAtLevel=1',
+    '-XX:+UseSerialGC',
     `-Djava.library.path=${path.join(home, 'DynamoDBLocal_lib')}`,
     '-jar',
     path.join(home, 'DynamoDBLocal.jar'),

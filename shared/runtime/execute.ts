@@ -1,58 +1,42 @@
 /**
- * Carries out a decision: first the conditional pod write, then its history,
- * the node release and the outbound events. A crash between steps is healed by
- * redelivery: the decider finds the stored state and repeats the publishing
- * (the outbox rule), and every step is idempotent.
+ * The pod decider's decisions as effects (runtime/effects.ts): a decided write
+ * is a conditional put of the pod followed by its history, the node release
+ * and the outbound events; a 'publish' decision repeats only the follow-ups.
  */
 import type { PodDecision } from '../pod/decider';
-import type { HistoryStore, NodeStore, PodRecord, PodStore, Publisher } from '../ports';
-import { ConflictError } from '../errors';
-import type { TopicName, Envelope } from '../events';
+import type { PodRecord, PodStore } from '../ports';
+import { decideAndApply, followUps, type EffectPorts, type Effects } from './effects';
 
-export interface ExecuteDeps {
-  podStore: PodStore;
-  historyStore: HistoryStore;
-  nodeStore: NodeStore;
-  publisher: Publisher;
-}
+export { publishAll } from './effects';
 
-export async function publishAll(publisher: Publisher, outbound: readonly { topic: TopicName; event: Envelope }[]): Promise<void> {
-  const byTopic = new Map<TopicName, Envelope[]>();
-  for (const o of outbound) byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), o.event]);
-  await Promise.all([...byTopic].map(([topic, events]) => publisher.publish(topic, events)));
-}
-
-export async function executeDecision(decision: PodDecision, deps: ExecuteDeps): Promise<void> {
-  if (decision.kind === 'ignore') return;
-  // The conditional write decides; what follows it is idempotent and independent, so it runs
-  // side by side (a crash part-way is healed by redelivery repeating all of it).
-  if (decision.kind === 'write') await deps.podStore.put(decision.record, decision.expectedVersion);
-  await Promise.all([
-    decision.kind === 'write' && decision.history.length ? deps.historyStore.append(decision.history) : undefined,
-    decision.release ? deps.nodeStore.release(decision.release.nodeName, decision.release.uid) : undefined,
-    publishAll(deps.publisher, decision.outbound),
-  ]);
-}
-
-/**
- * Reads the pod, decides, and executes; on a lost conditional write it reads
- * again and decides anew (the other writer may have changed the answer).
- */
-export async function decideAndExecute(
-  deps: ExecuteDeps,
-  namespace: string,
-  name: string,
-  decideFn: (state: PodRecord | null) => PodDecision,
-  attempts = 5,
-): Promise<PodDecision> {
-  for (let attempt = 1; ; attempt++) {
-    const state = await deps.podStore.get(namespace, name);
-    const decision = decideFn(state);
-    try {
-      await executeDecision(decision, deps);
-      return decision;
-    } catch (err) {
-      if (!(err instanceof ConflictError) || attempt >= attempts) throw err;
+export function podEffects(decision: PodDecision): Effects | null {
+  switch (decision.kind) {
+    case 'ignore':
+      return null;
+    case 'publish':
+      return { then: followUps({ release: decision.release, outbound: decision.outbound }) };
+    case 'write':
+      return {
+        write: { kind: 'putPod', record: decision.record, expectedVersion: decision.expectedVersion },
+        then: followUps({ history: decision.history, release: decision.release, outbound: decision.outbound }),
+      };
+    default: {
+      const unreachable: never = decision;
+      throw new Error(`unknown decision ${String((unreachable as { kind: string }).kind)}`);
     }
   }
+}
+
+/** Reads the pod, decides and applies; a lost race reads again and decides anew. */
+export async function decideAndExecute(ports: EffectPorts & { podStore: PodStore }, namespace: string, name: string, decideFn: (state: PodRecord | null) => PodDecision): Promise<PodDecision> {
+  let decision: PodDecision = { kind: 'ignore', reason: 'not decided' };
+  await decideAndApply(
+    ports,
+    () => ports.podStore.get(namespace, name),
+    (state) => {
+      decision = decideFn(state);
+      return podEffects(decision);
+    },
+  );
+  return decision;
 }

@@ -14,15 +14,9 @@ import { silentLogger } from '../../../shared/runtime/logger';
 
 export { silentLogger };
 
-export class RecordingPublisher implements Publisher {
-  readonly sent: { topic: TopicName; event: Envelope }[] = [];
-  failWith: Error | null = null;
+import { RecordingPublisher } from '../../../shared/adapters/memory';
 
-  async publish(topic: TopicName, events: readonly Envelope[]): Promise<void> {
-    if (this.failWith) throw this.failWith;
-    for (const event of events) this.sent.push({ topic, event });
-  }
-}
+export { RecordingPublisher };
 
 /** A handler runtime on the real batch runner, with the topic's real zod schema and a scripted `handle`. */
 export function runtimeFor(

@@ -4,12 +4,12 @@ import { makeReplicationController } from '../../../functions/replication-contro
 import { replacementUid, slotUid } from '../../../shared/rc/ids';
 import { REPLACE_ON_NODE_LOSS } from '../../../shared/rc/replacement';
 import { aRecord, anOwnedPod, T0 } from './given';
-import { MemoryHistory, MemoryPodStore, MemoryRcStore, RecordingPublisher } from './fakes';
+import { MemoryHistoryStore, MemoryPodStore, MemoryRcStore, RecordingPublisher } from '../../../shared/adapters/memory';
 
 function setup() {
   const rcStore = new MemoryRcStore();
   const podStore = new MemoryPodStore();
-  const historyStore = new MemoryHistory();
+  const historyStore = new MemoryHistoryStore();
   const publisher = new RecordingPublisher();
   const controller = makeReplicationController({ rcStore, podStore, historyStore, publisher, clock: { now: () => T0 }, logger: silentLogger, podScanIntervalMs: 0 });
   return { rcStore, podStore, historyStore, publisher, controller };
@@ -38,7 +38,7 @@ describe('replication-controller handler', () => {
   it('deletes an active pod whose controller RC no longer exists', async () => {
     const { podStore, publisher, controller } = setup();
     const orphan = anOwnedPod('web-a', 'ready');
-    await podStore.put(orphan);
+    await podStore.put(orphan, null);
     await controller.handle(changed('MODIFIED', orphan.pod));
     expect(publisher.ofType('PodDeleteRequested').map((e) => (e.data as { uid: string }).uid)).toEqual(['uid-web-a']);
   });
@@ -49,7 +49,7 @@ describe('replication-controller handler', () => {
     lost.pod.metadata.ownerReferences = undefined;
     lost.pod.metadata.annotations = { [REPLACE_ON_NODE_LOSS]: 'true' };
     lost.pod.metadata.deletionTimestamp = T0.toISOString();
-    await podStore.put(lost);
+    await podStore.put(lost, null);
     await controller.handle(changed('DELETED', lost.pod));
     await controller.sweep();
     const creates = publisher.ofType('PodCreateRequested') as PodCreateRequested[];

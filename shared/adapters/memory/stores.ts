@@ -1,0 +1,179 @@
+/**
+ * In-memory adapters of the store ports, for given/when/then tests of the
+ * handlers without a broker or a database. Conditional writes behave as the
+ * DynamoDB adapters' do (ConflictError on a stale version, a reservation at
+ * most once per uid and never past allocatable), and every read returns a
+ * copy, so a handler can never change stored state by mutating what it read.
+ */
+import { ConflictError } from '../../errors';
+import type { NodeDescription } from '../../events/node-heartbeats';
+import { nodeAllocatable } from '../../node/resources';
+import type {
+  BindOutcome,
+  Binder,
+  HistoryEntry,
+  HistoryStore,
+  NodeReady,
+  NodeRecord,
+  NodeStore,
+  PodQuery,
+  PodRecord,
+  PodStore,
+  ReserveOutcome,
+  Resources,
+} from '../../ports';
+import type { RcRecord, RcStore } from '../../rc/record';
+
+const clone = <T>(v: T): T => structuredClone(v);
+const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
+
+export class MemoryPodStore implements PodStore {
+  readonly items = new Map<string, PodRecord>();
+
+  async get(namespace: string, name: string): Promise<PodRecord | null> {
+    const r = this.items.get(keyOf(namespace, name));
+    return r ? clone(r) : null;
+  }
+
+  async put(record: PodRecord, expectedVersion: number | null): Promise<void> {
+    this.putNow(record, expectedVersion);
+  }
+
+  /** The synchronous write, for adapters that must write several items at once (the binder). */
+  putNow(record: PodRecord, expectedVersion: number | null): void {
+    const current = this.items.get(keyOf(record.namespace, record.name));
+    if ((current?.version ?? null) !== expectedVersion) throw new ConflictError(`pod ${record.namespace}/${record.name}: version changed`);
+    this.items.set(keyOf(record.namespace, record.name), clone(record));
+  }
+
+  async list(q: PodQuery = {}): Promise<PodRecord[]> {
+    return [...this.items.values()]
+      .filter((r) => (!q.namespace || r.namespace === q.namespace) && (!q.nodeName || r.nodeName === q.nodeName) && (q.includeDeleted || !r.deleted))
+      .sort((a, b) => keyOf(a.namespace, a.name).localeCompare(keyOf(b.namespace, b.name)))
+      .map(clone);
+  }
+}
+
+const zero: Resources = { cpu: 0, memory: 0, pods: 0 };
+const fits = (allocated: Resources, request: Resources, allocatable: Resources) =>
+  allocated.cpu + request.cpu <= allocatable.cpu && allocated.memory + request.memory <= allocatable.memory && allocated.pods + request.pods <= allocatable.pods;
+
+export class MemoryNodeStore implements NodeStore {
+  readonly items = new Map<string, NodeRecord>();
+
+  async get(name: string): Promise<NodeRecord | null> {
+    const n = this.items.get(name);
+    return n ? clone(n) : null;
+  }
+
+  async list(): Promise<NodeRecord[]> {
+    return [...this.items.values()].sort((a, b) => a.name.localeCompare(b.name)).map(clone);
+  }
+
+  async recordHeartbeat(node: NodeDescription, bootId: string, agentReady: boolean, at: number): Promise<NodeRecord> {
+    const current = this.items.get(node.name);
+    const ready: NodeReady = agentReady ? 'True' : 'False';
+    const record: NodeRecord = {
+      name: node.name,
+      node: clone(node),
+      bootId,
+      lastHeartbeat: at,
+      agentReady,
+      ready,
+      readyTransition: !current || current.ready !== ready ? at : current.readyTransition,
+      allocatable: nodeAllocatable(node),
+      allocated: current?.allocated ?? { ...zero },
+      reservations: current?.reservations ?? {},
+      version: (current?.version ?? 0) + 1,
+    };
+    this.items.set(node.name, record);
+    return clone(record);
+  }
+
+  async reserve(nodeName: string, uid: string, request: Resources): Promise<ReserveOutcome> {
+    return this.reserveNow(nodeName, uid, request, undefined);
+  }
+
+  /** The synchronous reservation; `allocatable` as the caller saw it (the binder's condition), else the stored one. */
+  reserveNow(nodeName: string, uid: string, request: Resources, allocatable: Resources | undefined): ReserveOutcome {
+    const node = this.items.get(nodeName);
+    if (!node) return 'no-such-node';
+    if (node.reservations[uid]) return 'already-reserved';
+    if (!fits(node.allocated, request, allocatable ?? node.allocatable)) return 'insufficient';
+    node.allocated = { cpu: node.allocated.cpu + request.cpu, memory: node.allocated.memory + request.memory, pods: node.allocated.pods + request.pods };
+    node.reservations[uid] = { ...request };
+    return 'reserved';
+  }
+
+  async release(nodeName: string, uid: string): Promise<void> {
+    const node = this.items.get(nodeName);
+    const r = node?.reservations[uid];
+    if (!node || !r) return;
+    node.allocated = { cpu: node.allocated.cpu - r.cpu, memory: node.allocated.memory - r.memory, pods: node.allocated.pods - r.pods };
+    delete node.reservations[uid];
+  }
+
+  async setReady(nodeName: string, ready: NodeReady, at: number, expectedVersion: number): Promise<void> {
+    const node = this.items.get(nodeName);
+    if (!node || node.version !== expectedVersion) throw new ConflictError(`node ${nodeName}: version changed`);
+    node.ready = ready;
+    node.readyTransition = at;
+    node.version++;
+  }
+}
+
+/** Both writes of a bind or neither, as the DynamoDB transaction: JavaScript runs this without interleaving. */
+export class MemoryBinder implements Binder {
+  constructor(
+    private readonly pods: MemoryPodStore,
+    private readonly nodes: MemoryNodeStore,
+  ) {}
+
+  async bind(nodeName: string, record: PodRecord, expectedVersion: number, request: Resources, allocatable: Resources): Promise<BindOutcome> {
+    const stored = this.pods.items.get(keyOf(record.namespace, record.name));
+    if (stored?.version !== expectedVersion) return 'pod-changed';
+    const node = this.nodes.items.get(nodeName);
+    if (!node) return 'no-such-node';
+    if (node.reservations[record.uid] || !fits(node.allocated, request, allocatable)) return 'insufficient';
+    this.nodes.reserveNow(nodeName, record.uid, request, allocatable);
+    this.pods.putNow(record, expectedVersion);
+    return 'bound';
+  }
+}
+
+export class MemoryHistoryStore implements HistoryStore {
+  readonly entries: HistoryEntry[] = [];
+
+  async append(entries: readonly HistoryEntry[]): Promise<void> {
+    for (const e of entries) {
+      if (!this.entries.some((x) => x.eventId === e.eventId && x.index === e.index && x.name === e.name && x.namespace === e.namespace)) this.entries.push(clone(e));
+    }
+  }
+
+  async list(namespace: string, name: string): Promise<HistoryEntry[]> {
+    return this.entries.filter((e) => e.namespace === namespace && e.name === name).map(clone);
+  }
+
+  async listByUid(uid: string): Promise<HistoryEntry[]> {
+    return this.entries.filter((e) => e.uid === uid).map(clone);
+  }
+}
+
+export class MemoryRcStore implements RcStore {
+  readonly items = new Map<string, RcRecord>();
+
+  async get(namespace: string, name: string): Promise<RcRecord | null> {
+    const r = this.items.get(keyOf(namespace, name));
+    return r ? clone(r) : null;
+  }
+
+  async put(record: RcRecord, expectedVersion: number | null): Promise<void> {
+    const current = this.items.get(keyOf(record.namespace, record.name));
+    if ((current?.version ?? null) !== expectedVersion) throw new ConflictError(`rc ${record.namespace}/${record.name}: version changed`);
+    this.items.set(keyOf(record.namespace, record.name), clone(record));
+  }
+
+  async list(namespace?: string): Promise<RcRecord[]> {
+    return [...this.items.values()].filter((r) => !namespace || r.namespace === namespace).map(clone);
+  }
+}
