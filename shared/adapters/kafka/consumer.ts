@@ -51,9 +51,9 @@ export async function startConsumer(kafka: Kafka, opts: ConsumerOptions): Promis
   const consumer = kafka.consumer({
     groupId: physicalGroup(kafka, opts.groupId),
     sessionTimeout: opts.sessionTimeoutMs ?? 10000,
-    heartbeatInterval: 3000,
+    heartbeatInterval: 1000,
     rebalanceTimeout: 5000,
-    maxWaitTimeInMs: opts.maxWaitTimeInMs ?? 5000,
+    maxWaitTimeInMs: opts.maxWaitTimeInMs ?? 1000,
     partitionAssigners: opts.partitions ? [fixedPartitionAssigner(opts.partitions)] : undefined,
     retry: { retries: 10, initialRetryTime: 100 },
   });

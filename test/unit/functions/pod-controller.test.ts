@@ -1,0 +1,61 @@
+/**
+ * The pod-controller handler on in-memory ports, given/when/then: a create is
+ * recorded once and announced; a redelivered create writes nothing and
+ * repeats the same events; an invalid create is answered, not stored; a
+ * delete of a pod never scheduled removes it at once.
+ */
+import { makePodController } from '../../../functions/pod-controller/handler';
+import { memoryPorts } from '../../../shared/adapters/memory';
+import { makeEvent, TOPICS, type PodCreateRequested, type PodDeleteRequested } from '../../../shared/events';
+import { aPodSpec } from '../../helpers/factories';
+
+function given() {
+  const ports = memoryPorts();
+  const handle = makePodController(ports);
+  const create = (name: string, id = `req-${name}`, spec = aPodSpec()) =>
+    makeEvent<PodCreateRequested>('PodCreateRequested', `default/${name}`, { pod: { metadata: { name, namespace: 'default' }, spec } }, { source: 'api', time: ports.clock.now(), id });
+  const remove = (name: string) =>
+    makeEvent<PodDeleteRequested>('PodDeleteRequested', `default/${name}`, { namespace: 'default', name }, { source: 'api', time: ports.clock.now(), id: `del-${name}` });
+  return { ports, handle, create, remove };
+}
+
+describe('pod-controller handler', () => {
+  it('records a created pod with the request id as its uid, and announces it (ADDED, PodAccepted, Accepted)', async () => {
+    const { ports, handle, create } = given();
+    await handle(create('web'));
+    const stored = (await ports.podStore.get('default', 'web'))!;
+    expect(stored).toMatchObject({ uid: 'req-web', version: 1, deleted: false });
+    expect(ports.publisher.sent.map((s) => [s.topic, s.event.type])).toEqual([
+      [TOPICS.podChanges, 'PodChanged'],
+      [TOPICS.podEvents, 'PodAccepted'],
+    ]);
+    expect(ports.historyStore.entries.map((e) => e.reason)).toEqual(['Accepted']);
+  });
+
+  it('writes nothing for a redelivered create and repeats the same events (the outbox rule)', async () => {
+    const { ports, handle, create } = given();
+    await handle(create('web'));
+    await handle(create('web'));
+    expect((await ports.podStore.get('default', 'web'))!.version).toBe(1);
+    const ids = ports.publisher.sent.map((s) => s.event.id);
+    expect(ids.slice(2)).toEqual(ids.slice(0, 2));
+  });
+
+  it('answers a create of a taken name with AlreadyExists and keeps the pod', async () => {
+    const { ports, handle, create } = given();
+    await handle(create('web', 'first'));
+    await handle(create('web', 'second'));
+    expect((await ports.podStore.get('default', 'web'))!.uid).toBe('first');
+    const rejected = ports.publisher.ofType('PodRequestRejected');
+    expect(rejected).toHaveLength(1);
+    expect((rejected[0].data as { status: { reason: string } }).status.reason).toBe('AlreadyExists');
+  });
+
+  it('removes a pod that was never scheduled at once, leaving a tombstone and a DELETED change', async () => {
+    const { ports, handle, create, remove } = given();
+    await handle(create('web'));
+    await handle(remove('web'));
+    expect((await ports.podStore.get('default', 'web'))!.deleted).toBe(true);
+    expect(ports.publisher.ofType('PodChanged').map((e) => (e.data as { change: string }).change)).toEqual(['ADDED', 'DELETED']);
+  });
+});
