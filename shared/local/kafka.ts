@@ -73,7 +73,7 @@ export async function startKafkaBroker(opts: BrokerOptions): Promise<LocalBroker
   const jvm = [`-Dlog4j2.configurationFile=${log4j}`, `-Xmx${opts.heap ?? '512m'}`, `-Xms${opts.heap ?? '512m'}`, '-XX:+UseSerialGC', '-Djava.awt.headless=true'];
 
   if (!existsSync(path.join(opts.dataDir, 'data', 'meta.properties'))) {
-    await runJava([...classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', config], { logFile: opts.logFile, what: 'formatting the Kafka storage' });
+    await runJava([...classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId()}`, '-c', config], { logFile: opts.logFile, what: 'formatting the Kafka storage' });
   }
   const proc = spawnJava([...jvm, ...classpath, 'kafka.Kafka', config], { logFile: opts.logFile });
   const brokers = [`127.0.0.1:${port}`];
@@ -93,7 +93,7 @@ logger.server.name = kafka.server.KafkaRaftServer
 logger.server.level = INFO
 `;
 
-/** A KRaft cluster id: 16 random bytes, base64url without padding. */
+/** A KRaft cluster id: 16 random bytes, base64url without padding (it may start with "-", so it is passed as --cluster-id=ID). */
 function clusterId(): string {
   return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
 }
