@@ -32,9 +32,7 @@ export function needsRetry(pod: PodRecord): boolean {
 export function makeHeartbeatRecorder(deps: NodeLifecycleDeps) {
   return async function handle(event: NodeHeartbeatEvent): Promise<void> {
     const at = Math.max(Date.parse(event.time), 0);
-    // A heartbeat older than what we hold (a replay) must not make a node look alive again.
-    const current = await deps.nodeStore.get(event.data.node.name);
-    if (current && current.lastHeartbeat > at && current.bootId === event.data.bootId) return;
+    // The store keeps a heartbeat older than the one it holds (a replay) from making a node look alive again.
     await deps.nodeStore.recordHeartbeat(event.data.node, event.data.bootId, event.data.ready, at);
   };
 }

@@ -86,7 +86,7 @@ export type ReserveOutcome = 'reserved' | 'already-reserved' | 'insufficient' | 
 export interface NodeStore {
   get(name: string): Promise<NodeRecord | null>;
   list(): Promise<NodeRecord[]>;
-  /** Registers or refreshes a node from a heartbeat; keeps allocations. */
+  /** Registers or refreshes a node from a heartbeat; keeps allocations; ignores a heartbeat older than the stored one of the same boot. */
   recordHeartbeat(node: NodeDescription, bootId: string, agentReady: boolean, at: number): Promise<NodeRecord>;
   /**
    * Atomically adds `request` to the node's allocation unless it would exceed allocatable.

@@ -66,9 +66,38 @@ export class DynamoNodeStore implements NodeStore {
 
   async recordHeartbeat(node: NodeDescription, bootId: string, agentReady: boolean, at: number): Promise<NodeRecord> {
     const allocatable = nodeAllocatable(node);
+    const ready: NodeReady = agentReady ? 'True' : 'False';
+    // The common case in one write: a known node whose Ready condition does not change, and a
+    // heartbeat not older than the stored one of the same boot (a replay must not revive a node).
+    try {
+      const out = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: marshall({ name: node.name }),
+          UpdateExpression: 'SET #node = :node, bootId = :boot, lastHeartbeat = :hb, agentReady = :ar, capCpu = :cc, capMem = :cm, capPods = :cp, version = version + :one',
+          ConditionExpression: 'attribute_exists(#n) AND ready = :ready AND (lastHeartbeat <= :hb OR bootId <> :boot)',
+          ExpressionAttributeNames: { '#node': 'node', '#n': 'name' },
+          ExpressionAttributeValues: marshall({
+            ':node': JSON.stringify(node),
+            ':boot': bootId,
+            ':hb': at,
+            ':ar': agentReady,
+            ':ready': ready,
+            ':cc': allocatable.cpu,
+            ':cm': allocatable.memory,
+            ':cp': allocatable.pods,
+            ':one': 1,
+          }),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return fromItem(unmarshall(out.Attributes!));
+    } catch (err) {
+      if (!isConditionFailure(err)) mapDynamoError(err, `recording heartbeat of ${node.name}`);
+    }
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.get(node.name);
-      const ready: NodeReady = agentReady ? 'True' : 'False';
+      if (current && current.lastHeartbeat > at && current.bootId === bootId) return current; // a replayed, older heartbeat
       const changed = !current || current.ready !== ready;
       const values: Record<string, unknown> = {
         ':node': JSON.stringify(node),

@@ -72,6 +72,7 @@ export class MemoryNodeStore implements NodeStore {
 
   async recordHeartbeat(node: NodeDescription, bootId: string, agentReady: boolean, at: number): Promise<NodeRecord> {
     const current = this.items.get(node.name);
+    if (current && current.lastHeartbeat > at && current.bootId === bootId) return clone(current); // a replayed, older heartbeat
     const ready: NodeReady = agentReady ? 'True' : 'False';
     const record: NodeRecord = {
       name: node.name,

@@ -89,4 +89,20 @@ describe('DynamoDB stores on DynamoDB Local', () => {
       spy.mockRestore();
     }
   });
+
+  it('records a heartbeat in one write, keeps Ready transitions, and ignores a replayed older heartbeat of the same boot', async () => {
+    const desc = aNodeDescription({ name: 'hb1' });
+    await nodes.recordHeartbeat(desc, 'boot-1', true, 1000);
+    const spy = jest.spyOn(client, 'send');
+    try {
+      const fresh = await nodes.recordHeartbeat(desc, 'boot-1', true, 2000);
+      expect(fresh).toMatchObject({ lastHeartbeat: 2000, ready: 'True', readyTransition: 1000 });
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await nodes.recordHeartbeat(desc, 'boot-1', true, 1500)).toMatchObject({ lastHeartbeat: 2000 });
+    expect(await nodes.recordHeartbeat(desc, 'boot-1', false, 3000)).toMatchObject({ lastHeartbeat: 3000, ready: 'False', readyTransition: 3000 });
+    expect(await nodes.recordHeartbeat(desc, 'boot-2', true, 2500)).toMatchObject({ lastHeartbeat: 2500, bootId: 'boot-2', ready: 'True' });
+  });
 });
