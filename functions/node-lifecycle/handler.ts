@@ -52,8 +52,9 @@ export function makeSweeper(deps: NodeLifecycleDeps) {
   return async function sweep(): Promise<{ evicted: number; halted: boolean; requeued: number }> {
     const now = deps.clock.now();
     const nodes = await deps.nodeStore.list();
-    const unknown = nodes.filter((n) => desiredReady(n, now.getTime(), deps.config) === 'Unknown').map((n) => n.name);
-    const ready = new Set(nodes.filter((n) => desiredReady(n, now.getTime(), deps.config) === 'True').map((n) => n.name));
+    const desired = nodes.map((n) => ({ name: n.name, ready: desiredReady(n, now.getTime(), deps.config) }));
+    const unknown = desired.filter((d) => d.ready === 'Unknown').map((d) => d.name);
+    const ready = new Set(desired.filter((d) => d.ready === 'True').map((d) => d.name));
     const nodeCameUp = [...ready].some((n) => !readyBefore.has(n));
     readyBefore = ready;
     const podsByNode = new Map<string, PodRecord[]>(await Promise.all(unknown.map(async (n) => [n, await deps.podStore.list({ nodeName: n })] as const)));

@@ -9,6 +9,7 @@ import { TransactWriteItemsCommand, type DynamoDBClient } from '@aws-sdk/client-
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { BindOutcome, Binder, PodRecord, Resources } from '../../ports';
 import { mapDynamoError } from './client';
+import { reservationUpdate } from './node-store';
 import { toItem } from './pod-store';
 
 interface CancellationReason {
@@ -26,25 +27,7 @@ export class DynamoBinder implements Binder {
       await this.client.send(
         new TransactWriteItemsCommand({
           TransactItems: [
-            {
-              Update: {
-                TableName: this.tables.Nodes,
-                Key: marshall({ name: nodeName }),
-                UpdateExpression: 'SET allocCpu = allocCpu + :c, allocMem = allocMem + :m, allocPods = allocPods + :p, reservations.#uid = :r',
-                ConditionExpression:
-                  'attribute_exists(#n) AND attribute_not_exists(reservations.#uid) AND allocCpu <= :cmax AND allocMem <= :mmax AND allocPods <= :pmax',
-                ExpressionAttributeNames: { '#n': 'name', '#uid': record.uid },
-                ExpressionAttributeValues: marshall({
-                  ':c': request.cpu,
-                  ':m': request.memory,
-                  ':p': request.pods,
-                  ':r': request,
-                  ':cmax': allocatable.cpu - request.cpu,
-                  ':mmax': allocatable.memory - request.memory,
-                  ':pmax': allocatable.pods - request.pods,
-                }),
-              },
-            },
+            { Update: reservationUpdate(this.tables.Nodes, nodeName, record.uid, request, allocatable) },
             {
               Put: {
                 TableName: this.tables.Pods,

@@ -51,6 +51,31 @@ function fromItem(raw: Record<string, unknown>): NodeRecord {
   };
 }
 
+/**
+ * The reservation as a conditional update of the node's item: add `request` to
+ * the allocation only while the node exists, the uid holds no reservation and
+ * the sum stays within `allocatable`. `reserve` sends it alone; the bind sends
+ * it in a transaction with the pod's write.
+ */
+export function reservationUpdate(table: string, nodeName: string, uid: string, request: Resources, allocatable: Resources) {
+  return {
+    TableName: table,
+    Key: marshall({ name: nodeName }),
+    UpdateExpression: 'SET allocCpu = allocCpu + :c, allocMem = allocMem + :m, allocPods = allocPods + :p, reservations.#uid = :r',
+    ConditionExpression: 'attribute_exists(#n) AND attribute_not_exists(reservations.#uid) AND allocCpu <= :cmax AND allocMem <= :mmax AND allocPods <= :pmax',
+    ExpressionAttributeNames: { '#n': 'name', '#uid': uid },
+    ExpressionAttributeValues: marshall({
+      ':c': request.cpu,
+      ':m': request.memory,
+      ':p': request.pods,
+      ':r': request,
+      ':cmax': allocatable.cpu - request.cpu,
+      ':mmax': allocatable.memory - request.memory,
+      ':pmax': allocatable.pods - request.pods,
+    }),
+  };
+}
+
 export class DynamoNodeStore implements NodeStore {
   constructor(private readonly client: DynamoDBClient, private readonly table: string) {}
 
@@ -143,25 +168,7 @@ export class DynamoNodeStore implements NodeStore {
     if (!node) return 'no-such-node';
     if (node.reservations[uid]) return 'already-reserved';
     try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: marshall({ name: nodeName }),
-          UpdateExpression: 'SET allocCpu = allocCpu + :c, allocMem = allocMem + :m, allocPods = allocPods + :p, reservations.#uid = :r',
-          ConditionExpression:
-            'attribute_exists(#n) AND attribute_not_exists(reservations.#uid) AND allocCpu <= :cmax AND allocMem <= :mmax AND allocPods <= :pmax',
-          ExpressionAttributeNames: { '#n': 'name', '#uid': uid },
-          ExpressionAttributeValues: marshall({
-            ':c': request.cpu,
-            ':m': request.memory,
-            ':p': request.pods,
-            ':r': request,
-            ':cmax': node.allocatable.cpu - request.cpu,
-            ':mmax': node.allocatable.memory - request.memory,
-            ':pmax': node.allocatable.pods - request.pods,
-          }),
-        }),
-      );
+      await this.client.send(new UpdateItemCommand(reservationUpdate(this.table, nodeName, uid, request, node.allocatable)));
       return 'reserved';
     } catch (err) {
       if (!isConditionFailure(err)) mapDynamoError(err, `reserving on ${nodeName}`);

@@ -10,14 +10,15 @@ export interface TopicWanted {
   partitions: number;
 }
 
-export interface TopicPlan {
-  create: TopicWanted[];
-  grow: TopicWanted[];
+/** The wanted topics themselves (with whatever else they carry) sorted into what to do. */
+export interface TopicPlan<T extends TopicWanted = TopicWanted> {
+  create: T[];
+  grow: T[];
   conflicts: string[];
 }
 
-export function planTopics(wanted: readonly TopicWanted[], existing: ReadonlyMap<string, number>): TopicPlan {
-  const plan: TopicPlan = { create: [], grow: [], conflicts: [] };
+export function planTopics<T extends TopicWanted>(wanted: readonly T[], existing: ReadonlyMap<string, number>): TopicPlan<T> {
+  const plan: TopicPlan<T> = { create: [], grow: [], conflicts: [] };
   for (const topic of wanted) {
     const current = existing.get(topic.name);
     if (current === undefined) plan.create.push(topic);

@@ -15,32 +15,33 @@ export interface EnsuredTopics {
   grown: string[];
 }
 
-export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[], opts: { replicationFactor?: number } = {}): Promise<EnsuredTopics> {
+export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<EnsuredTopics> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const wanted = specs.map((t) => ({ ...t, name: physicalTopic(kafka, t.name) }));
-    return await ensureWith(admin, wanted, opts.replicationFactor ?? -1);
+    return await ensureWith(
+      admin,
+      specs.map((t) => ({ ...t, name: physicalTopic(kafka, t.name) })),
+    );
   } finally {
     await admin.disconnect();
   }
 }
 
-async function ensureWith(admin: Admin, wanted: (Omit<TopicSpec, 'name'> & { name: string })[], replicationFactor: number): Promise<EnsuredTopics> {
+async function ensureWith(admin: Admin, wanted: (Omit<TopicSpec, 'name'> & { name: string })[]): Promise<EnsuredTopics> {
   const listed = new Set(await admin.listTopics());
   const present = wanted.filter((t) => listed.has(t.name)).map((t) => t.name);
   const metadata = present.length > 0 ? await admin.fetchTopicMetadata({ topics: present }) : { topics: [] };
   const plan = planTopics(wanted, new Map(metadata.topics.map((t) => [t.name, t.partitions.length])));
   if (plan.conflicts.length > 0) throw new Error(plan.conflicts.join('; '));
-  const byName = new Map(wanted.map((t) => [t.name, t]));
   if (plan.create.length > 0) {
     await admin.createTopics({
       waitForLeaders: true,
       topics: plan.create.map((t) => ({
         topic: t.name,
         numPartitions: t.partitions,
-        replicationFactor,
-        configEntries: Object.entries(byName.get(t.name)!.config).map(([name, value]) => ({ name, value })),
+        replicationFactor: -1, // the broker's default: 1 locally, the cluster's setting on MSK
+        configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
       })),
     });
   }

@@ -27,23 +27,32 @@ import type { RcRecord, RcStore } from '../../rc/record';
 const clone = <T>(v: T): T => structuredClone(v);
 const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
 
-export class MemoryPodStore implements PodStore {
-  readonly items = new Map<string, PodRecord>();
+/** Items keyed by (namespace, name), written only at the expected version, as the Pods and ReplicationControllers tables. */
+class MemoryVersioned<T extends { namespace: string; name: string; version: number }> {
+  readonly items = new Map<string, T>();
 
-  async get(namespace: string, name: string): Promise<PodRecord | null> {
+  constructor(private readonly what: string) {}
+
+  async get(namespace: string, name: string): Promise<T | null> {
     const r = this.items.get(keyOf(namespace, name));
     return r ? clone(r) : null;
   }
 
-  async put(record: PodRecord, expectedVersion: number | null): Promise<void> {
+  async put(record: T, expectedVersion: number | null): Promise<void> {
     this.putNow(record, expectedVersion);
   }
 
   /** The synchronous write, for adapters that must write several items at once (the binder). */
-  putNow(record: PodRecord, expectedVersion: number | null): void {
+  putNow(record: T, expectedVersion: number | null): void {
     const current = this.items.get(keyOf(record.namespace, record.name));
-    if ((current?.version ?? null) !== expectedVersion) throw new ConflictError(`pod ${record.namespace}/${record.name}: version changed`);
+    if ((current?.version ?? null) !== expectedVersion) throw new ConflictError(`${this.what} ${record.namespace}/${record.name}: version changed`);
     this.items.set(keyOf(record.namespace, record.name), clone(record));
+  }
+}
+
+export class MemoryPodStore extends MemoryVersioned<PodRecord> implements PodStore {
+  constructor() {
+    super('pod');
   }
 
   async list(q: PodQuery = {}): Promise<PodRecord[]> {
@@ -160,18 +169,9 @@ export class MemoryHistoryStore implements HistoryStore {
   }
 }
 
-export class MemoryRcStore implements RcStore {
-  readonly items = new Map<string, RcRecord>();
-
-  async get(namespace: string, name: string): Promise<RcRecord | null> {
-    const r = this.items.get(keyOf(namespace, name));
-    return r ? clone(r) : null;
-  }
-
-  async put(record: RcRecord, expectedVersion: number | null): Promise<void> {
-    const current = this.items.get(keyOf(record.namespace, record.name));
-    if ((current?.version ?? null) !== expectedVersion) throw new ConflictError(`rc ${record.namespace}/${record.name}: version changed`);
-    this.items.set(keyOf(record.namespace, record.name), clone(record));
+export class MemoryRcStore extends MemoryVersioned<RcRecord> implements RcStore {
+  constructor() {
+    super('rc');
   }
 
   async list(namespace?: string): Promise<RcRecord[]> {
