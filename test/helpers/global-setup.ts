@@ -11,6 +11,7 @@ import { startDynamoLocal } from '../../shared/local/dynamodb';
 import { startKafkaBroker } from '../../shared/local/kafka';
 
 export default async function globalSetup(): Promise<void> {
+  process.stderr.write(`\npodflow: tests run on Node.js ${process.version} (${process.execPath})\n`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'podflow-suite-'));
   const [broker, dynamo] = await Promise.all([
     startKafkaBroker({ dataDir: path.join(dir, 'kafka'), logFile: path.join(dir, 'kafka.log'), heap: '768m', settings: { 'log.cleaner.backoff.ms': '1000' } }),

@@ -23,11 +23,11 @@ describe('control-plane stack', () => {
   const tableOf = (arn: string): string | undefined =>
     Object.keys(TABLES).find((logical) => arn.includes(logicalId(s.stacks.state.tables[logical as keyof typeof TABLES].table)));
 
-  it('deploys one Lambda function per handler in the tree, on Node.js 22, inside the VPC', () => {
+  it('deploys one Lambda function per handler in the tree, on Node.js 24, inside the VPC', () => {
     const functions = s.templates.controlPlane.findResources('AWS::Lambda::Function');
     expect(Object.keys(functions)).toHaveLength(present.length);
     for (const fn of Object.values(functions)) {
-      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.VpcConfig.SubnetIds).toBeDefined();
       expect(fn.Properties.Environment.Variables).toMatchObject({ KAFKA_SSL: 'true', KAFKA_AUTH: 'iam' });
     }

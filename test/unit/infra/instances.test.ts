@@ -68,11 +68,11 @@ describe('agent nodes stack', () => {
 
   it('installs Docker and the agent as a systemd service that restarts, configured for MSK IAM auth', () => {
     const script = userDataOf(s.templates.agentNodes);
-    expect(script).toContain('dnf install -y nodejs22 docker');
+    expect(script).toContain('dnf install -y nodejs24 docker');
     expect(script).toContain('systemctl enable --now docker');
     expect(script).toMatch(/aws s3 cp 's3:\/\/.*' '\/tmp\//);
     expect(script).toContain('cat > /etc/systemd/system/podflow-agent.service');
-    expect(script).toContain('ExecStart=/usr/bin/node-22 --enable-source-maps /opt/podflow/agent.js');
+    expect(script).toContain('ExecStart=/usr/bin/node-24 --enable-source-maps /opt/podflow/agent.js');
     expect(script).toContain('Restart=always');
     expect(script).toContain('Requires=docker.service');
     expect(script).toContain('SupplementaryGroups=docker');
@@ -170,8 +170,8 @@ describe('API service', () => {
   it('starts the API as a systemd service on hardened instances, with its tokens read from Secrets Manager at boot', () => {
     expectHardenedLaunchTemplate(internal.templates.controlPlane);
     const script = userDataOf(internal.templates.controlPlane);
-    expect(script).toContain('dnf install -y nodejs22\n');
-    expect(script).toContain('ExecStart=/usr/bin/node-22 --enable-source-maps /opt/podflow/api.js');
+    expect(script).toContain('dnf install -y nodejs24\n');
+    expect(script).toContain('ExecStart=/usr/bin/node-24 --enable-source-maps /opt/podflow/api.js');
     expect(script).toContain('API_HOST=0.0.0.0');
     expect(script).toContain('API_PORT=8001');
     expect(script).toMatch(/API_TOKEN=\$\(secret '<ControlPlane|API_TOKEN=\$\(secret '<ApiToken/);
