@@ -279,7 +279,7 @@ async function main(): Promise<void> {
     const scheduler = cluster.processes.get('scheduler')!;
     scheduler.kill('SIGSTOP');
     const names: string[] = [];
-    let resumedAt = 0;
+    let resumedAt: number;
     try {
       for (let i = 0; i < count; i++) {
         while (inFlight >= env.MAX_IN_FLIGHT) await sleep(2);

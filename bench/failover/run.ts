@@ -39,6 +39,14 @@ interface Row {
   afterEvictionMs: number;
 }
 
+/** The parts of the API's answers (pods, nodes, lists) the bench reads. */
+interface ApiObject {
+  items?: ApiObject[];
+  metadata?: { name?: string; deletionTimestamp?: string };
+  spec?: { nodeName?: string };
+  status?: { phase?: string; conditions?: { type: string; status: string }[] };
+}
+
 async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | null | undefined | false>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -63,11 +71,11 @@ async function round(size: number): Promise<Row> {
   });
   const api = async (method: string, p: string, body?: unknown) => {
     const res = await fetch(`${cluster.apiUrl}${p}`, { method, headers: { authorization: `Bearer ${cluster.token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return res.json() as Promise<any>;
+    return res.json() as Promise<ApiObject>;
   };
   const nodeReady = async (n: string) => (await api('GET', `/api/v1/nodes/${n}`)).status?.conditions?.[0]?.status === 'True';
   const running = async () =>
-    ((await api('GET', `/api/v1/namespaces/default/pods?labelSelector=app%3Dfailover`)).items as any[]).filter((p) => p.status.phase === 'Running' && !p.metadata.deletionTimestamp);
+    ((await api('GET', `/api/v1/namespaces/default/pods?labelSelector=app%3Dfailover`)).items ?? []).filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
   try {
     await until('node A ready', 60_000, () => nodeReady(nodeA));
     await api('POST', '/api/v1/namespaces/default/replicationcontrollers', {
@@ -91,7 +99,7 @@ async function round(size: number): Promise<Row> {
     await until(`${size} replacements Running on node B`, env.ROUND_TIMEOUT_MS, async () => {
       if (!lostAt && (await api('GET', `/api/v1/nodes/${nodeA}`)).status?.conditions?.[0]?.status === 'Unknown') lostAt = Date.now();
       const now = await running();
-      return now.length === size && now.every((p) => p.spec.nodeName === nodeB);
+      return now.length === size && now.every((p) => p.spec?.nodeName === nodeB);
     });
     const totalMs = Date.now() - killedAt;
     const timersMs = env.GRACE_MS + env.EVICTION_MS;

@@ -22,7 +22,7 @@ import { TOPIC_SPECS } from '../../shared/events/topics';
 import { startKafkaBroker } from '../../shared/local/kafka';
 import { REPO_ROOT } from '../../shared/local/paths';
 import type { Logger } from '../../shared/ports';
-import { PodStatusWatch, runPodflowPod, type BenchPod } from './podflow';
+import { PodStatusWatch, runPodflowPod } from './podflow';
 import { cleanupDocker, dockerPod, ensureImages, preparePodman, podmanPod, cleanupPodman } from './baselines';
 import { summarize, table, type Summary } from './stats';
 

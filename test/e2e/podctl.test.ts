@@ -123,7 +123,7 @@ describe('podctl against the local control plane', () => {
     const table = await podctl(['get', 'pods']);
     expect(table.code).toBe(0);
     expect(table.out.split('\n')[0]).toBe('NAME   READY   STATUS    RESTARTS   AGE');
-    expect(table.out).toMatch(/^web    0\/1     Pending   0          \d+s$/m);
+    expect(table.out).toMatch(/^web {4}0\/1 {5}Pending {3}0 {10}\d+s$/m);
     expect(await podctl(['get', 'po', '-l', 'app=web', '-o', 'name'])).toEqual({ code: 0, out: 'pod/web\n', err: '' });
   });
 
@@ -139,8 +139,8 @@ describe('podctl against the local control plane', () => {
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/^Name:\s+web$/m);
     expect(result.out).toMatch(/^Status:\s+Pending$/m);
-    expect(result.out).toMatch(/^Events:\n  Type +Reason +Age +From +Message\n/m);
-    expect(result.out).toMatch(/^  Warning +FailedScheduling +\d+s +\S+ +.*$/m);
+    expect(result.out).toMatch(/^Events:\n {2}Type +Reason +Age +From +Message\n/m);
+    expect(result.out).toMatch(/^ {2}Warning +FailedScheduling +\d+s +\S+ +.*$/m);
   });
 
   it('deletes a pod and waits until it is gone', async () => {

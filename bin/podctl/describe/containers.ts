@@ -5,7 +5,7 @@
  */
 import type { Container, ContainerState, ContainerStatus, Volume } from '../../../shared/pod/schema';
 import { rfc1123z } from '../../../shared/display/age';
-import { LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, PrefixWriter } from './writer';
+import { LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, type PrefixWriter } from './writer';
 
 function ports(container: Container): { port: string; hostPort: string; several: boolean } {
   const list = container.ports ?? [];

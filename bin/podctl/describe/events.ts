@@ -5,7 +5,7 @@
  */
 import type { CoreEvent } from '../../../shared/display/kube-types';
 import { age } from '../../../shared/display/age';
-import { LEVEL_0, LEVEL_1, PrefixWriter } from './writer';
+import { LEVEL_0, LEVEL_1, type PrefixWriter } from './writer';
 
 function lastSeen(e: CoreEvent): number {
   return Date.parse(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? '') || 0;

@@ -4,7 +4,7 @@
  * parsed syntax tree and line counter so that a field path can later be traced
  * back to the line it came from.
  */
-import { Document, LineCounter, parseAllDocuments } from 'yaml';
+import { type Document, LineCounter, parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../../shared/display/kube-types';
 
 export interface Source {

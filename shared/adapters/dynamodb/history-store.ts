@@ -3,7 +3,7 @@
  * kept after the pod is gone (invariant 2). An entry's key comes from the event
  * that caused it, so a replayed event rewrites the same item.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { HistoryEntry, HistoryStore } from '../../ports';
 import { batcherFor } from './batching';
@@ -36,7 +36,7 @@ export class DynamoHistoryStore implements HistoryStore {
     return this.query({ IndexName: 'byUid', KeyConditionExpression: 'uid = :u', ExpressionAttributeValues: marshall({ ':u': uid }) });
   }
 
-  private async query(q: { IndexName?: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, any> }): Promise<HistoryEntry[]> {
+  private async query(q: { IndexName?: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, AttributeValue> }): Promise<HistoryEntry[]> {
     const items = await readAll(this.client, this.table, 'reading pod history', q);
     return items.map(({ pod: _pod, seq: _seq, ...entry }) => entry as unknown as HistoryEntry);
   }

@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { type Stack, Token } from 'aws-cdk-lib';
 import { readSettings } from '../../../infra/settings';
 import { App } from 'aws-cdk-lib';
 import { presentHandlers } from '../../../infra/podflow-app';

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { makeBatchRunner } from '../../../shared/runtime/batch-runner';
 import type { HandlerRuntime } from '../../../shared/runtime/handler-module';
 import { TOPIC_SCHEMAS, type Envelope, type TopicName } from '../../../shared/events';
-import type { Publisher } from '../../../shared/ports';
 
 export function fixture(name: string): unknown {
   return JSON.parse(readFileSync(join(__dirname, '../../fixtures/msk', name), 'utf8'));
