@@ -1,5 +1,5 @@
 /** The event contract: one zod union per topic. */
-import { type z } from 'zod';
+import type { z } from 'zod';
 import { TOPICS, type TopicName } from './topics';
 import { podEvent } from './pod-events';
 import { nodeAssignmentEvent } from './node-assignments';

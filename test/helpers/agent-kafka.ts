@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import { physicalGroup, physicalTopic } from '../../shared/adapters/kafka/client';
-import { type KafkaPublisher } from '../../shared/adapters/kafka/publisher';
+import type { KafkaPublisher } from '../../shared/adapters/kafka/publisher';
 import {
   makeEvent,
   TOPICS,

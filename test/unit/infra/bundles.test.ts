@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { HANDLERS } from '../../../infra/catalogue';
 import { presentHandlers } from '../../../infra/podflow-app';
 import { render, synthPodflow, type Synthesized } from './synth';
