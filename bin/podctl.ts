@@ -17,6 +17,7 @@ runPodctl(process.argv.slice(2), {
   writeRaw: (chunk) => void process.stdout.write(chunk),
   env: process.env,
   cwd: process.cwd(),
+  self: [process.execPath, process.argv[1]],
 }).then(
   (code) => {
     process.exitCode = code;

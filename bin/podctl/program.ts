@@ -15,6 +15,7 @@ import { getCommand } from './commands/get';
 import { logsCommand } from './commands/logs';
 import { scaleCommand } from './commands/scale';
 import { clientVersion, versionCommand } from './commands/version';
+import { SHELLS, completeCommand, completionFor, completionScript, completionTree, type Shell } from './commands/completion';
 
 export interface ProgramEnv {
   io: Io;
@@ -23,6 +24,8 @@ export interface ProgramEnv {
   cwd: string;
   fetch?: FetchLike;
   now?: () => Date;
+  /** How to run this podctl again (node and script), for the completion scripts; default `podctl` on PATH. */
+  self?: string[];
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -32,20 +35,22 @@ const bool = (value: string): boolean => {
   throw new Error(`invalid boolean "${value}"`);
 };
 
+/** What a command runs with, from the connection flags (the command line's, or those found by completion). */
+function commandContext(flags: ConnectionFlags, penv: ProgramEnv): CommandContext {
+  const connection = resolveConnection(flags, penv.env, penv.cwd);
+  return {
+    client: new ApiClient(connection, penv.fetch),
+    io: penv.io,
+    now: penv.now ?? (() => new Date()),
+    namespace: connection.namespace,
+    namespaceExplicit: flags.namespace !== undefined,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+}
+
 export function buildProgram(penv: ProgramEnv, setCode: (code: number) => void): Command {
   const program = new Command('podctl');
-  const context = (cmd: Command): CommandContext => {
-    const flags = cmd.optsWithGlobals() as ConnectionFlags;
-    const connection = resolveConnection(flags, penv.env, penv.cwd);
-    return {
-      client: new ApiClient(connection, penv.fetch),
-      io: penv.io,
-      now: penv.now ?? (() => new Date()),
-      namespace: connection.namespace,
-      namespaceExplicit: flags.namespace !== undefined,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    };
-  };
+  const context = (cmd: Command): CommandContext => commandContext(cmd.optsWithGlobals() as ConnectionFlags, penv);
   const run =
     <A extends unknown[]>(fn: (cmd: Command, ...args: A) => Promise<number>) =>
     async (...args: unknown[]): Promise<void> => {
@@ -61,7 +66,7 @@ export function buildProgram(penv: ProgramEnv, setCode: (code: number) => void):
   program
     .description('podctl controls a podflow cluster, the way kubectl controls Kubernetes.')
     .version(clientVersion(), '--version', 'print the client version')
-    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, else the nearest .podflow/kubeconfig)')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: every file in $KUBECONFIG, else the nearest .podflow/kubeconfig, else ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context to use')
     .option('-s, --server <url>', 'API server address, overriding the kubeconfig')
     .option('--token <token>', 'bearer token, overriding the kubeconfig')
@@ -130,6 +135,18 @@ export function buildProgram(penv: ProgramEnv, setCode: (code: number) => void):
     .option('--client', 'only the client version')
     .action(run((cmd) => versionCommand(cmd.opts().client ? undefined : context(cmd), penv.io, cmd.opts())));
 
+  program
+    .command('completion')
+    .description('Print a shell completion script (bash or zsh); load it with: source <(npx podctl completion bash)')
+    .argument('<shell>', SHELLS.join('|'))
+    .action(
+      run(async (_cmd, shell: string) => {
+        if (!(SHELLS as readonly string[]).includes(shell)) throw new Error(`unsupported shell "${shell}": use one of ${SHELLS.join(', ')}`);
+        penv.io.out(completionScript(shell as Shell, penv.self ?? ['podctl']));
+        return 0;
+      }),
+    );
+
   program.configureOutput({ writeOut: (s) => penv.io.out(s), writeErr: (s) => penv.io.err(s) });
   program.exitOverride();
   for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: (s) => penv.io.out(s), writeErr: (s) => penv.io.err(s) });
@@ -140,6 +157,13 @@ export function buildProgram(penv: ProgramEnv, setCode: (code: number) => void):
 export async function runPodctl(args: string[], penv: ProgramEnv): Promise<number> {
   let code = 0;
   const program = buildProgram(penv, (c) => (code = c));
+  if (args[0] === '__complete') {
+    // Asked by the completion scripts: the words before the cursor, then the word under it.
+    const words = args.slice(1);
+    const current = words.pop() ?? '';
+    const request = completionFor(completionTree(program), words, current);
+    return completeCommand(request, current, penv.io, () => commandContext(request.flags, penv));
+  }
   try {
     await program.parseAsync(args, { from: 'user' });
   } catch (err) {

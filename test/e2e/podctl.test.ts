@@ -127,6 +127,14 @@ describe('podctl against the local control plane', () => {
     expect(await podctl(['get', 'po', '-l', 'app=web', '-o', 'name'])).toEqual({ code: 0, out: 'pod/web\n', err: '' });
   });
 
+  it('completes object names from the cluster: after a type, as TYPE/NAME, and containers of a pod', async () => {
+    expect((await podctl(['__complete', 'get', 'pods', ''])).out.split('\n')).toContain('web');
+    expect((await podctl(['__complete', 'get', 'pods', 'w'])).out).toBe('web\n');
+    expect((await podctl(['__complete', '-n', 'default', 'describe', 'pod/w'])).out).toBe('pod/web\n');
+    expect((await podctl(['__complete', 'logs', 'web', ''])).out).toBe('app\n');
+    expect((await podctl(['__complete', '-n', 'elsewhere', 'get', 'pods', ''])).out).toBe('');
+  });
+
   it('prints the Status message of a missing pod like kubectl and exits 1', async () => {
     expect(await podctl(['get', 'pod', 'ghost'])).toEqual({ code: 1, out: '', err: 'Error from server (NotFound): pods "ghost" not found\n' });
   });

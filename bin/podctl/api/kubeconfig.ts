@@ -1,10 +1,13 @@
 /**
- * Where podctl finds its cluster: `--kubeconfig`, else `$KUBECONFIG`, else the
- * nearest `.podflow/kubeconfig` above the working directory (what `npm start`
- * writes). `--server`, `--token`, `--context` and `-n` override what the file says.
+ * Where podctl finds its cluster: `--kubeconfig`, else every file of
+ * `$KUBECONFIG` merged as kubectl merges them, else the nearest
+ * `.podflow/kubeconfig` above the working directory (what `npm start` writes),
+ * else `~/.kube/config`. `--server`, `--token`, `--context` and `-n` override
+ * what the files say.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 
 export interface Connection {
@@ -27,7 +30,7 @@ export interface ConnectionFlags {
   namespace?: string;
 }
 
-interface KubeconfigFile {
+export interface KubeconfigFile {
   clusters?: {
     name: string;
     cluster?: { server?: string; 'certificate-authority-data'?: string; 'certificate-authority'?: string; 'insecure-skip-tls-verify'?: boolean };
@@ -39,10 +42,39 @@ interface KubeconfigFile {
 
 export class ConfigError extends Error {}
 
+/**
+ * Merges kubeconfig files as kubectl does for a `$KUBECONFIG` list: the first
+ * file to name a cluster, user or context wins it, and the first file to set
+ * `current-context` sets it. Relative file references (`certificate-authority`)
+ * are resolved against the file that holds them. Pure: texts in, one config out.
+ */
+export function mergeKubeconfigs(files: { path: string; text: string }[]): KubeconfigFile {
+  const merged: Required<Pick<KubeconfigFile, 'clusters' | 'users' | 'contexts'>> & KubeconfigFile = { clusters: [], users: [], contexts: [] };
+  const firstByName = <T extends { name: string }>(into: T[], items: T[] | undefined, fix: (item: T) => T = (x) => x) => {
+    for (const item of items ?? []) if (item?.name && !into.some((x) => x.name === item.name)) into.push(fix(item));
+  };
+  for (const { path, text } of files) {
+    let doc: KubeconfigFile;
+    try {
+      doc = (parse(text) ?? {}) as KubeconfigFile;
+    } catch (err) {
+      throw new ConfigError(`cannot parse kubeconfig ${path}: ${(err as Error).message}`);
+    }
+    firstByName(merged.clusters, doc.clusters, (c) => {
+      const ca = c.cluster?.['certificate-authority'];
+      return ca && !isAbsolute(ca) ? { ...c, cluster: { ...c.cluster, 'certificate-authority': resolve(dirname(path), ca) } } : c;
+    });
+    firstByName(merged.users, doc.users);
+    firstByName(merged.contexts, doc.contexts);
+    merged['current-context'] ||= doc['current-context'];
+  }
+  return merged;
+}
+
 /** Reads the connection out of a kubeconfig document (pure: no files, no environment). */
-export function connectionFromKubeconfig(text: string, contextName?: string): Omit<Connection, 'source'> {
-  const doc = (parse(text) ?? {}) as KubeconfigFile;
-  const name = contextName ?? doc['current-context'];
+export function connectionFromKubeconfig(text: string | KubeconfigFile, contextName?: string): Omit<Connection, 'source'> {
+  const doc = typeof text === 'string' ? ((parse(text) ?? {}) as KubeconfigFile) : text;
+  const name = contextName || doc['current-context'];
   if (!name) throw new ConfigError('no current-context is set in the kubeconfig');
   const context = doc.contexts?.find((c) => c.name === name)?.context;
   if (!context) throw new ConfigError(`context "${name}" does not exist`);
@@ -76,29 +108,33 @@ export function findKubeconfigUpward(cwd: string, exists: (path: string) => bool
   }
 }
 
-/** Which kubeconfig file applies, in kubectl's order of precedence. */
-export function kubeconfigPath(flags: ConnectionFlags, env: NodeJS.ProcessEnv, cwd: string, exists: (path: string) => boolean = existsSync): string | undefined {
-  if (flags.kubeconfig) return flags.kubeconfig;
-  if (env.KUBECONFIG) {
-    const paths = env.KUBECONFIG.split(':').filter(Boolean);
-    return paths.find((p) => exists(p)) ?? paths[0];
-  }
-  return findKubeconfigUpward(cwd, exists);
+/**
+ * Which kubeconfig files apply, merged in this order: `--kubeconfig` alone;
+ * else every existing file of the `$KUBECONFIG` list (kubectl skips missing
+ * ones); else the nearest `.podflow/kubeconfig` (what `npm start` writes), then
+ * `~/.kube/config`, as kubectl's default.
+ */
+export function kubeconfigPaths(flags: ConnectionFlags, env: NodeJS.ProcessEnv, cwd: string, exists: (path: string) => boolean = existsSync, home = homedir()): string[] {
+  if (flags.kubeconfig) return [flags.kubeconfig];
+  if (env.KUBECONFIG) return [...new Set(env.KUBECONFIG.split(delimiter).filter(Boolean))].filter((p) => exists(p));
+  const project = findKubeconfigUpward(cwd, exists);
+  if (project) return [project];
+  const user = join(home, '.kube', 'config');
+  return exists(user) ? [user] : [];
 }
 
 export function resolveConnection(flags: ConnectionFlags, env: NodeJS.ProcessEnv, cwd: string): Connection {
-  const path = kubeconfigPath(flags, env, cwd);
-  let fromFile: Omit<Connection, 'source'> | undefined;
-  if (path) {
-    let text: string;
+  const paths = kubeconfigPaths(flags, env, cwd);
+  const files: { path: string; text: string }[] = [];
+  for (const path of paths) {
     try {
-      text = readFileSync(path, 'utf8');
+      files.push({ path, text: readFileSync(path, 'utf8') });
     } catch (err) {
       if (!flags.server) throw new ConfigError(`cannot read kubeconfig ${path}: ${(err as Error).message}`);
-      text = '';
     }
-    if (text) fromFile = connectionFromKubeconfig(text, flags.context);
   }
+  const fromFile = files.some((f) => f.text.trim()) ? connectionFromKubeconfig(mergeKubeconfigs(files), flags.context) : undefined;
+  const path = files.map((f) => f.path).join(delimiter);
   const server = flags.server ?? fromFile?.server;
   if (!server) {
     throw new ConfigError(

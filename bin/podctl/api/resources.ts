@@ -62,6 +62,9 @@ const ALIASES: Record<string, Resource> = {
   rc: REPLICATION_CONTROLLER,
 };
 
+/** Every name podctl takes for a resource type (plural, singular, short), as completion offers them. */
+export const RESOURCE_NAMES: string[] = Object.keys(ALIASES);
+
 export class UnknownResourceError extends Error {
   constructor(readonly resourceName: string) {
     super(`the server doesn't have a resource type "${resourceName}"`);

@@ -1,6 +1,6 @@
 import { ApiError, ConnectionError, formatError, statusFromResponse } from '../../../bin/podctl/api/errors';
 import { buildUrl } from '../../../bin/podctl/api/client';
-import { connectionFromKubeconfig, findKubeconfigUpward, kubeconfigPath } from '../../../bin/podctl/api/kubeconfig';
+import { connectionFromKubeconfig, findKubeconfigUpward, kubeconfigPaths, mergeKubeconfigs } from '../../../bin/podctl/api/kubeconfig';
 import { readLines, readWatchEvents } from '../../../bin/podctl/api/watch';
 
 const KUBECONFIG = `
@@ -42,12 +42,53 @@ describe('kubeconfig', () => {
   });
 
   it.each([
-    ['--kubeconfig wins over everything', { kubeconfig: '/a' }, { KUBECONFIG: '/b' }, '/a'],
-    ['then $KUBECONFIG, first existing entry of a list', {}, { KUBECONFIG: '/missing:/b' }, '/b'],
-    ['then the .podflow/kubeconfig found upward', {}, {}, '/repo/.podflow/kubeconfig'],
+    ['--kubeconfig alone wins over everything', { kubeconfig: '/a' }, { KUBECONFIG: '/b' }, ['/a']],
+    ['then every existing file of $KUBECONFIG, in order, once each', {}, { KUBECONFIG: '/missing:/b:/c:/b' }, ['/b', '/c']],
+    ['then the .podflow/kubeconfig found upward', {}, {}, ['/repo/.podflow/kubeconfig']],
   ])('%s', (_name, flags, env, expected) => {
-    const present = new Set(['/b', '/repo/.podflow/kubeconfig']);
-    expect(kubeconfigPath(flags, env, '/repo/sub', (p) => present.has(p))).toBe(expected);
+    const present = new Set(['/b', '/c', '/repo/.podflow/kubeconfig', '/home/u/.kube/config']);
+    expect(kubeconfigPaths(flags, env, '/repo/sub', (p) => present.has(p), '/home/u')).toEqual(expected);
+  });
+
+  it('falls back to ~/.kube/config outside a podflow checkout, as kubectl does', () => {
+    const present = new Set(['/home/u/.kube/config']);
+    expect(kubeconfigPaths({}, {}, '/elsewhere', (p) => present.has(p), '/home/u')).toEqual(['/home/u/.kube/config']);
+    expect(kubeconfigPaths({}, {}, '/elsewhere', () => false, '/home/u')).toEqual([]);
+  });
+
+  it('merges a $KUBECONFIG list as kubectl does: the first file to name an entry or set current-context wins', () => {
+    const first = `
+clusters: [{ name: podflow, cluster: { server: 'https://first:8443', certificate-authority: tls/ca.crt } }]
+users: [{ name: admin, user: { token: first-token } }]
+contexts: []
+`;
+    const second = `
+clusters:
+- { name: podflow, cluster: { server: 'https://second:8443' } }
+- { name: other, cluster: { server: 'https://other:6443' } }
+users: [{ name: admin, user: { token: second-token } }]
+contexts:
+- { name: podflow, context: { cluster: podflow, user: admin } }
+- { name: other, context: { cluster: other, user: admin, namespace: team } }
+current-context: podflow
+`;
+    const third = 'current-context: other\n';
+    const merged = mergeKubeconfigs([
+      { path: '/etc/podflow/a.yaml', text: first },
+      { path: '/home/u/.kube/config', text: second },
+      { path: '/tmp/c.yaml', text: third },
+    ]);
+    expect(merged['current-context']).toBe('podflow');
+    expect(merged.clusters?.map((c) => [c.name, c.cluster?.server])).toEqual([
+      ['podflow', 'https://first:8443'],
+      ['other', 'https://other:6443'],
+    ]);
+    expect(merged.clusters?.[0].cluster?.['certificate-authority']).toBe('/etc/podflow/tls/ca.crt');
+    expect(connectionFromKubeconfig(merged, 'other')).toEqual({ server: 'https://other:6443', token: 'first-token', namespace: 'team' });
+  });
+
+  it('names the file that does not parse', () => {
+    expect(() => mergeKubeconfigs([{ path: '/bad.yaml', text: 'clusters: [' }])).toThrow('cannot parse kubeconfig /bad.yaml');
   });
 });
 
