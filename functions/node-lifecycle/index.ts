@@ -5,8 +5,15 @@ import type { BuildHandler } from '../../shared/runtime/handler-module';
 import { lifecycleConfig, retryIntervalMs } from './config';
 import { makeHeartbeatRecorder, makeSweeper } from './handler';
 
-export const build: BuildHandler = (env) =>
-  buildHandlerRuntime('node-lifecycle', env, TOPICS.nodeHeartbeats, nodeHeartbeatEvent, (w) => {
-    const deps = { ...w.stores, publisher: w.publisher, clock: w.clock, logger: w.logger, config: lifecycleConfig(env), retryIntervalMs: retryIntervalMs(env) };
-    return { handle: makeHeartbeatRecorder(deps), sweep: makeSweeper(deps) };
-  });
+export const build: BuildHandler = (env, opts) =>
+  buildHandlerRuntime(
+    'node-lifecycle',
+    env,
+    TOPICS.nodeHeartbeats,
+    nodeHeartbeatEvent,
+    (w) => {
+      const deps = { ...w.stores, publisher: w.publisher, clock: w.clock, logger: w.logger, config: lifecycleConfig(env), retryIntervalMs: retryIntervalMs(env) };
+      return { handle: makeHeartbeatRecorder(deps), sweep: makeSweeper(deps) };
+    },
+    opts,
+  );

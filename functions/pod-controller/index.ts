@@ -4,7 +4,12 @@ import { buildHandlerRuntime } from '../../shared/runtime/handler-builder';
 import type { BuildHandler } from '../../shared/runtime/handler-module';
 import { makePodController } from './handler';
 
-export const build: BuildHandler = (env) =>
-  buildHandlerRuntime('pod-controller', env, TOPICS.podEvents, podEvent, (w) => ({
-    handle: makePodController({ ...w.stores, publisher: w.publisher, clock: w.clock, logger: w.logger }),
-  }));
+export const build: BuildHandler = (env, opts) =>
+  buildHandlerRuntime(
+    'pod-controller',
+    env,
+    TOPICS.podEvents,
+    podEvent,
+    (w) => ({ handle: makePodController({ ...w.stores, publisher: w.publisher, clock: w.clock, logger: w.logger }) }),
+    opts,
+  );

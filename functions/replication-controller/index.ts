@@ -17,8 +17,8 @@ const timingsSchema = z.object({
   RC_POD_SCAN_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
 });
 
-export const build: BuildHandler = async (env) => {
-  const w = await wire(NAME, env);
+export const build: BuildHandler = async (env, opts = {}) => {
+  const w = await wire(NAME, env, { storeMetrics: opts.metrics });
   const t = timingsSchema.parse(env);
   const controller = makeReplicationController({
     rcStore: w.stores.rcStore,
@@ -30,6 +30,6 @@ export const build: BuildHandler = async (env) => {
     podScanIntervalMs: t.RC_POD_SCAN_INTERVAL_MS,
     timings: { ...(t.RC_RESEND_AFTER_MS ? { resendAfterMs: t.RC_RESEND_AFTER_MS } : {}), ...(t.RC_PENDING_TIMEOUT_MS ? { pendingTimeoutMs: t.RC_PENDING_TIMEOUT_MS } : {}) },
   });
-  const run = makeBatchRunner({ handlerName: NAME, schema: replicationControllerInput, handle: controller.handle, publisher: w.publisher, clock: w.clock, logger: w.logger });
+  const run = makeBatchRunner({ handlerName: NAME, schema: replicationControllerInput, handle: controller.handle, publisher: w.publisher, clock: w.clock, logger: w.logger, metrics: opts.metrics });
   return { name: NAME, topics: [TOPICS.rcEvents, TOPICS.podChanges], run, sweep: async () => void (await controller.sweep()), close: w.close };
 };

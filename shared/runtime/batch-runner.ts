@@ -10,6 +10,8 @@ import type { z } from 'zod';
 import { makeEvent, TOPICS, type DeadLetter } from '../events';
 import { isRetryable } from '../errors';
 import type { Clock, Logger, Publisher } from '../ports';
+import { noHandlerMetrics, type HandlerMetrics, type RecordOutcome } from '../metrics/handler-metrics';
+import { stopwatch } from '../metrics/registry';
 
 export interface InboundRecord {
   topic: string;
@@ -47,6 +49,8 @@ export interface BatchRunnerOptions<S extends z.ZodTypeAny> {
   /** Tries per record for retryable errors before the batch reports it failed. */
   attempts?: number;
   retryDelayMs?: number;
+  /** Records by outcome and batch durations (Prometheus locally, embedded-metric lines in Lambda). */
+  metrics?: HandlerMetrics;
 }
 
 const MAX_DEAD_LETTER_VALUE = 64 * 1024;
@@ -81,6 +85,7 @@ export function makeBatchRunner<S extends z.ZodTypeAny>(opts: BatchRunnerOptions
   const concurrency = opts.concurrency ?? 16;
   const attempts = opts.attempts ?? 3;
   const retryDelayMs = opts.retryDelayMs ?? 50;
+  const metrics = opts.metrics ?? noHandlerMetrics;
 
   async function deadLetter(record: InboundRecord, reason: string): Promise<void> {
     const value = record.value === null ? null : record.value.slice(0, MAX_DEAD_LETTER_VALUE);
@@ -129,6 +134,9 @@ export function makeBatchRunner<S extends z.ZodTypeAny>(opts: BatchRunnerOptions
   }
 
   return async function runBatch(records) {
+    const elapsed = stopwatch();
+    const outcomes = new Map<string, number>();
+    const count = (topic: string, outcome: RecordOutcome) => outcomes.set(`${topic}\u0000${outcome}`, (outcomes.get(`${topic}\u0000${outcome}`) ?? 0) + 1);
     const groups = new Map<string, InboundRecord[]>();
     for (const record of records) {
       const groupKey = `${record.topic}\u0000${record.partition}\u0000${record.key ?? ''}`;
@@ -149,12 +157,17 @@ export function makeBatchRunner<S extends z.ZodTypeAny>(opts: BatchRunnerOptions
             // Only the dead-letter send can throw here: the record stays unprocessed.
             outcome = { topic: group[i].topic, partition: group[i].partition, offset: group[i].offset, error: err };
           }
-          if (outcome === 'done') result.processed++;
-          else if (outcome === 'dead') result.deadLettered++;
-          else {
+          if (outcome === 'done') {
+            result.processed++;
+            count(group[i].topic, 'ok');
+          } else if (outcome === 'dead') {
+            result.deadLettered++;
+            count(group[i].topic, 'dead_letter');
+          } else {
             // Order per key: everything after a failed record waits for its retry.
             for (const rest of group.slice(i)) {
               result.failures.push(rest === group[i] ? outcome : { ...outcome, offset: rest.offset });
+              count(rest.topic, 'retried');
             }
             break;
           }
@@ -162,6 +175,11 @@ export function makeBatchRunner<S extends z.ZodTypeAny>(opts: BatchRunnerOptions
       }
     }
     await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+    for (const [key, n] of outcomes) {
+      const [topic, outcome] = key.split('\u0000');
+      metrics.records(opts.handlerName, topic, outcome as RecordOutcome, n);
+    }
+    metrics.batchDuration(opts.handlerName, elapsed());
     return result;
   };
 }

@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { TopicName } from '../events/topics';
 import { makeBatchRunner } from './batch-runner';
-import type { HandlerRuntime } from './handler-module';
+import type { BuildOptions, HandlerRuntime } from './handler-module';
 import { wire, type Wiring } from './wiring';
 
 export async function buildHandlerRuntime<S extends z.ZodTypeAny>(
@@ -11,9 +11,10 @@ export async function buildHandlerRuntime<S extends z.ZodTypeAny>(
   topic: TopicName,
   schema: S,
   make: (w: Wiring) => { handle: (event: z.infer<S>) => Promise<void>; sweep?: () => Promise<unknown> },
+  opts: BuildOptions = {},
 ): Promise<HandlerRuntime> {
-  const w = await wire(name, env);
+  const w = await wire(name, env, { storeMetrics: opts.metrics });
   const { handle, sweep } = make(w);
-  const run = makeBatchRunner({ handlerName: name, schema, handle, publisher: w.publisher, clock: w.clock, logger: w.logger });
+  const run = makeBatchRunner({ handlerName: name, schema, handle, publisher: w.publisher, clock: w.clock, logger: w.logger, metrics: opts.metrics });
   return { name, topics: [topic], run, sweep: sweep ? async () => void (await sweep()) : undefined, close: w.close };
 }

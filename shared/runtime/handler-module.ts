@@ -5,6 +5,7 @@
  * feeds it from the MSK event. Timer-driven handlers also export a sweep.
  */
 import type { TopicName } from '../events/topics';
+import type { HandlerMetrics } from '../metrics/handler-metrics';
 import type { BatchFunction } from './batch-runner';
 
 export interface HandlerRuntime {
@@ -18,4 +19,9 @@ export interface HandlerRuntime {
   close(): Promise<void>;
 }
 
-export type BuildHandler = (env: NodeJS.ProcessEnv) => Promise<HandlerRuntime>;
+export interface BuildOptions {
+  /** Where the runner and the store adapters report (none: nothing is counted). */
+  metrics?: HandlerMetrics;
+}
+
+export type BuildHandler = (env: NodeJS.ProcessEnv, opts?: BuildOptions) => Promise<HandlerRuntime>;

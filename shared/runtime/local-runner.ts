@@ -5,19 +5,28 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { startConsumer } from '../adapters/kafka/consumer';
 import type { Logger } from '../ports';
+import type { HandlerMetrics } from '../metrics/handler-metrics';
 import type { HandlerRuntime } from './handler-module';
 
 export interface RunningHandlers {
   stop(): Promise<void>;
 }
 
-export async function runHandlers(kafka: Kafka, runtimes: HandlerRuntime[], opts: { logger: Logger; sweepIntervalMs: number }): Promise<RunningHandlers> {
+export async function runHandlers(kafka: Kafka, runtimes: HandlerRuntime[], opts: { logger: Logger; sweepIntervalMs: number; metrics?: HandlerMetrics }): Promise<RunningHandlers> {
   const consumers: Consumer[] = [];
   const timers: NodeJS.Timeout[] = [];
   // Group joins take seconds each on the broker: start them side by side.
   consumers.push(
     ...(await Promise.all(
-      runtimes.map((runtime) => startConsumer(kafka, { groupId: runtime.name, topics: runtime.topics, run: runtime.run, logger: opts.logger.child({ handler: runtime.name }) })),
+      runtimes.map((runtime) =>
+        startConsumer(kafka, {
+          groupId: runtime.name,
+          topics: runtime.topics,
+          run: runtime.run,
+          logger: opts.logger.child({ handler: runtime.name }),
+          onLag: opts.metrics ? (topic, partition, lag) => opts.metrics?.consumerLag(runtime.name, topic, partition, lag) : undefined,
+        }),
+      ),
     )),
   );
   for (const runtime of runtimes) {

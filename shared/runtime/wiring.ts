@@ -11,6 +11,7 @@ import { LoggedHistoryStore } from './logged-history';
 import { makeLogger } from './logger';
 import type { Kafka } from 'kafkajs';
 import { mskIamSasl } from '../adapters/kafka/msk-iam';
+import type { StoreMetrics } from '../metrics/handler-metrics';
 
 export interface Wiring {
   config: BaseConfig;
@@ -22,7 +23,7 @@ export interface Wiring {
   close(): Promise<void>;
 }
 
-export async function wire(name: string, env: NodeJS.ProcessEnv): Promise<Wiring> {
+export async function wire(name: string, env: NodeJS.ProcessEnv, opts: { storeMetrics?: StoreMetrics } = {}): Promise<Wiring> {
   const config = baseConfigSchema.parse(env);
   const logger = makeLogger(name, config.LOG_LEVEL);
   const kafka = makeKafka(
@@ -31,7 +32,7 @@ export async function wire(name: string, env: NodeJS.ProcessEnv): Promise<Wiring
   );
   const publisher = KafkaPublisher.fromKafka(kafka);
   await publisher.connect();
-  const tables = makeDynamoStores(config);
+  const tables = makeDynamoStores(config, opts.storeMetrics);
   // The history table is a projection of the pod-history topic: every append goes to the log first.
   const stores = { ...tables, historyStore: new LoggedHistoryStore(tables.historyStore, publisher, systemClock, name) };
   return {

@@ -7,14 +7,17 @@ import { DynamoHistoryStore } from './history-store';
 import { DynamoNodeStore } from './node-store';
 import { DynamoPodStore } from './pod-store';
 import { DynamoRcStore } from './rc-store';
+import { instrumentStoreClient } from './metrics';
+import type { StoreMetrics } from '../../metrics/handler-metrics';
 
 export { ensureTables } from './bootstrap';
 export { makeDynamoClient } from './client';
 export { DynamoBinder, DynamoHistoryStore, DynamoNodeStore, DynamoPodStore, DynamoRcStore };
 
-export function makeDynamoStores(config: BaseConfig) {
+export function makeDynamoStores(config: BaseConfig, metrics?: StoreMetrics) {
   const client = makeDynamoClient({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION });
   const tables = tablesFrom(config);
+  if (metrics) instrumentStoreClient(client, tables, metrics);
   return {
     client,
     tables,

@@ -23,6 +23,8 @@ export interface ConsumerOptions {
   maxWaitTimeInMs?: number;
   /** Partitions processed at the same time (kafkajs' default of 1 makes a handler serial). */
   partitionsConsumedConcurrently?: number;
+  /** Told the records left in a partition after each batch (high watermark minus the next offset). */
+  onLag?: (topic: string, partition: number, lag: number) => void;
 }
 
 /** An assigner that gives every member exactly the listed partitions (one member per group). */
@@ -84,6 +86,8 @@ export async function startConsumer(kafka: Kafka, opts: ConsumerOptions): Promis
         resolveOffset(m.offset);
       }
       await commitOffsetsIfNecessary();
+      const next = firstFailed ?? BigInt(batch.lastOffset()) + 1n;
+      opts.onLag?.(logicalTopic(kafka, batch.topic), batch.partition, Number(BigInt(batch.highWatermark) - next));
       await heartbeat();
       if (firstFailed !== null) {
         opts.logger.warn({ topic: batch.topic, partition: batch.partition, offset: String(firstFailed) }, 'pausing partition to retry');

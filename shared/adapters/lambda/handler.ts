@@ -9,10 +9,15 @@
  * reported, so they are not retried; an event of an unknown shape, or records
  * from a topic the handler does not consume, fail the whole invocation loudly
  * instead of being dead-lettered under the wrong schema.
+ * After each batch or sweep the handler's counters (records by outcome, batch
+ * duration, store calls and conflicts) are written as CloudWatch embedded-metric
+ * lines (shared/metrics/emf.ts).
  */
 import type { BuildHandler, HandlerRuntime } from '../../runtime/handler-module';
 import { decodeMskEvent, mskEventSchema, toBatchItemFailures, type BatchItemFailuresResponse } from './msk-event';
 import { scheduledEventSchema } from './scheduled-event';
+import { emfLines } from '../../metrics/emf';
+import { HandlerTally } from '../../metrics/tally';
 
 export type LambdaHandler = (event: unknown) => Promise<BatchItemFailuresResponse | void>;
 
@@ -21,17 +26,24 @@ export interface LambdaAdapterOptions {
   env?: NodeJS.ProcessEnv;
   /** One structured line per invocation outcome. */
   log?: (line: Record<string, unknown>) => void;
+  /** Epoch ms stamped on the metric lines; the system clock by default. */
+  now?: () => number;
 }
 
 const jsonLine = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
 
 export function makeLambdaHandler(build: BuildHandler, opts: LambdaAdapterOptions = {}): LambdaHandler {
   const log = opts.log ?? jsonLine;
+  const now = opts.now ?? Date.now;
+  const tally = new HandlerTally();
   let runtime: Promise<HandlerRuntime> | null = null;
+  const writeMetrics = (name: string) => {
+    for (const line of emfLines(tally.drain(name), now())) log(line);
+  };
 
   function getRuntime(): Promise<HandlerRuntime> {
     if (!runtime) {
-      runtime = build(opts.env ?? process.env);
+      runtime = build(opts.env ?? process.env, { metrics: tally });
       // A failed cold start must not poison the container: the next invocation builds again.
       runtime.catch(() => {
         runtime = null;
@@ -49,7 +61,12 @@ export function makeLambdaHandler(build: BuildHandler, opts: LambdaAdapterOption
       if (foreign.length > 0) {
         throw new Error(`${rt.name} does not consume ${foreign.join(', ')}: check the event source mapping`);
       }
-      const result = await rt.run(records);
+      let result: Awaited<ReturnType<HandlerRuntime['run']>>;
+      try {
+        result = await rt.run(records);
+      } finally {
+        writeMetrics(rt.name);
+      }
       const response = toBatchItemFailures(result.failures);
       log({
         handler: rt.name,
@@ -63,7 +80,11 @@ export function makeLambdaHandler(build: BuildHandler, opts: LambdaAdapterOption
     if (scheduledEventSchema.safeParse(event).success) {
       const rt = await getRuntime();
       if (!rt.sweep) throw new Error(`${rt.name} has no sweep to run on a schedule`);
-      await rt.sweep();
+      try {
+        await rt.sweep();
+      } finally {
+        writeMetrics(rt.name);
+      }
       log({ handler: rt.name, sweep: 'done' });
       return;
     }

@@ -78,7 +78,7 @@ describe('Lambda adapter over the batch runner', () => {
     await handler(fixture('node-heartbeats-batch.json'));
     await handler(fixture('node-heartbeats-batch.json'));
     expect(build).toHaveBeenCalledTimes(2);
-    expect(build).toHaveBeenLastCalledWith({ TABLE_NODES: 'nodes-table' });
+    expect(build).toHaveBeenLastCalledWith({ TABLE_NODES: 'nodes-table' }, { metrics: expect.anything() });
   });
 
   it('runs one sweep on an EventBridge schedule tick', async () => {
