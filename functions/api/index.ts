@@ -6,6 +6,7 @@ import { wire } from '../../shared/runtime/wiring';
 import { admitPod, type AdmissionPolicy } from '../../shared/pod/admission';
 import { SECURITY_LEVELS, type SecurityLevel } from '../../shared/pod/security';
 import { PodFeed } from './feed';
+import { ApiMetrics } from './metrics';
 import { buildApi } from './server';
 
 export const apiConfigSchema = z.object({
@@ -58,6 +59,7 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
     agentToken: config.AGENT_TOKEN,
     writeTimeoutMs: config.WRITE_TIMEOUT_MS,
     admit: (pod: unknown) => admitPod(pod, policy),
+    metrics: new ApiMetrics({ defaultMetrics: true }),
   };
   const app = buildApi(deps);
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });

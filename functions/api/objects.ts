@@ -3,6 +3,15 @@ import type { HistoryEntry, NodeRecord } from '../../shared/ports';
 import type { Pod } from '../../shared/pod/schema';
 import { formatBytes, formatMilliCpu } from '../../shared/pod/quantity';
 
+function endpointPort(endpoint: string | undefined): number {
+  if (!endpoint) return 0;
+  try {
+    return Number(new URL(endpoint).port) || 0;
+  } catch {
+    return 0;
+  }
+}
+
 export function nodeObject(n: NodeRecord): Record<string, unknown> {
   const heartbeat = new Date(n.lastHeartbeat).toISOString();
   const transition = new Date(n.readyTransition).toISOString();
@@ -31,6 +40,8 @@ export function nodeObject(n: NodeRecord): Record<string, unknown> {
         kubeProxyVersion: '',
       },
       allocated: { cpu: formatMilliCpu(n.allocated.cpu), memory: formatBytes(n.allocated.memory), pods: String(n.allocated.pods) },
+      // Where the agent serves logs and /metrics (Kubernetes: the kubelet's port).
+      daemonEndpoints: { kubeletEndpoint: { Port: endpointPort(n.node.endpoint) } },
     },
   };
 }

@@ -2,7 +2,8 @@
  * The Kubernetes-shaped REST API: fastify with bearer-token auth, every error
  * a `Status` object, and routes for discovery, pods (incl. watch and logs),
  * nodes and events. Writes never touch the tables: they become events on
- * pod-events, and the answer waits (bounded) for the projection.
+ * pod-events, and the answer waits (bounded) for the projection. Every request
+ * is logged and counted (request-log.ts); GET /metrics serves the counts.
  */
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { parse as parseYaml } from 'yaml';
@@ -18,6 +19,8 @@ import { replicationControllerRoutes } from './routes/replicationcontrollers';
 import type { RcStore } from '../../shared/rc/record';
 import { SelectorError } from './selectors';
 import { timingSafeEqual } from 'node:crypto';
+import { ApiMetrics } from './metrics';
+import { observeRequests } from './request-log';
 
 export interface ApiDeps {
   podStore: PodStore;
@@ -38,6 +41,8 @@ export interface ApiDeps {
   /** Admission beyond validation (cluster policy, pod security); causes refuse with 422. */
   admit?: (pod: unknown) => StatusCause[];
   bodyLimitBytes?: number;
+  /** Request metrics, shared by the HTTP and HTTPS listeners; a fresh set when absent. */
+  metrics?: ApiMetrics;
 }
 
 export function sendStatus(reply: FastifyReply, status: K8sStatus): FastifyReply {
@@ -69,6 +74,9 @@ export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buf
     yamlParser, // YAML is a superset of JSON: one parser for every patch body
   );
 
+  const metrics = deps.metrics ?? new ApiMetrics();
+  observeRequests(app, { metrics, logger: deps.logger });
+
   app.addHook('onRequest', async (req, reply) => {
     if (req.url === '/healthz' || req.url === '/readyz' || req.url === '/livez') return;
     if (!tokenMatches(req.headers.authorization, deps.token)) return sendStatus(reply, unauthorized());
@@ -91,6 +99,7 @@ export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buf
   app.get('/healthz', async () => 'ok');
   app.get('/readyz', async () => 'ok');
   app.get('/livez', async () => 'ok');
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   discoveryRoutes(app);
   podRoutes(app, deps);
   nodeRoutes(app, deps);

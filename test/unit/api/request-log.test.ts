@@ -1,0 +1,77 @@
+import { memoryPorts } from '../../../shared/adapters/memory';
+import type { Logger } from '../../../shared/ports';
+import { silentLogger } from '../../../shared/runtime/logger';
+import { PodFeed } from '../../../functions/api/feed';
+import { buildApi } from '../../../functions/api/server';
+
+const TOKEN = 'request-log-test-token-0123456789';
+
+function recordingLogger() {
+  const lines: { level: string; obj: unknown; msg?: string }[] = [];
+  const at =
+    (level: string) =>
+    (obj: object | string, msg?: string): void =>
+      void lines.push({ level, obj, msg });
+  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
+  return { logger, lines };
+}
+
+/** The API on in-memory ports, listening on loopback (fastify's inject needs an ESM-only module jest cannot load). */
+async function api() {
+  const { logger, lines } = recordingLogger();
+  const ports = memoryPorts();
+  const app = buildApi({ ...ports, feed: new PodFeed(silentLogger), logger, token: TOKEN, agentToken: 'agent-token-0123456789abcdef' });
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const request = async (o: { method: string; url: string; headers?: Record<string, string>; payload?: unknown }) => {
+    const res = await fetch(base + o.url, { method: o.method, headers: o.headers, body: o.payload === undefined ? undefined : JSON.stringify(o.payload) });
+    return { statusCode: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+  };
+  return { app, lines, request };
+}
+
+describe('API request logs and /metrics', () => {
+  it('logs one line per request with method, path, code, duration, user agent, verb and resource, and never the token or the body', async () => {
+    const { app, lines, request } = await api();
+    const body = { metadata: { name: 'secret-pod' }, spec: { containers: [{ name: 'c', image: 'i', env: [{ name: 'PASSWORD', value: 'hunter2' }] }] } };
+    await request({ method: 'GET', url: '/api/v1/namespaces/default/pods/web?access_token=leaked', headers: { authorization: `Bearer ${TOKEN}`, 'user-agent': 'kubectl/v1.31.0' } });
+    await request({ method: 'POST', url: '/api/v1/namespaces/default/pods', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, payload: { ...body, kind: 'Deployment' } });
+
+    const requests = lines.filter((l) => l.msg === 'request');
+    expect(requests).toHaveLength(2);
+    expect(requests[0]).toMatchObject({
+      level: 'info',
+      obj: { method: 'GET', path: '/api/v1/namespaces/default/pods/web?access_token=REDACTED', code: 404, userAgent: 'kubectl/v1.31.0', verb: 'get', resource: 'pods' },
+    });
+    expect(typeof (requests[0].obj as { durationMs: unknown }).durationMs).toBe('number');
+    expect(requests[1].obj).toMatchObject({ method: 'POST', code: 400, verb: 'create', resource: 'pods' });
+    const logged = JSON.stringify(lines);
+    for (const secret of [TOKEN, 'leaked', 'hunter2', 'Bearer']) expect(logged).not.toContain(secret);
+    await app.close();
+  });
+
+  it('logs and counts a refused request too, without the token it was given', async () => {
+    const { app, lines, request } = await api();
+    await request({ method: 'GET', url: '/api/v1/pods', headers: { authorization: 'Bearer wrong-token-that-should-not-be-logged' } });
+
+    expect(lines.find((l) => l.msg === 'request')?.obj).toMatchObject({ code: 401, verb: 'list', resource: 'pods' });
+    expect(JSON.stringify(lines)).not.toContain('wrong-token');
+    await app.close();
+  });
+
+  it('serves the request counters at /metrics, behind the token', async () => {
+    const { app, request } = await api();
+    await request({ method: 'GET', url: '/api/v1/pods', headers: { authorization: `Bearer ${TOKEN}` } });
+    await request({ method: 'GET', url: '/api/v1/nodes/n1', headers: { authorization: `Bearer ${TOKEN}` } });
+
+    expect((await request({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    const scrape = await request({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(scrape.statusCode).toBe(200);
+    expect(scrape.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(scrape.body).toContain('podflow_api_requests_total{verb="list",resource="pods",code="200"} 1');
+    expect(scrape.body).toContain('podflow_api_requests_total{verb="get",resource="nodes",code="404"} 1');
+    expect(scrape.body).toContain('podflow_api_requests_total{verb="get",resource="/metrics",code="401"} 1');
+    expect(scrape.body).toMatch(/podflow_api_request_duration_seconds_count\{verb="list",resource="pods"\} 1/);
+    expect(scrape.body).toContain('podflow_api_open_watches{resource="pods"} 0');
+    await app.close();
+  });
+});
