@@ -27,6 +27,8 @@ import type { ContainerRuntime } from './runtime/types';
 import type { BackoffConfig } from './sync/backoff';
 import { PodManager } from './sync/pod-manager';
 import { StatusReporter } from './status/reporter';
+import type { AgentMetrics } from './metrics';
+import { instrumentRuntime } from './runtime/instrumented';
 
 export type AgentState = 'INITIALIZED' | 'RUNNING' | 'DRAINING' | 'STOPPED' | 'FAILED';
 
@@ -54,6 +56,8 @@ export interface AgentDeps {
   clock?: Clock;
   bootId?: string;
   host?: HostFacts;
+  /** Pods by phase, restarts, sync and runtime-call latency, heartbeat age; served at the log server's /metrics. */
+  metrics?: AgentMetrics;
 }
 
 export interface Agent {
@@ -73,7 +77,8 @@ export interface Agent {
 }
 
 export async function createAgent(deps: AgentDeps): Promise<Agent> {
-  const { settings, runtime, publisher } = deps;
+  const { settings, publisher, metrics } = deps;
+  const runtime = metrics ? instrumentRuntime(deps.runtime, (call, seconds) => metrics.runtimeCall(call, seconds)) : deps.runtime;
   const clock = deps.clock ?? systemClock;
   const bootId = deps.bootId ?? randomUUID();
   const logger = deps.logger.child({ node: settings.nodeName, bootId });
@@ -122,6 +127,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       reporter,
       hostIP,
       held,
+      metrics,
     },
     { resyncIntervalMs: settings.resyncIntervalMs },
   );
@@ -129,7 +135,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
   let logServer: LogServer | null = null;
   if (settings.logPort !== null) {
     logServer = await startLogServer(
-      { runtime, nodeName: settings.nodeName, token: settings.logToken, findPod: (ns, name) => manager.findPod(ns, name), logger },
+      { runtime, nodeName: settings.nodeName, token: settings.logToken, findPod: (ns, name) => manager.findPod(ns, name), logger, metrics: metrics?.registry },
       settings.logPort,
     );
   }
@@ -164,6 +170,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
     description: () => description,
     ready: () => !held() && ready,
     pods: () => manager.podCount,
+    onSent: metrics ? (at) => metrics.heartbeatSent(at) : undefined,
   });
 
   const shutdown = (): Promise<void> => {

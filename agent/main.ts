@@ -11,6 +11,7 @@ import { mskIamSasl } from '../shared/adapters/kafka/msk-iam';
 import { KafkaPublisher } from '../shared/adapters/kafka/publisher';
 import type { Logger } from '../shared/ports';
 import { createAgent } from './agent';
+import { AgentMetrics } from './metrics';
 import { parseAgentEnv, settingsFromEnv } from './config';
 import { DockerRuntime } from './runtime/docker';
 import { HollowRuntime } from './runtime/hollow';
@@ -42,7 +43,8 @@ async function main(): Promise<void> {
   // The Pods projection fills in what the retained assignments no longer hold (agent/assignments/snapshot.ts).
   const projection = env.PODS_TABLE ? new DynamoPodStore(makeDynamoClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION }), env.PODS_TABLE) : undefined;
   if (!projection) logger.warn('PODS_TABLE is not set: recovery replays only what node-assignments retains');
-  const agent = await createAgent({ settings: settingsFromEnv(env, token), runtime, publisher, logger, kafka, projection });
+  const metrics = new AgentMetrics({ defaultMetrics: true });
+  const agent = await createAgent({ settings: settingsFromEnv(env, token), runtime, publisher, logger, kafka, projection, metrics });
   logger.info({ node: agent.nodeName, bootId: agent.bootId, endpoint: agent.description.endpoint, runtime: env.RUNTIME }, 'agent starting');
 
   let signals = 0;

@@ -3,12 +3,15 @@
  * &previous=&tailLines= on 127.0.0.1, plain text, streamed while following.
  * Every request needs `Authorization: Bearer <token>` (401 otherwise); the API
  * proxies `kubectl logs` here using the endpoint from the node's heartbeat.
+ * GET /metrics serves the agent's Prometheus metrics behind the same token.
  */
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Pod } from '../../shared/pod/schema';
 import type { Logger } from '../../shared/ports';
+import type { Registry } from 'prom-client';
+import { writeMetrics } from '../../shared/metrics/server';
 import type { ContainerRuntime } from '../runtime/types';
 import { observePod } from '../sync/observe';
 
@@ -18,6 +21,8 @@ export interface LogServerDeps {
   token: string;
   findPod: (namespace: string, name: string) => Pod | undefined;
   logger: Logger;
+  /** The agent's metrics, served at /metrics. */
+  metrics?: Registry;
 }
 
 export interface LogServer {
@@ -44,6 +49,7 @@ export async function startLogServer(deps: LogServerDeps, port: number, host = '
     const url = new URL(req.url ?? '/', 'http://agent');
     if (url.pathname === '/healthz') return reply(res, 200, 'ok');
     if (!authorized(req.headers.authorization, deps.token)) return reply(res, 401, 'Unauthorized');
+    if (req.method === 'GET' && url.pathname === '/metrics' && deps.metrics) return writeMetrics(deps.metrics, res);
     const match = ROUTE.exec(url.pathname);
     if (req.method !== 'GET' || !match) return reply(res, 404, 'not found');
     const [namespace, name] = [decodeURIComponent(match[1]), decodeURIComponent(match[2])];

@@ -15,6 +15,8 @@ export interface HeartbeatDeps {
   description: () => NodeDescription;
   ready: () => boolean;
   pods: () => number;
+  /** Told when the broker took a heartbeat. */
+  onSent?: (at: Date) => void;
 }
 
 export class Heartbeat {
@@ -35,6 +37,7 @@ export class Heartbeat {
   async beat(): Promise<void> {
     try {
       await this.deps.publisher.publish(TOPICS.nodeHeartbeats, [this.event()]);
+      this.deps.onSent?.(this.deps.clock.now());
     } catch (err) {
       this.deps.logger.warn({ err: (err as Error).message }, 'heartbeat failed');
     }

@@ -17,6 +17,8 @@ import type { NodePolicy } from './admission';
 import { computePodActions, type SyncMemory, type Waiting } from './compute-pod-actions';
 import { executeActions, POD_START_TIME_LABEL, type ExecuteContext } from './execute-actions';
 import { observePod, readySandbox, type ObservedPod } from './observe';
+import { stopwatch } from '../../shared/metrics/registry';
+import type { PodMetrics } from '../metrics';
 
 export interface WorkerContext extends ExecuteContext {
   policy: NodePolicy;
@@ -24,6 +26,8 @@ export interface WorkerContext extends ExecuteContext {
   hostIP: string;
   /** True while the node re-syncs after a pause: no container is started and no status reported until released. */
   held: () => boolean;
+  /** Told each pass's status and duration, and when a uid ended. */
+  metrics?: PodMetrics;
 }
 
 const MAX_PASSES = 5;
@@ -106,6 +110,7 @@ export class PodWorker {
   }
 
   private async sync(pod: Pod): Promise<void> {
+    const elapsed = stopwatch();
     const events: PodEventRecord[] = [];
     let carried: Record<string, Waiting> = {};
     let observed: ObservedPod;
@@ -153,6 +158,7 @@ export class PodWorker {
       now: this.ctx.now(),
     });
     this.conditions = status.conditions;
+    this.ctx.metrics?.synced(this.uid, status, elapsed());
     if (this.stopOrder || this.closed || this.ctx.held()) return; // never report for a uid that must stop, nor before a re-sync
     this.ctx.reporter.report({ namespace: pod.metadata.namespace, name: pod.metadata.name, uid: this.uid }, status, events);
   }
@@ -175,6 +181,7 @@ export class PodWorker {
     await Promise.all(volumes.map((v) => runtime.removeVolume(v.name)));
     await this.ctx.reporter.stopped({ namespace: order.namespace, name: order.name, uid: this.uid }, events);
     this.ended = true;
+    this.ctx.metrics?.ended(this.uid);
     if (this.timer) clearTimeout(this.timer);
     this.onEnded(this.uid);
   }
