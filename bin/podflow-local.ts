@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   broker:     ${cluster.brokers.join(',')}
   dynamodb:   ${cluster.dynamoEndpoint}
   logs:       ${path.join(stateDir, 'logs')}
+  metrics:    ${Object.values(cluster.metrics).join(' ')} (handlers; API and agents: docs/metrics.md)
   node:       ${process.version} (${process.execPath})
 Try: npx podctl get nodes   (Ctrl-C stops the cluster; data stays in ${stateDir})`);
   for (const [name, child] of cluster.processes) {

@@ -5,10 +5,14 @@
  * store with KAFKA_BROKERS / DYNAMODB_ENDPOINT and prefixes of their own).
  * Stopping is reverse order; the log and the tables stay under the state
  * directory, so the next start resumes them and running pods keep running.
+ * Each handler process serves /metrics on a free loopback port, written to
+ * cluster.json under `metrics` (the API and the agents serve theirs on their
+ * own ports, behind their tokens).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { ensureTables, makeDynamoStores } from '../adapters/dynamodb';
 import { makeKafka } from '../adapters/kafka/client';
@@ -60,6 +64,8 @@ export interface LocalCluster {
   brokers: string[];
   dynamoEndpoint: string;
   kubeconfig: string;
+  /** Scrape URL of each handler process's metrics, by process name (handlers, scheduler). */
+  metrics: Record<string, string>;
   env: Record<string, string>;
   processes: Map<string, ChildProcess>;
   /** Every process of the cluster by name (the embedded broker's and store's JVMs too), for CPU accounting. */
@@ -75,6 +81,18 @@ function secret(file: string): string {
   const value = randomBytes(24).toString('hex');
   writeFileSync(file, value + '\n', { mode: 0o600 });
   return value;
+}
+
+/** A loopback port free right now (the OS picks it; the child binds it moments later). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
@@ -141,9 +159,12 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
       ...(opts.env ?? {}),
     };
     const config = baseConfigSchema.parse(env);
-    // Where `npm run rebuild` and other tools find this cluster's log and store.
+    const metricsPorts: Record<string, number> = {};
+    for (const name of Object.keys(HANDLER_PROCESSES)) metricsPorts[name] = await freePort();
+    const metrics = Object.fromEntries(Object.entries(metricsPorts).map(([name, port]) => [name, `http://127.0.0.1:${port}/metrics`]));
+    // Where `npm run rebuild` and other tools find this cluster's log and store, and where to scrape the handlers.
     const { KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, DYNAMODB_ENDPOINT, TABLE_PREFIX } = { KAFKA_TOPIC_PREFIX: '', TABLE_PREFIX: 'podflow-', ...env } as Record<string, string>;
-    writeFileSync(path.join(opts.stateDir, 'cluster.json'), JSON.stringify({ KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, DYNAMODB_ENDPOINT, TABLE_PREFIX }, null, 2) + '\n', { mode: 0o600 });
+    writeFileSync(path.join(opts.stateDir, 'cluster.json'), JSON.stringify({ KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, DYNAMODB_ENDPOINT, TABLE_PREFIX, metrics }, null, 2) + '\n', { mode: 0o600 });
     const stores = makeDynamoStores(config);
     await ensureTables(stores.client, stores.tables);
     stores.client.destroy();
@@ -165,7 +186,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
 
     // The scheduler gets a process (and so a core) of its own: a single Node thread
     // running every handler is the first thing to saturate under load.
-    for (const [name, handlers] of Object.entries(HANDLER_PROCESSES)) spawnChild(name, 'bin/podflow-handlers.js', { HANDLERS: handlers.join(',') });
+    for (const [name, handlers] of Object.entries(HANDLER_PROCESSES)) spawnChild(name, 'bin/podflow-handlers.js', { HANDLERS: handlers.join(','), METRICS_PORT: String(metricsPorts[name]) });
     spawnChild('api', 'functions/api/main.js');
     const apiUrl = `http://127.0.0.1:${opts.apiPort}`;
     await waitForHttp(`${apiUrl}/healthz`, 60000);
@@ -186,7 +207,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
       for (const [name, child] of processes) if (child.pid && child.exitCode === null) out[name] = child.pid;
       return out;
     };
-    return { apiUrl, apiTlsUrl, token, agentToken, brokers, dynamoEndpoint, kubeconfig, env, processes, pids, startAgent, stop };
+    return { apiUrl, apiTlsUrl, token, agentToken, brokers, dynamoEndpoint, kubeconfig, metrics, env, processes, pids, startAgent, stop };
   } catch (err) {
     await stop();
     throw err;
