@@ -9,7 +9,7 @@ import { makeKafka } from '../shared/adapters/kafka/client';
 import { baseConfigSchema } from '../shared/config';
 import { makeLogger } from '../shared/runtime/logger';
 import { runHandlers } from '../shared/runtime/local-runner';
-import { PromHandlerMetrics } from '../shared/metrics/handler-metrics';
+import { PromHandlerMetrics } from '../shared/metrics/prom-handler-metrics';
 import { newRegistry } from '../shared/metrics/registry';
 import { serveMetrics } from '../shared/metrics/server';
 import type { BuildHandler } from '../shared/runtime/handler-module';

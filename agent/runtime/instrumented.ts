@@ -3,7 +3,7 @@
  * hollow runtime): the agent's runtime-call latency by call, measured at the
  * port, so neither the adapter nor the sync code counts anything.
  */
-import { stopwatch } from '../../shared/metrics/registry';
+import { stopwatch } from '../../shared/metrics/stopwatch';
 import type { ContainerRuntime } from './types';
 
 export type RuntimeCallObserver = (call: string, seconds: number) => void;

@@ -17,7 +17,7 @@ import type { NodePolicy } from './admission';
 import { computePodActions, type SyncMemory, type Waiting } from './compute-pod-actions';
 import { executeActions, POD_START_TIME_LABEL, type ExecuteContext } from './execute-actions';
 import { observePod, readySandbox, type ObservedPod } from './observe';
-import { stopwatch } from '../../shared/metrics/registry';
+import { stopwatch } from '../../shared/metrics/stopwatch';
 import type { PodMetrics } from '../metrics';
 
 export interface WorkerContext extends ExecuteContext {

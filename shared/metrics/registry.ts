@@ -17,11 +17,5 @@ export function newRegistry(opts: RegistryOptions = {}): Registry {
   return registry;
 }
 
-/** A monotonic stopwatch for durations (metrics only: nothing decides on it). */
-export function stopwatch(): () => number {
-  const start = process.hrtime.bigint();
-  return () => Number(process.hrtime.bigint() - start) / 1e9;
-}
-
 /** Latency buckets in seconds: 1 ms to 60 s (a container stop waits out its grace period). */
 export const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];

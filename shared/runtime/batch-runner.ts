@@ -11,7 +11,7 @@ import { makeEvent, TOPICS, type DeadLetter } from '../events';
 import { isRetryable } from '../errors';
 import type { Clock, Logger, Publisher } from '../ports';
 import { noHandlerMetrics, type HandlerMetrics, type RecordOutcome } from '../metrics/handler-metrics';
-import { stopwatch } from '../metrics/registry';
+import { stopwatch } from '../metrics/stopwatch';
 
 export interface InboundRecord {
   topic: string;
