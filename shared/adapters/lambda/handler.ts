@@ -26,19 +26,23 @@ export interface LambdaAdapterOptions {
   env?: NodeJS.ProcessEnv;
   /** One structured line per invocation outcome. */
   log?: (line: Record<string, unknown>) => void;
+  /** Where the embedded-metric lines go: `log` when given, else straight to stdout, which CloudWatch parses in both Lambda log formats (console.log lines are wrapped in the JSON one). */
+  metricLog?: (line: Record<string, unknown>) => void;
   /** Epoch ms stamped on the metric lines; the system clock by default. */
   now?: () => number;
 }
 
 const jsonLine = (line: Record<string, unknown>) => console.log(JSON.stringify(line));
+const stdoutLine = (line: Record<string, unknown>) => void process.stdout.write(JSON.stringify(line) + '\n');
 
 export function makeLambdaHandler(build: BuildHandler, opts: LambdaAdapterOptions = {}): LambdaHandler {
   const log = opts.log ?? jsonLine;
+  const metricLog = opts.metricLog ?? opts.log ?? stdoutLine;
   const now = opts.now ?? Date.now;
   const tally = new HandlerTally();
   let runtime: Promise<HandlerRuntime> | null = null;
   const writeMetrics = (name: string) => {
-    for (const line of emfLines(tally.drain(name), now())) log(line);
+    for (const line of emfLines(tally.drain(name), now())) metricLog(line);
   };
 
   function getRuntime(): Promise<HandlerRuntime> {
