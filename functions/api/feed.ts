@@ -7,25 +7,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import { physicalGroup, physicalTopic } from '../../shared/adapters/kafka/client';
-import { podChangeEvent, TOPICS, type PodChangeEvent } from '../../shared/events';
+import { podChangeEvent, TOPICS, type K8sStatus, type PodChangeEvent } from '../../shared/events';
 import { parseRecord } from '../../shared/runtime/batch-runner';
 import type { Logger } from '../../shared/ports';
 import type { Pod } from '../../shared/pod/schema';
+import type { Change, WatchSource } from './routes/watch';
 
-export interface WatchEvent {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  object: Pod;
-  rv: bigint;
-}
+export type WatchEvent = Change<Pod>;
 
 /** One change of one pod incarnation: what replay and watch deduplication compare. */
 export function changeKey(e: WatchEvent): string {
   return `${e.object.metadata.uid}:${e.rv}:${e.type}`;
 }
 
-export type Outcome = { kind: 'changed'; event: WatchEvent } | { kind: 'rejected'; status: import('../../shared/events').K8sStatus };
+export type Outcome = { kind: 'changed'; event: WatchEvent } | { kind: 'rejected'; status: K8sStatus };
 
-export class PodFeed {
+export class PodFeed implements WatchSource<Pod> {
   private readonly buffer: WatchEvent[] = [];
   /** Keys of the buffered changes, so a replayed record is recognised without a scan. */
   private readonly buffered = new Set<string>();
@@ -126,6 +123,10 @@ export class PodFeed {
   since(rv: bigint): WatchEvent[] | 'gone' {
     if (rv < this.truncatedAt) return 'gone';
     return this.buffer.filter((e) => e.rv > rv);
+  }
+
+  changeKey(e: WatchEvent): string {
+    return changeKey(e);
   }
 
   subscribe(listener: (e: WatchEvent) => void): () => void {

@@ -6,6 +6,7 @@ import { wire } from '../../shared/runtime/wiring';
 import { admitPod, type AdmissionPolicy } from '../../shared/pod/admission';
 import { SECURITY_LEVELS, type SecurityLevel } from '../../shared/pod/security';
 import { PodFeed } from './feed';
+import { EventFeed } from './event-feed';
 import { ApiMetrics } from './metrics';
 import { buildApi } from './server';
 
@@ -48,11 +49,13 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
   const policy = admissionPolicy(config);
   const w = await wire('api', env);
   const feed = new PodFeed(w.logger);
-  await feed.start(w.kafka);
+  const eventFeed = new EventFeed(w.logger);
+  await Promise.all([feed.start(w.kafka), eventFeed.start(w.kafka)]);
   const deps = {
     ...w.stores,
     publisher: w.publisher,
     feed,
+    eventFeed,
     clock: w.clock,
     logger: w.logger,
     token: config.API_TOKEN,
@@ -76,7 +79,7 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
     close: async () => {
       await secure?.close();
       await app.close();
-      await feed.stop();
+      await Promise.all([feed.stop(), eventFeed.stop()]);
       await w.close();
     },
   };

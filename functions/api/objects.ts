@@ -79,5 +79,10 @@ export function podFields(p: Pod): Record<string, string | undefined> {
     'spec.nodeName': p.spec.nodeName ?? '',
     'status.phase': p.status.phase,
     'spec.restartPolicy': p.spec.restartPolicy,
+    'spec.schedulerName': p.spec.schedulerName ?? 'default-scheduler',
+    'spec.serviceAccountName': '',
+    'spec.hostNetwork': String(p.spec.hostNetwork ?? false),
+    'status.podIP': p.status.podIP ?? '',
+    'status.nominatedNodeName': '',
   };
 }

@@ -1,17 +1,14 @@
 /** Kubernetes label and field selectors (equality and set-based), parsed once and matched as data. */
-import { badRequest } from '../../shared/pod/k8s-status';
-import type { K8sStatus } from '../../shared/events';
+import { badRequest, StatusError } from '../../shared/pod/k8s-status';
 
 export type Requirement =
   | { key: string; op: '=' | '!='; value: string }
   | { key: string; op: 'in' | 'notin'; values: string[] }
   | { key: string; op: 'exists' | '!exists' };
 
-export class SelectorError extends Error {
-  readonly status: K8sStatus;
+export class SelectorError extends StatusError {
   constructor(message: string) {
-    super(message);
-    this.status = badRequest(message);
+    super(badRequest(message));
   }
 }
 

@@ -8,16 +8,17 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { parse as parseYaml } from 'yaml';
 import type { K8sStatus, StatusCause } from '../../shared/events';
-import { badRequest, internalError, tooLarge, unauthorized, unsupportedMediaType } from '../../shared/pod/k8s-status';
+import { badRequest, internalError, StatusError, tooLarge, unauthorized, unsupportedMediaType } from '../../shared/pod/k8s-status';
 import type { Clock, HistoryStore, Logger, NodeStore, PodStore, Publisher } from '../../shared/ports';
 import type { PodFeed } from './feed';
+import type { EventFeed } from './event-feed';
 import { discoveryRoutes } from './routes/discovery';
 import { nodeRoutes } from './routes/nodes';
 import { podRoutes } from './routes/pods';
+import { podUpdateRoutes } from './routes/pod-updates';
 import { eventRoutes } from './routes/events';
 import { replicationControllerRoutes } from './routes/replicationcontrollers';
 import type { RcStore } from '../../shared/rc/record';
-import { SelectorError } from './selectors';
 import { timingSafeEqual } from 'node:crypto';
 import { ApiMetrics } from './metrics';
 import { observeRequests } from './request-log';
@@ -30,6 +31,8 @@ export interface ApiDeps {
   historyStore: HistoryStore;
   publisher: Publisher;
   feed: PodFeed;
+  /** Events as they are recorded (pod-history); without it, event watches answer 405. */
+  eventFeed?: EventFeed;
   clock: Clock;
   logger: Logger;
   /** Bearer token clients must present. */
@@ -67,6 +70,13 @@ export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buf
       done(Object.assign(new Error(`error decoding YAML: ${(err as Error).message}`), { statusCode: 400 }));
     }
   };
+  // An empty body is no body, whatever the content type says: clients (the official ones
+  // included) send `Content-Type: application/json` on a DELETE without DeleteOptions.
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
+    (body as string).trim() === '' ? done(null, undefined) : jsonParser(req, body as string, done),
+  );
   app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml'], { parseAs: 'string' }, yamlParser);
   app.addContentTypeParser(
     ['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json', 'application/apply-patch+yaml'],
@@ -83,7 +93,7 @@ export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buf
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
-    if (err instanceof SelectorError) return sendStatus(reply, err.status);
+    if (err instanceof StatusError) return sendStatus(reply, err.status);
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendStatus(reply, tooLarge(`the request body is larger than ${deps.bodyLimitBytes ?? 1048576} bytes`));
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendStatus(reply, unsupportedMediaType(err.message));
     if (err.statusCode === 400 || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError) {
@@ -102,6 +112,7 @@ export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buf
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   discoveryRoutes(app);
   podRoutes(app, deps);
+  podUpdateRoutes(app, deps);
   nodeRoutes(app, deps);
   eventRoutes(app, deps);
   if (deps.rcStore) replicationControllerRoutes(app, { ...deps, rcStore: deps.rcStore });

@@ -1,6 +1,6 @@
 /** One replication controller as a `kubectl get rc` row: desired, current and ready replicas. */
-import type { ReplicationController } from '../../../shared/display/kube-types';
-import { age } from '../../../shared/display/age';
+import type { ReplicationController } from './kube-types';
+import { age } from './age';
 
 export const RC_COLUMNS = ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE'];
 export const RC_WIDE_COLUMNS = [...RC_COLUMNS, 'CONTAINERS', 'IMAGES', 'SELECTOR'];

@@ -43,3 +43,10 @@ export function success(details?: K8sStatus['details']): K8sStatus {
   if (details) s.details = details;
   return s;
 }
+
+/** An error that carries the Status to answer with; the API's error handler sends it as is. */
+export class StatusError extends Error {
+  constructor(readonly status: K8sStatus) {
+    super(status.message);
+  }
+}

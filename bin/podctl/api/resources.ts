@@ -5,7 +5,7 @@
 import type { KubeObject } from '../../../shared/display/kube-types';
 import { NODE_COLUMNS, NODE_WIDE_COLUMNS, nodeRow } from '../../../shared/display/node-row';
 import { POD_COLUMNS, POD_WIDE_COLUMNS, podRow } from '../../../shared/display/pod-row';
-import { RC_COLUMNS, RC_WIDE_COLUMNS, rcRow } from '../printers/rc-row';
+import { RC_COLUMNS, RC_WIDE_COLUMNS, rcRow } from '../../../shared/display/rc-row';
 
 export interface Resource {
   /** The kind, as in manifests: `Pod`. */

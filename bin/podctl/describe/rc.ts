@@ -4,7 +4,7 @@
  * describeReplicationController.
  */
 import type { CoreEvent, Pod, ReplicationController } from '../../../shared/display/kube-types';
-import { formatSelector } from '../printers/rc-row';
+import { formatSelector } from '../../../shared/display/rc-row';
 import { describeContainers, describeVolumes } from './containers';
 import { describeEvents } from './events';
 import { LEVEL_0, LEVEL_1, PrefixWriter, printAnnotationsMultiline, printLabelsMultiline } from './writer';

@@ -8,29 +8,29 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { makeEvent, TOPICS, type PodCreateRequested, type PodDeleteRequested } from '../../../shared/events';
-import { badRequest, invalid, notFound, timeout } from '../../../shared/pod/k8s-status';
+import { badRequest, conflict, invalid, notFound, timeout } from '../../../shared/pod/k8s-status';
 import { validatePodManifest } from '../../../shared/pod/validate';
 import type { PodRecord } from '../../../shared/ports';
 import { list, podFields } from '../objects';
+import { dryRun } from '../dry-run';
+import { checkFieldSelectorKeys, isDryRun, page, readListOptions } from '../list-options';
 import { matches, parseSelector } from '../selectors';
 import { sendStatus, type ApiDeps } from '../server';
 import { streamWatch } from './watch';
+import { creatorManagedFields, updateOptions } from '../update-objects';
 import { podTable, wantsTable } from '../table';
-
-const listQuery = z.object({
-  labelSelector: z.string().optional(),
-  fieldSelector: z.string().optional(),
-  watch: z.enum(['true', 'false', '1', '0']).optional(),
-  resourceVersion: z.string().optional(),
-  timeoutSeconds: z.coerce.number().int().min(0).optional(),
-});
 
 const deleteOptions = z
   .object({
     gracePeriodSeconds: z.coerce.number().int().min(0).optional(),
-    preconditions: z.object({ uid: z.string().optional() }).partial().optional(),
+    preconditions: z.object({ uid: z.string().optional(), resourceVersion: z.string().optional() }).partial().nullish(),
+    propagationPolicy: z.enum(['Orphan', 'Background', 'Foreground']).nullish(),
+    dryRun: z.array(z.literal('All')).nullish(),
   })
   .passthrough();
+
+/** The fields a pod field selector may name (the Kubernetes API server's set for pods). */
+export const POD_FIELD_LABELS = ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.nominatedNodeName'];
 
 type Params = { namespace?: string; name?: string };
 
@@ -59,19 +59,31 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
   }
 
   async function listPods(req: FastifyRequest<{ Params: Params; Querystring: Record<string, string> }>, reply: FastifyReply) {
-    const q = listQuery.parse(req.query);
+    const q = readListOptions(req.query);
     const labels = parseSelector(q.labelSelector);
     const fields = parseSelector(q.fieldSelector);
+    checkFieldSelectorKeys(fields.map((f) => f.key), POD_FIELD_LABELS);
     const namespace = req.params.namespace;
     const filter = (pod: PodRecord['pod']) =>
       (!namespace || pod.metadata.namespace === namespace) && matches(labels, pod.metadata.labels ?? {}) && matches(fields, podFields(pod));
-    if (q.watch === 'true' || q.watch === '1') {
-      return streamWatch(req, reply, deps, { table: wantsTable(req), filter, resourceVersion: q.resourceVersion, timeoutSeconds: q.timeoutSeconds, namespace });
+    const snapshot = async () => (await deps.podStore.list({ namespace })).map((r) => r.pod);
+    if (q.watch) {
+      const table = wantsTable(req);
+      return streamWatch(req, reply, {
+        source: deps.feed,
+        snapshot,
+        filter,
+        encode: table ? (pod) => podTable([pod], pod.metadata.resourceVersion) : undefined,
+        resourceVersion: q.resourceVersion,
+        timeoutSeconds: q.timeoutSeconds,
+        allowWatchBookmarks: q.allowWatchBookmarks,
+        bookmark: (resourceVersion) => ({ kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion } }),
+      });
     }
-    const resourceVersion = deps.feed.resourceVersion();
-    const records = await deps.podStore.list({ namespace });
-    const pods = records.map((r) => r.pod).filter(filter);
-    return wantsTable(req) ? podTable(pods, resourceVersion) : list('PodList', pods, resourceVersion);
+    const all = (await snapshot()).filter(filter);
+    const { items, ...meta } = page(all, (p) => `${p.metadata.namespace}/${p.metadata.name}`, q, deps.feed.resourceVersion());
+    const body = wantsTable(req) ? podTable(items, meta.resourceVersion) : list('PodList', items, meta.resourceVersion);
+    return { ...body, metadata: meta };
   }
 
   app.get('/api/v1/pods', listPods);
@@ -94,7 +106,9 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
       return sendStatus(reply, badRequest('the namespace of the provided object does not match the namespace sent on the request'));
     }
     const name = typeof body.metadata?.name === 'string' ? body.metadata.name : '';
-    const input = { ...body, metadata: { ...(body.metadata ?? {}), namespace } };
+    // The creator owns every field it wrote (metadata.managedFields), so a later server-side apply can conflict with it.
+    const creator = updateOptions(req.query as Record<string, unknown>, req.headers['user-agent'], deps.clock.now());
+    const input = { ...body, metadata: { ...(body.metadata ?? {}), namespace, managedFields: creatorManagedFields(body, creator, 'Update') } };
     const validated = validatePodManifest(input);
     // Policy is checked even on an otherwise invalid pod, so every cause comes back at once.
     const refused = admitLoosely(deps, validated.ok ? validated.value : input);
@@ -102,7 +116,12 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const manifest = validated.value;
     const id = randomUUID();
     const key = `${namespace}/${manifest.metadata.name ?? manifest.metadata.generateName ?? ''}`;
-    await deps.publisher.publish(TOPICS.podEvents, [makeEvent<PodCreateRequested>('PodCreateRequested', key, { pod: manifest }, { source: 'api', time: deps.clock.now(), id })]);
+    const command = makeEvent<PodCreateRequested>('PodCreateRequested', key, { pod: manifest }, { source: 'api', time: deps.clock.now(), id });
+    if (isDryRun(req.query)) {
+      const outcome = dryRun(await deps.podStore.get(namespace, manifest.metadata.name ?? ''), command, deps.clock.now());
+      return outcome.ok ? reply.code(201).send(outcome.pod) : sendStatus(reply, outcome.status);
+    }
+    await deps.publisher.publish(TOPICS.podEvents, [command]);
     const outcome = await awaitOutcome(id, namespace, manifest.metadata.name ?? '', (r) => r?.uid === id);
     if (!outcome) return sendStatus(reply, timeout(`Timeout: request did not complete within the allotted timeout of ${writeTimeoutMs / 1000}s; the pod may still be created`));
     if (outcome.kind === 'rejected') return sendStatus(reply, outcome.status);
@@ -116,11 +135,20 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (!options.success) return sendStatus(reply, badRequest(`invalid DeleteOptions: ${options.error.issues.map((i) => i.message).join('; ')}`));
     const record = await deps.podStore.get(namespace, name);
     if (!record || record.deleted) return sendStatus(reply, notFound('pods', name));
+    const precondition = options.data.preconditions;
+    if (precondition?.resourceVersion && precondition.resourceVersion !== record.pod.metadata.resourceVersion) {
+      return sendStatus(reply, conflict('pods', name, `Precondition failed: ResourceVersion in precondition: ${precondition.resourceVersion}, ResourceVersion in object meta: ${record.pod.metadata.resourceVersion}`));
+    }
     const id = randomUUID();
     const data: PodDeleteRequested['data'] = { namespace, name };
     if (options.data.gracePeriodSeconds !== undefined) data.gracePeriodSeconds = options.data.gracePeriodSeconds;
-    if (options.data.preconditions?.uid) data.uid = options.data.preconditions.uid;
-    await deps.publisher.publish(TOPICS.podEvents, [makeEvent<PodDeleteRequested>('PodDeleteRequested', `${namespace}/${name}`, data, { source: 'api', time: deps.clock.now(), id })]);
+    if (precondition?.uid) data.uid = precondition.uid;
+    const command = makeEvent<PodDeleteRequested>('PodDeleteRequested', `${namespace}/${name}`, data, { source: 'api', time: deps.clock.now(), id });
+    if (isDryRun(req.query) || options.data.dryRun?.length) {
+      const outcome = dryRun(record, command, deps.clock.now());
+      return outcome.ok ? reply.code(200).send(outcome.pod) : sendStatus(reply, outcome.status);
+    }
+    await deps.publisher.publish(TOPICS.podEvents, [command]);
     const outcome = await awaitOutcome(id, namespace, name, (r) => !r || r.deleted || r.uid !== record.uid || Boolean(r.pod.metadata.deletionTimestamp));
     if (!outcome) return sendStatus(reply, timeout(`Timeout: request did not complete within the allotted timeout of ${writeTimeoutMs / 1000}s`));
     if (outcome.kind === 'rejected') return sendStatus(reply, outcome.status);

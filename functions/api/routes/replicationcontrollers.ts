@@ -18,14 +18,10 @@ import { scale, scaleOf, type ReplicationController } from '../../../shared/rc/s
 import { validateReplicationController } from '../../../shared/rc/validate';
 import { causesFromZod } from '../../../shared/pod/validate';
 import { list } from '../objects';
+import { checkFieldSelectorKeys, page, readListOptions } from '../list-options';
+import { rcTable, wantsTable } from '../table';
 import { matches, parseSelector } from '../selectors';
 import { sendStatus, type ApiDeps } from '../server';
-
-const listQuery = z.object({
-  labelSelector: z.string().optional(),
-  watch: z.enum(['true', 'false', '1', '0']).optional(),
-  timeoutSeconds: z.coerce.number().int().min(0).optional(),
-});
 
 const deleteOptions = z.object({ preconditions: z.object({ uid: z.string().optional(), resourceVersion: z.string().optional() }).partial().optional() }).passthrough();
 
@@ -69,20 +65,28 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
   const timedOut = (reply: FastifyReply) => sendStatus(reply, timeoutStatus());
 
   async function listRcs(req: FastifyRequest<{ Params: Partial<Params>; Querystring: Record<string, string> }>, reply: FastifyReply) {
-    const q = listQuery.parse(req.query);
+    const q = readListOptions(req.query);
     const labels = parseSelector(q.labelSelector);
+    const fields = parseSelector(q.fieldSelector);
+    checkFieldSelectorKeys(fields.map((f) => f.key), ['metadata.name', 'metadata.namespace', 'status.replicas']);
     const namespace = req.params.namespace;
-    const select = (rc: ReplicationController) => matches(labels, rc.metadata.labels ?? {});
-    if (q.watch === 'true' || q.watch === '1') return watchRcs(req, reply, namespace, select, q.timeoutSeconds);
-    const items = (await store.list(namespace)).filter(live).map((r) => r.rc).filter(select);
-    return list('ReplicationControllerList', items, newestVersion(items));
+    const select = (rc: ReplicationController) =>
+      matches(labels, rc.metadata.labels ?? {}) &&
+      matches(fields, { 'metadata.name': rc.metadata.name, 'metadata.namespace': rc.metadata.namespace, 'status.replicas': String(rc.status?.replicas ?? 0) });
+    if (q.watch) return watchRcs(req, reply, namespace, select, q.timeoutSeconds, wantsTable(req));
+    const all = (await store.list(namespace)).filter(live).map((r) => r.rc).filter(select);
+    const { items, ...meta } = page(all, (rc) => `${rc.metadata.namespace}/${rc.metadata.name}`, q, newestVersion(all));
+    const body = wantsTable(req) ? rcTable(items, meta.resourceVersion) : list('ReplicationControllerList', items, meta.resourceVersion);
+    return { ...body, metadata: meta };
   }
 
   /** Level-based watch: ADDED for what exists, then the table is polled and each difference sent. */
-  async function watchRcs(req: FastifyRequest, reply: FastifyReply, namespace: string | undefined, select: (rc: ReplicationController) => boolean, timeoutSeconds?: number) {
+  async function watchRcs(req: FastifyRequest, reply: FastifyReply, namespace: string | undefined, select: (rc: ReplicationController) => boolean, timeoutSeconds?: number, table = false) {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
+    res.flushHeaders();
+    const encode = (rc: ReplicationController) => (table ? rcTable([rc], rc.metadata.resourceVersion ?? '') : rc);
     const known = new Map<string, ReplicationController>();
     let open = true;
     const close = () => {
@@ -95,10 +99,10 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
       const current = new Map((await store.list(namespace)).filter(live).map((r) => [r.uid, r.rc] as const).filter(([, rc]) => select(rc)));
       for (const [uid, rc] of current) {
         const before = known.get(uid);
-        if (!before) res.write(JSON.stringify({ type: 'ADDED', object: rc }) + '\n');
-        else if (before.metadata.resourceVersion !== rc.metadata.resourceVersion) res.write(JSON.stringify({ type: 'MODIFIED', object: rc }) + '\n');
+        if (!before) res.write(JSON.stringify({ type: 'ADDED', object: encode(rc) }) + '\n');
+        else if (before.metadata.resourceVersion !== rc.metadata.resourceVersion) res.write(JSON.stringify({ type: 'MODIFIED', object: encode(rc) }) + '\n');
       }
-      for (const [uid, rc] of known) if (!current.has(uid)) res.write(JSON.stringify({ type: 'DELETED', object: rc }) + '\n');
+      for (const [uid, rc] of known) if (!current.has(uid)) res.write(JSON.stringify({ type: 'DELETED', object: encode(rc) }) + '\n');
       known.clear();
       for (const [uid, rc] of current) known.set(uid, rc);
       await new Promise((r) => setTimeout(r, WATCH_POLL_MS));
@@ -111,7 +115,7 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
   app.get<{ Params: Params }>('/api/v1/namespaces/:namespace/replicationcontrollers/:name', async (req, reply) => {
     const record = await store.get(req.params.namespace, req.params.name);
     if (!live(record)) return sendStatus(reply, notFound(RESOURCE, req.params.name));
-    return record.rc;
+    return wantsTable(req) ? rcTable([record.rc], record.rc.metadata.resourceVersion ?? '') : record.rc;
   });
 
   app.post<{ Params: Pick<Params, 'namespace'>; Body: unknown }>('/api/v1/namespaces/:namespace/replicationcontrollers', async (req, reply) => {

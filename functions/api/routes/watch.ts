@@ -1,60 +1,90 @@
 /**
- * Watch streams: newline-delimited `{type, object}` JSON. Without a
- * resourceVersion (or "0") the stream opens with ADDED for every current pod;
- * with one it replays what the feed buffered after it, or ends with a 410
- * Expired ERROR when the buffer no longer reaches back that far.
+ * Watch streams, one helper for every watchable resource: newline-delimited
+ * `{type, object}` JSON, with the response headers sent at once (clients such
+ * as client-go's informers and the official JavaScript client wait for them
+ * before they consider the watch open). Without a resourceVersion (or "0") the
+ * stream opens with ADDED for every current object; with one it replays what
+ * the source buffered after it, or ends with a 410 Expired ERROR when the
+ * buffer no longer reaches back that far. `allowWatchBookmarks` adds BOOKMARK
+ * events carrying the newest resourceVersion; `timeoutSeconds` ends the stream.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { gone } from '../../../shared/pod/k8s-status';
-import type { Pod } from '../../../shared/pod/schema';
-import { changeKey, type WatchEvent } from '../feed';
-import { podTable } from '../table';
-import type { ApiDeps } from '../server';
 
-export interface WatchOptions {
-  filter: (pod: Pod) => boolean;
-  /** Send each object as a one-row Table (kubectl get -w). */
-  table?: boolean;
-  resourceVersion?: string;
-  timeoutSeconds?: number;
-  namespace?: string;
+export interface Change<T> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: T;
+  rv: bigint;
 }
 
-export async function streamWatch(req: FastifyRequest, reply: FastifyReply, deps: ApiDeps, opts: WatchOptions): Promise<void> {
+/** Where a watch's changes come from: a resourceVersion-ordered buffer that can be followed. */
+export interface WatchSource<T> {
+  resourceVersion(): string;
+  since(rv: bigint): Change<T>[] | 'gone';
+  subscribe(listener: (e: Change<T>) => void): () => void;
+  /** Identifies one change, so replayed and live copies are sent once. */
+  changeKey(e: Change<T>): string;
+}
+
+export interface WatchOptions<T> {
+  source: WatchSource<T>;
+  /** The current objects, sent as ADDED when the watch starts from now. */
+  snapshot: () => Promise<T[]>;
+  filter: (object: T) => boolean;
+  /** Encodes an object for the stream (a one-row Table for kubectl get -w). */
+  encode?: (object: T) => unknown;
+  resourceVersion?: string;
+  timeoutSeconds?: number;
+  allowWatchBookmarks?: boolean;
+  /** The object of a BOOKMARK event: the kind with only metadata.resourceVersion. */
+  bookmark?: (resourceVersion: string) => unknown;
+  bookmarkIntervalMs?: number;
+}
+
+/** Kubernetes sends a bookmark about once a minute. */
+const BOOKMARK_INTERVAL_MS = 60_000;
+
+export async function streamWatch<T>(req: FastifyRequest, reply: FastifyReply, opts: WatchOptions<T>): Promise<void> {
+  const { source } = opts;
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
-  const send = (type: string, object: unknown) =>
-    res.write(JSON.stringify({ type, object: opts.table && type !== 'ERROR' ? podTable([object as Pod], (object as Pod).metadata.resourceVersion) : object }) + '\n');
+  res.flushHeaders();
+  const send = (type: string, object: unknown) => res.write(JSON.stringify({ type, object }) + '\n');
+  const sendObject = (type: string, object: T) => send(type, opts.encode ? opts.encode(object) : object);
 
   // Subscribe first so nothing falls between the snapshot and the live stream. Changes of
-  // different pods arrive out of resourceVersion order (partitions), so the stream is
+  // different objects arrive out of resourceVersion order (partitions), so the stream is
   // deduplicated per change, never filtered by one high-water mark.
-  const pending: WatchEvent[] = [];
+  const pending: Change<T>[] = [];
   let live = false;
   let threshold = 0n;
   const sent = new Set<string>();
-  const deliver = (e: WatchEvent) => {
-    const id = changeKey(e);
+  const deliver = (e: Change<T>) => {
+    const id = source.changeKey(e);
     if (sent.has(id) || !opts.filter(e.object)) return;
     sent.add(id);
     if (sent.size > 10000) sent.delete(sent.values().next().value!);
-    send(e.type, e.object);
+    sendObject(e.type, e.object);
   };
-  const unsubscribe = deps.feed.subscribe((e) => (live ? deliver(e) : pending.push(e)));
+  const unsubscribe = source.subscribe((e) => (live ? deliver(e) : pending.push(e)));
+  const timers: NodeJS.Timeout[] = [];
   const close = () => {
     unsubscribe();
+    timers.forEach(clearTimeout);
     if (!res.writableEnded) res.end();
   };
   req.raw.on('close', close);
-  if (opts.timeoutSeconds) setTimeout(close, opts.timeoutSeconds * 1000).unref();
+  if (opts.timeoutSeconds) timers.push(setTimeout(close, opts.timeoutSeconds * 1000).unref());
+  if (opts.allowWatchBookmarks && opts.bookmark) {
+    const bookmark = opts.bookmark;
+    timers.push(setInterval(() => send('BOOKMARK', bookmark(source.resourceVersion())), opts.bookmarkIntervalMs ?? BOOKMARK_INTERVAL_MS).unref());
+  }
 
   const rv = opts.resourceVersion;
   if (!rv || rv === '0') {
-    threshold = BigInt(deps.feed.resourceVersion());
-    for (const record of await deps.podStore.list({ namespace: opts.namespace })) {
-      if (opts.filter(record.pod)) send('ADDED', record.pod);
-    }
+    threshold = BigInt(source.resourceVersion());
+    for (const object of await opts.snapshot()) if (opts.filter(object)) sendObject('ADDED', object);
   } else {
     let from: bigint;
     try {
@@ -63,7 +93,7 @@ export async function streamWatch(req: FastifyRequest, reply: FastifyReply, deps
       send('ERROR', gone(`invalid resourceVersion ${rv}`));
       return close();
     }
-    const replay = deps.feed.since(from);
+    const replay = source.since(from);
     if (replay === 'gone') {
       send('ERROR', gone(`too old resource version: ${rv}`));
       return close();

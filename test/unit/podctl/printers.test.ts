@@ -3,7 +3,7 @@ import type { KubeObject } from '../../../shared/display/kube-types';
 import { nodeRoles, nodeRow, nodeStatus } from '../../../shared/display/node-row';
 import { formatObjects, parseOutputFormat } from '../../../bin/podctl/printers/output';
 import { podReady, podRestarts, podStatusReason } from '../../../shared/display/pod-row';
-import { rcRow } from '../../../bin/podctl/printers/rc-row';
+import { rcRow } from '../../../shared/display/rc-row';
 import { renderRow, renderTable } from '../../../bin/podctl/printers/table';
 import { NOW, aContainerStatus, aNode, aPod, anRc, running, secondsAgo } from './builders';
 
