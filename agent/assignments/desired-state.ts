@@ -3,7 +3,9 @@
  * is the truth: a restarted agent replays it). A uid once unassigned never runs
  * again, even if a duplicate PodAssigned arrives later (at-least-once delivery);
  * a PodAssigned for a name whose older uid still runs here stops the older uid,
- * so one name never has two incarnations on a node. Pure apart from mutating
+ * so one name never has two incarnations on a node. A PodAssigned for a uid
+ * already here carries an updated spec (a new image): the newer generation
+ * wins, whatever order copies arrive in. Pure apart from mutating
  * the state it is given.
  */
 import type { NodeAssignmentEvent } from '../../shared/events/node-assignments';
@@ -40,6 +42,9 @@ export function applyAssignment(state: DesiredState, event: NodeAssignmentEvent)
       const pod = event.data.pod;
       const uid = pod.metadata.uid;
       if (state.ended.has(uid) || state.stopping.has(uid)) return [];
+      // An update re-assigns the same uid with a newer spec; a late copy of an older assignment never undoes it.
+      const known = state.pods.get(uid);
+      if (known && (known.metadata.generation ?? 1) > (pod.metadata.generation ?? 1)) return [];
       const changes: Change = [];
       const key = podKey(pod.metadata.namespace, pod.metadata.name);
       for (const [otherUid, other] of state.pods) {

@@ -162,7 +162,11 @@ export function computePodActions(
     const stale = current.labels[LABELS.specHash] !== containerSpecHash(c) || current.labels[LABELS.sandboxId] !== sandbox.id;
     switch (current.state) {
       case 'running':
-        if (stale) kill(current, c.name, grace, 'its spec or sandbox changed');
+        if (stale) {
+          const redefined = current.labels[LABELS.sandboxId] === sandbox.id;
+          kill(current, c.name, grace, redefined ? 'its definition changed' : 'its spec or sandbox changed');
+          if (redefined) result.events.push({ type: 'Normal', reason: 'Killing', message: `Container ${c.name} definition changed, will be restarted`, time });
+        }
         break;
       case 'created':
         if (stale) kill(current, c.name, 0, 'created for another spec or sandbox');
@@ -172,6 +176,13 @@ export function computePodActions(
         kill(current, c.name, 0, 'its state is unknown');
         break;
       case 'exited': {
+        // Its definition changed (a new image): the new definition has not crashed, so it starts at once,
+        // without back-off (the kubelet keys back-off by the container's spec hash), unless the pod never
+        // restarts containers. This is also the second half of an in-place restart: the kill came first.
+        if (stale && current.labels[LABELS.sandboxId] === sandbox.id && policy !== 'Never') {
+          startFresh(attemptOf(current.labels) + 1);
+          break;
+        }
         if (!shouldRestart(policy, current.exitCode ?? 0)) break;
         const finishedAtMs = ms(current.finishedAt, nowMs);
         const previous = memory.backoff[c.name];

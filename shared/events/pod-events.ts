@@ -4,7 +4,7 @@
  * that the scheduler follows.
  */
 import { z } from 'zod';
-import { pod, podManifest } from '../pod/schema';
+import { objectMeta, pod, podManifest, podSpec } from '../pod/schema';
 import { eventSchema } from './envelope';
 
 export const podCreateRequested = eventSchema(
@@ -20,6 +20,24 @@ export const podDeleteRequested = eventSchema(
     /** Precondition: delete only this incarnation. */
     uid: z.string().optional(),
     gracePeriodSeconds: z.number().int().min(0).optional(),
+  }),
+);
+
+/**
+ * A change of a live pod (PUT, PATCH, server-side apply): the whole new
+ * labels, annotations, managed fields and spec, bound to the incarnation
+ * (uid) and, when the client gave one, to the resourceVersion it read. The
+ * pod-controller decides what may change (shared/pod/update-rules.ts).
+ */
+export const podUpdateRequested = eventSchema(
+  'PodUpdateRequested',
+  z.strictObject({
+    namespace: z.string().min(1),
+    name: z.string().min(1),
+    uid: z.string().min(1),
+    resourceVersion: z.string().optional(),
+    metadata: objectMeta.pick({ labels: true, annotations: true, managedFields: true }),
+    spec: podSpec,
   }),
 );
 
@@ -50,6 +68,7 @@ export const podScheduleRequested = eventSchema(
 export const podEvent = z.discriminatedUnion('type', [
   podCreateRequested,
   podDeleteRequested,
+  podUpdateRequested,
   podEvictionRequested,
   podAccepted,
   podScheduleRequested,
@@ -57,6 +76,7 @@ export const podEvent = z.discriminatedUnion('type', [
 export type PodEvent = z.infer<typeof podEvent>;
 export type PodCreateRequested = z.infer<typeof podCreateRequested>;
 export type PodDeleteRequested = z.infer<typeof podDeleteRequested>;
+export type PodUpdateRequested = z.infer<typeof podUpdateRequested>;
 export type PodEvictionRequested = z.infer<typeof podEvictionRequested>;
 export type PodAccepted = z.infer<typeof podAccepted>;
 export type PodScheduleRequested = z.infer<typeof podScheduleRequested>;

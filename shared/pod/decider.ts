@@ -8,12 +8,13 @@
  * re-publishes what it published the first time (the outbox rule), and
  * outbound ids derive from the inbound id so consumers can spot the repeat.
  */
-import { makeEvent, TOPICS, type Envelope, type PodAccepted, type PodChanged, type PodCreateRequested, type PodDeleteRequested, type PodEvictionRequested, type PodRequestRejected, type PodUnassigned, type TopicName } from '../events';
+import { makeEvent, TOPICS, type Envelope, type PodAccepted, type PodChanged, type PodCreateRequested, type PodDeleteRequested, type PodEvictionRequested, type PodUpdateRequested, type PodRequestRejected, type PodUnassigned, type TopicName } from '../events';
 import type { K8sStatus } from '../events/status';
 import type { HistoryEntry, PodRecord } from '../ports';
 import { withSpecDefaults, qosClass } from './defaults';
 import { alreadyExists, conflict, notFound } from './k8s-status';
 import type { Pod } from './schema';
+import { decideUpdate } from './update-decider';
 
 export interface Outbound {
   topic: TopicName;
@@ -39,7 +40,7 @@ export type PodDecision =
   | { kind: 'publish'; outbound: Outbound[]; release?: { nodeName: string; uid: string } }
   | { kind: 'ignore'; reason: string };
 
-export type PodCommand = PodCreateRequested | PodDeleteRequested | PodEvictionRequested;
+export type PodCommand = PodCreateRequested | PodDeleteRequested | PodUpdateRequested | PodEvictionRequested;
 
 export function decide(state: PodRecord | null, command: PodCommand, ctx: DecideContext): PodDecision {
   switch (command.type) {
@@ -47,6 +48,8 @@ export function decide(state: PodRecord | null, command: PodCommand, ctx: Decide
       return decideCreate(state, command, ctx);
     case 'PodDeleteRequested':
       return decideDelete(state, command, ctx);
+    case 'PodUpdateRequested':
+      return decideUpdate(state, command, ctx);
     case 'PodEvictionRequested':
       return decideEviction(state, command, ctx);
     default: {
@@ -65,7 +68,7 @@ export function changed(change: 'ADDED' | 'MODIFIED' | 'DELETED', pod: Pod, ctx:
   return out<PodChanged>(TOPICS.podChanges, 'PodChanged', key, { change, pod }, ctx, id, causationId);
 }
 
-function rejected(namespace: string, name: string, status: K8sStatus, ctx: DecideContext, causationId: string): PodDecision {
+export function rejected(namespace: string, name: string, status: K8sStatus, ctx: DecideContext, causationId: string): PodDecision {
   return {
     kind: 'publish',
     outbound: [out<PodRequestRejected>(TOPICS.podChanges, 'PodRequestRejected', `${namespace}/${name}`, { namespace, name, status }, ctx, `${causationId}:rejected`, causationId)],
