@@ -20,6 +20,7 @@ import { causesFromZod } from '../../../shared/pod/validate';
 import { list } from '../objects';
 import { checkFieldSelectorKeys, page, readListOptions } from '../list-options';
 import { rcTable, wantsTable } from '../table';
+import { streamPolledWatch } from './watch';
 import { matches, parseSelector } from '../selectors';
 import { sendStatus, type ApiDeps } from '../server';
 
@@ -80,33 +81,15 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     return { ...body, metadata: meta };
   }
 
-  /** Level-based watch: ADDED for what exists, then the table is polled and each difference sent. */
-  async function watchRcs(req: FastifyRequest, reply: FastifyReply, namespace: string | undefined, select: (rc: ReplicationController) => boolean, timeoutSeconds?: number, table = false) {
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
-    res.flushHeaders();
-    const encode = (rc: ReplicationController) => (table ? rcTable([rc], rc.metadata.resourceVersion ?? '') : rc);
-    const known = new Map<string, ReplicationController>();
-    let open = true;
-    const close = () => {
-      open = false;
-      if (!res.writableEnded) res.end();
-    };
-    req.raw.on('close', close);
-    if (timeoutSeconds) setTimeout(close, timeoutSeconds * 1000).unref();
-    while (open) {
-      const current = new Map((await store.list(namespace)).filter(live).map((r) => [r.uid, r.rc] as const).filter(([, rc]) => select(rc)));
-      for (const [uid, rc] of current) {
-        const before = known.get(uid);
-        if (!before) res.write(JSON.stringify({ type: 'ADDED', object: encode(rc) }) + '\n');
-        else if (before.metadata.resourceVersion !== rc.metadata.resourceVersion) res.write(JSON.stringify({ type: 'MODIFIED', object: encode(rc) }) + '\n');
-      }
-      for (const [uid, rc] of known) if (!current.has(uid)) res.write(JSON.stringify({ type: 'DELETED', object: encode(rc) }) + '\n');
-      known.clear();
-      for (const [uid, rc] of current) known.set(uid, rc);
-      await new Promise((r) => setTimeout(r, WATCH_POLL_MS));
-    }
+  function watchRcs(req: FastifyRequest, reply: FastifyReply, namespace: string | undefined, select: (rc: ReplicationController) => boolean, timeoutSeconds?: number, table = false) {
+    return streamPolledWatch(req, reply, {
+      list: async () => (await store.list(namespace)).filter(live).map((r) => r.rc).filter(select),
+      key: (rc) => rc.metadata.uid ?? `${rc.metadata.namespace}/${rc.metadata.name}`,
+      version: (rc) => rc.metadata.resourceVersion ?? '',
+      encode: (rc) => (table ? rcTable([rc], rc.metadata.resourceVersion ?? '') : rc),
+      intervalMs: WATCH_POLL_MS,
+      timeoutSeconds,
+    });
   }
 
   app.get('/api/v1/replicationcontrollers', listRcs);

@@ -104,3 +104,49 @@ export async function streamWatch<T>(req: FastifyRequest, reply: FastifyReply, o
   live = true;
   pending.filter((e) => e.rv > threshold).forEach(deliver);
 }
+
+export interface PolledWatchOptions<T> {
+  /** The current objects (already filtered). */
+  list: () => Promise<T[]>;
+  /** Identity of an object across reads, and its version (a change of version is MODIFIED). */
+  key: (object: T) => string;
+  version: (object: T) => string;
+  encode?: (object: T) => unknown;
+  intervalMs: number;
+  timeoutSeconds?: number;
+}
+
+/**
+ * A level-based watch for resources without a change topic (nodes, whose
+ * status moves with every heartbeat, and replication controllers): ADDED for
+ * what exists, then the table is read every `intervalMs` and each difference
+ * sent. Headers go out at once, as for every watch.
+ */
+export async function streamPolledWatch<T>(req: FastifyRequest, reply: FastifyReply, opts: PolledWatchOptions<T>): Promise<void> {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
+  res.flushHeaders();
+  const send = (type: string, object: T) => res.write(JSON.stringify({ type, object: opts.encode ? opts.encode(object) : object }) + '\n');
+  let open = true;
+  const close = () => {
+    open = false;
+    if (!res.writableEnded) res.end();
+  };
+  req.raw.on('close', close);
+  if (opts.timeoutSeconds) setTimeout(close, opts.timeoutSeconds * 1000).unref();
+  const known = new Map<string, T>();
+  while (open) {
+    const current = new Map((await opts.list()).map((o) => [opts.key(o), o] as const));
+    if (!open) break;
+    for (const [key, object] of current) {
+      const before = known.get(key);
+      if (!before) send('ADDED', object);
+      else if (opts.version(before) !== opts.version(object)) send('MODIFIED', object);
+    }
+    for (const [key, object] of known) if (!current.has(key)) send('DELETED', object);
+    known.clear();
+    for (const [key, object] of current) known.set(key, object);
+    await new Promise((r) => setTimeout(r, opts.intervalMs));
+  }
+}
