@@ -22,11 +22,12 @@ async function api() {
   const ports = memoryPorts();
   const app = buildApi({ ...ports, feed: new PodFeed(silentLogger), logger, token: TOKEN, agentToken: 'agent-token-0123456789abcdef' });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const metricsText = async () => (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
   const request = async (o: { method: string; url: string; headers?: Record<string, string>; payload?: unknown }) => {
     const res = await fetch(base + o.url, { method: o.method, headers: o.headers, body: o.payload === undefined ? undefined : JSON.stringify(o.payload) });
     return { statusCode: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
   };
-  return { app, lines, request };
+  return { app, lines, request, base, metricsText };
 }
 
 describe('API request logs and /metrics', () => {
@@ -72,6 +73,26 @@ describe('API request logs and /metrics', () => {
     expect(scrape.body).toContain('podflow_api_requests_total{verb="get",resource="/metrics",code="401"} 1');
     expect(scrape.body).toMatch(/podflow_api_request_duration_seconds_count\{verb="list",resource="pods"\} 1/);
     expect(scrape.body).toContain('podflow_api_open_watches{resource="pods"} 0');
+    await app.close();
+  });
+
+  it('counts a watch as open while it streams, and as one request once the client drops it', async () => {
+    const { app, lines, base, metricsText } = await api();
+    const abort = new AbortController();
+    const res = await fetch(`${base}/api/v1/namespaces/default/pods?watch=true`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: abort.signal });
+    expect(res.status).toBe(200);
+    expect(await metricsText()).toContain('podflow_api_open_watches{resource="pods"} 1');
+
+    abort.abort();
+    const deadline = Date.now() + 5000;
+    let text = await metricsText();
+    while (!text.includes('podflow_api_open_watches{resource="pods"} 0') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      text = await metricsText();
+    }
+    expect(text).toContain('podflow_api_open_watches{resource="pods"} 0');
+    expect(text).toContain('podflow_api_requests_total{verb="watch",resource="pods",code="200"} 1');
+    expect(lines.filter((l) => l.msg === 'request' && (l.obj as { verb: string }).verb === 'watch')).toHaveLength(1);
     await app.close();
   });
 });
