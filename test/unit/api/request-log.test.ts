@@ -93,6 +93,7 @@ describe('API request logs and /metrics', () => {
     expect(text).toContain('podflow_api_open_watches{resource="pods"} 0');
     expect(text).toContain('podflow_api_requests_total{verb="watch",resource="pods",code="200"} 1');
     expect(lines.filter((l) => l.msg === 'request' && (l.obj as { verb: string }).verb === 'watch')).toHaveLength(1);
+    app.server.closeAllConnections(); // the dropped stream's socket may linger in the client's pool
     await app.close();
   });
 });
