@@ -36,7 +36,10 @@ async function ensureWith(admin: Admin, wanted: (Omit<TopicSpec, 'name'> & { nam
   if (plan.conflicts.length > 0) throw new Error(plan.conflicts.join('; '));
   if (plan.create.length > 0) {
     await admin.createTopics({
-      waitForLeaders: true,
+      // kafkajs' own wait retries only LEADER_NOT_AVAILABLE, but a KRaft broker may answer
+      // UNKNOWN_TOPIC_OR_PARTITION until the new topic reaches its metadata cache:
+      // leadersKnown below waits for both.
+      waitForLeaders: false,
       topics: plan.create.map((t) => ({
         topic: t.name,
         numPartitions: t.partitions,
