@@ -19,13 +19,15 @@ const rcRef = {
 
 export const rcCreateRequested = eventSchema('ReplicationControllerCreateRequested', z.strictObject({ rc: rcManifest }));
 
-/** Replaces labels, annotations and spec (PUT, or a merge-patch the API already merged). */
+/** Replaces labels, annotations, managed fields and spec (PUT, or a patch or apply the API already merged). */
 export const rcUpdateRequested = eventSchema(
   'ReplicationControllerUpdateRequested',
   z.strictObject({
     ...rcRef,
     labels: z.record(z.string(), z.string()).optional(),
     annotations: z.record(z.string(), z.string()).optional(),
+    /** Who owns which fields (server-side apply); absent keeps the stored ones. */
+    managedFields: z.array(z.unknown()).optional(),
     spec: rcSpec,
   }),
 );

@@ -110,6 +110,7 @@ function decideChange(state: RcRecord | null, cmd: ChangeCommand, ctx: RcDecideC
     else delete metadata.labels;
     if (cmd.data.annotations) metadata.annotations = cmd.data.annotations;
     else delete metadata.annotations;
+    if (cmd.data.managedFields) metadata.managedFields = cmd.data.managedFields;
   }
   const specChanged = !sameJson(spec, rc.spec);
   const metaChanged = !sameJson(metadata, rc.metadata);

@@ -126,10 +126,12 @@ export function podUpdateRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.patch<{ Params: Params; Querystring: Record<string, string>; Body: unknown }>('/api/v1/namespaces/:namespace/pods/:name', async (req, reply) => {
     const contentType = req.headers['content-type'];
     const opts = updateOptions(req.query, req.headers['user-agent'], deps.clock.now());
+    const isApply = patchTypeOf(contentType) === 'apply';
+    if (isApply && !req.query.fieldManager) return sendStatus(reply, badRequest('fieldManager is required for apply requests'));
     for (let attempt = 1; ; attempt++) {
       const current = await deps.podStore.get(req.params.namespace, req.params.name);
       if (!live(current)) {
-        if (patchTypeOf(contentType) === 'apply' && req.query.fieldManager) return answer(reply, await createByApply(req, opts));
+        if (isApply) return answer(reply, await createByApply(req, opts));
         return sendStatus(reply, notFound('pods', req.params.name));
       }
       const patched = patchObject(current.pod, contentType, req.body, { ...opts, resource: 'pods', name: current.name, query: req.query });

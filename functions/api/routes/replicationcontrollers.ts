@@ -23,6 +23,7 @@ import { rcTable, wantsTable } from '../table';
 import { streamPolledWatch } from './watch';
 import { matches, parseSelector } from '../selectors';
 import { sendStatus, type ApiDeps } from '../server';
+import { creatorManagedFields, patchObject, recordOwnership, updateOptions } from '../update-objects';
 
 const deleteOptions = z.object({ preconditions: z.object({ uid: z.string().optional(), resourceVersion: z.string().optional() }).partial().optional() }).passthrough();
 
@@ -111,7 +112,9 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     if (meta.namespace && meta.namespace !== namespace) return sendStatus(reply, badRequest('the namespace of the provided object does not match the namespace sent on the request'));
     // generateName for an RC: the server picks the name, as Kubernetes does.
     const name = typeof meta.name === 'string' && meta.name ? meta.name : typeof meta.generateName === 'string' && meta.generateName ? `${meta.generateName}${randomBytes(3).toString('hex').slice(0, 5)}` : '';
-    const validated = validateReplicationController({ ...body, metadata: { ...meta, ...(name ? { name } : {}), namespace } });
+    const creator = updateOptions(req.query as Record<string, unknown>, req.headers['user-agent'], deps.clock.now());
+    const managedFields = creatorManagedFields(body, creator, 'Update');
+    const validated = validateReplicationController({ ...body, metadata: { ...meta, ...(name ? { name } : {}), namespace, managedFields } });
     if (!validated.ok) return sendStatus(reply, invalid(KIND, name, validated.causes));
     if (live(await store.get(namespace, name))) return sendStatus(reply, alreadyExists(RESOURCE, name));
     const id = randomUUID();
@@ -133,6 +136,7 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     if (resourceVersion) data.resourceVersion = resourceVersion;
     if (validated.value.metadata.labels) data.labels = validated.value.metadata.labels;
     if (validated.value.metadata.annotations) data.annotations = validated.value.metadata.annotations;
+    if (validated.value.metadata.managedFields) data.managedFields = validated.value.metadata.managedFields;
     const event = makeEvent<RcUpdateRequested>('ReplicationControllerUpdateRequested', `${namespace}/${name}`, data, { source: 'api', time: deps.clock.now(), id: randomUUID() });
     const outcome = await command(event, namespace, name);
     if (!outcome) return { status: timeoutStatus() };
@@ -151,24 +155,23 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     if (!live(current)) return sendStatus(reply, notFound(RESOURCE, req.params.name));
     const rv = asObject(body.metadata)?.resourceVersion;
     if (typeof rv === 'string' && rv && rv !== current.rc.metadata.resourceVersion) return sendStatus(reply, conflict(RESOURCE, current.name, MODIFIED_SINCE));
-    return answer(reply, await update(current, body, typeof rv === 'string' && rv ? rv : undefined));
+    const opts = updateOptions(req.query as Record<string, unknown>, req.headers['user-agent'], deps.clock.now());
+    return answer(reply, await update(current, recordOwnership(current.rc, body, opts), typeof rv === 'string' && rv ? rv : undefined));
   });
 
-  app.patch<{ Params: Params; Body: unknown }>('/api/v1/namespaces/:namespace/replicationcontrollers/:name', async (req, reply) => {
-    const type = String(req.headers['content-type'] ?? '');
-    if (!type.startsWith('application/merge-patch+json') && !type.startsWith('application/strategic-merge-patch+json')) {
-      return sendStatus(reply, { ...badRequest(`the content type ${type} is not supported for replicationcontrollers: use application/merge-patch+json`), code: 415, reason: 'UnsupportedMediaType' });
-    }
-    const patch = asObject(req.body);
-    if (!patch) return sendStatus(reply, badRequest('the patch must be a JSON object'));
+  app.patch<{ Params: Params; Querystring: Record<string, string>; Body: unknown }>('/api/v1/namespaces/:namespace/replicationcontrollers/:name', async (req, reply) => {
+    const opts = updateOptions(req.query, req.headers['user-agent'], deps.clock.now());
     // A patch is applied to the object it was merged with; when another writer (the controller's
     // status updates included) got in between, it is merged again with the newer object.
     for (let attempt = 1; ; attempt++) {
       const current = await store.get(req.params.namespace, req.params.name);
       if (!live(current)) return sendStatus(reply, notFound(RESOURCE, req.params.name));
       const { status: _s, ...base } = current.rc;
-      const merged = asObject(mergePatch(base, patch)) ?? {};
-      const result = await update(current, merged, current.rc.metadata.resourceVersion);
+      const patched = patchObject(base, req.headers['content-type'], req.body, { ...opts, resource: RESOURCE, name: current.name, query: req.query });
+      if (!patched.ok) return sendStatus(reply, patched.status);
+      const asked = asObject(patched.object.metadata)?.resourceVersion;
+      if (typeof asked === 'string' && asked && asked !== current.rc.metadata.resourceVersion) return sendStatus(reply, conflict(RESOURCE, current.name, MODIFIED_SINCE));
+      const result = await update(current, patched.object, current.rc.metadata.resourceVersion);
       if (!isModifiedConflict(result) || attempt >= PATCH_ATTEMPTS) return answer(reply, result);
     }
   });
