@@ -58,8 +58,8 @@ async function main(): Promise<void> {
     await running.stop();
     process.exit(0);
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
 }
 
 if (require.main === module) {

@@ -59,8 +59,8 @@ Try: npx podctl get nodes   (Ctrl-C stops the cluster; data stays in ${stateDir}
     console.log('stopped.');
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 }
 
 main().catch((err) => {

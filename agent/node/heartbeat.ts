@@ -46,9 +46,11 @@ export class Heartbeat {
   start(): void {
     if (this.timer) return;
     const tick = () => {
-      this.timer = setTimeout(async () => {
-        await this.beat();
-        if (this.timer) tick();
+      // beat() never rejects: a failed send is logged and the next beat comes as planned.
+      this.timer = setTimeout(() => {
+        void this.beat().then(() => {
+          if (this.timer) tick();
+        });
       }, this.deps.intervalMs);
     };
     tick();

@@ -136,7 +136,7 @@ export class PodManager {
 
   private scheduleResync(): void {
     if (!this.active) return;
-    this.resyncTimer = setTimeout(async () => {
+    const resync = async () => {
       try {
         for (const w of this.workers.values()) w.kick();
         await this.sweepOrphans();
@@ -144,7 +144,8 @@ export class PodManager {
         this.ctx.logger.warn({ err: (err as Error).message }, 'resync failed');
       }
       this.scheduleResync();
-    }, this.opts.resyncIntervalMs);
+    };
+    this.resyncTimer = setTimeout(() => void resync(), this.opts.resyncIntervalMs);
   }
 
   /** Stops all work; the containers keep running (an agent restart must not kill pods). */
