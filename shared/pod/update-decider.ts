@@ -13,6 +13,7 @@ import { makeEvent, TOPICS, type PodAssigned, type PodUpdateRequested } from '..
 import type { PodRecord } from '../ports';
 import { changed, historyEntry, rejected, type DecideContext, type Outbound, type PodDecision } from './decider';
 import { conflict, invalid, notFound } from './k8s-status';
+import { annotationCauses, labelCauses } from './meta-rules';
 import { withSpecDefaults } from './defaults';
 import type { Pod } from './schema';
 import { changedImages, podUpdateCauses, updatedSpec } from './update-rules';
@@ -34,7 +35,8 @@ export function decideUpdate(state: PodRecord | null, cmd: PodUpdateRequested, c
   if (cmd.data.resourceVersion && cmd.data.resourceVersion !== current.metadata.resourceVersion) {
     return rejected(namespace, name, conflict('pods', name, MODIFIED_SINCE), ctx, cmd.id);
   }
-  const causes = podUpdateCauses(current, { metadata: {}, spec: cmd.data.spec });
+  // The same rules the API applies, so an outside producer on pod-events gets the same answer.
+  const causes = [...labelCauses(meta.labels, 'metadata.labels'), ...annotationCauses(meta.annotations, 'metadata.annotations'), ...podUpdateCauses(current, { metadata: {}, spec: cmd.data.spec })];
   if (causes.length) return rejected(namespace, name, invalid('Pod', name, causes), ctx, cmd.id);
 
   const specChanged = !isDeepStrictEqual(spec, withSpecDefaults(current.spec));

@@ -24,6 +24,7 @@ import { streamPolledWatch } from './watch';
 import { matches, parseSelector } from '../selectors';
 import { sendStatus, type ApiDeps } from '../server';
 import { creatorManagedFields, patchObject, recordOwnership, updateOptions } from '../update-objects';
+import { patchTypeOf } from '../../../shared/kube/patch/patch';
 
 const deleteOptions = z.object({ preconditions: z.object({ uid: z.string().optional(), resourceVersion: z.string().optional() }).partial().optional() }).passthrough();
 
@@ -113,17 +114,23 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     // generateName for an RC: the server picks the name, as Kubernetes does.
     const name = typeof meta.name === 'string' && meta.name ? meta.name : typeof meta.generateName === 'string' && meta.generateName ? `${meta.generateName}${randomBytes(3).toString('hex').slice(0, 5)}` : '';
     const creator = updateOptions(req.query as Record<string, unknown>, req.headers['user-agent'], deps.clock.now());
-    const managedFields = creatorManagedFields(body, creator, 'Update');
+    const created = await create(namespace, name, body, creatorManagedFields(body, creator, 'Update'));
+    return 'status' in created ? sendStatus(reply, created.status) : reply.code(201).send(created.rc);
+  });
+
+  /** POST, and a server-side apply to a name that does not exist, end here. */
+  async function create(namespace: string, name: string, body: Record<string, unknown>, managedFields: unknown[]): Promise<Answer> {
+    const meta = asObject(body.metadata) ?? {};
     const validated = validateReplicationController({ ...body, metadata: { ...meta, ...(name ? { name } : {}), namespace, managedFields } });
-    if (!validated.ok) return sendStatus(reply, invalid(KIND, name, validated.causes));
-    if (live(await store.get(namespace, name))) return sendStatus(reply, alreadyExists(RESOURCE, name));
+    if (!validated.ok) return { status: invalid(KIND, name, validated.causes) };
+    if (live(await store.get(namespace, name))) return { status: alreadyExists(RESOURCE, name) };
     const id = randomUUID();
     const event = makeEvent<RcCreateRequested>('ReplicationControllerCreateRequested', `${namespace}/${name}`, { rc: validated.value }, { source: 'api', time: deps.clock.now(), id });
     const outcome = await command(event, namespace, name);
-    if (!outcome) return timedOut(reply);
-    if (outcome.refused) return sendStatus(reply, outcome.refused);
-    return reply.code(201).send(outcome.record.rc);
-  });
+    if (!outcome) return { status: timeoutStatus() };
+    if (outcome.refused) return { status: outcome.refused };
+    return { rc: outcome.record.rc };
+  }
 
   /** PUT and PATCH end here: the whole new object, validated, sent as an update bound to what was read. */
   async function update(current: RcRecord, next: Record<string, unknown>, resourceVersion: string | undefined): Promise<Answer> {
@@ -165,7 +172,13 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     // status updates included) got in between, it is merged again with the newer object.
     for (let attempt = 1; ; attempt++) {
       const current = await store.get(req.params.namespace, req.params.name);
-      if (!live(current)) return sendStatus(reply, notFound(RESOURCE, req.params.name));
+      if (!live(current)) {
+        if (patchTypeOf(req.headers['content-type']) !== 'apply' || !req.query.fieldManager) return sendStatus(reply, notFound(RESOURCE, req.params.name));
+        // Server-side apply creates what does not exist yet, owned by the applier.
+        const applied = asObject(req.body) ?? {};
+        const created = await create(req.params.namespace, req.params.name, applied, creatorManagedFields(applied, opts, 'Apply'));
+        return 'status' in created ? sendStatus(reply, created.status) : reply.code(201).send(created.rc);
+      }
       const { status: _s, ...base } = current.rc;
       const patched = patchObject(base, req.headers['content-type'], req.body, { ...opts, resource: RESOURCE, name: current.name, query: req.query });
       if (!patched.ok) return sendStatus(reply, patched.status);

@@ -147,5 +147,8 @@ describe('updates through the log', () => {
     expect(forced.body.spec.template.spec.containers[0].image).toBe('podflow/web:2');
     // The patches above came without ?fieldManager: their manager is the User-Agent's product name, as in Kubernetes.
     expect(forced.body.metadata.managedFields.map((m: { manager: string }) => m.manager).sort()).toEqual(['bot', 'creator', 'node']);
+    const applied = await patch(`/api/v1/namespaces/${NS}/replicationcontrollers/rc2`, 'application/apply-patch+yaml', { ...rc, metadata: { name: 'rc2' } }, '?fieldManager=bot');
+    expect(applied.status).toBe(201);
+    expect(applied.body.metadata.managedFields).toEqual([expect.objectContaining({ manager: 'bot', operation: 'Apply' })]);
   }, 60000);
 });

@@ -74,6 +74,7 @@ describe('the pod decider on PodUpdateRequested', () => {
     ['another incarnation answers 409', bound, update('r1', { uid: 'u0' }), 409, 'Precondition failed: UID in precondition: u0, UID in object meta: u1'],
     ['a stale resourceVersion answers 409', bound, update('r1', { labels: { a: 'b' }, resourceVersion: '6' }), 409, 'Operation cannot be fulfilled on pods "web": the object has been modified; please apply your changes to the latest version and try again'],
     ['a forbidden change answers 422', bound, update('r1', { spec: spec({ command: ['sh'] }) }), 422, 'The Pod "web" is invalid: spec: Forbidden: pod updates may not change fields other than'],
+    ['an invalid label (from any producer) answers 422', bound, update('r1', { labels: { 'bad key!': 'x' } }), 422, 'The Pod "web" is invalid: metadata.labels: Invalid value: "bad key!"'],
   ])('%s', (_name, given, when, code, message) => {
     const s = status(decide(given, when, context()));
     expect(s?.code).toBe(code);
