@@ -1,8 +1,9 @@
 /**
  * What `apply` should do with one manifest, decided without I/O: create what is
  * missing, leave alone what already says everything the manifest says, and
- * merge-patch a replication controller that differs. Pods cannot change in
- * place, so a pod that differs is a conflict the user must resolve.
+ * merge-patch a pod or replication controller that differs. What a pod may
+ * change in place (labels, annotations, images, added tolerations) is the
+ * server's rule: anything else comes back as its 422.
  */
 import { parseQuantity } from '../../../shared/pod/quantity';
 import type { KubeObject } from '../../../shared/display/kube-types';
@@ -10,8 +11,7 @@ import type { KubeObject } from '../../../shared/display/kube-types';
 export type ApplyPlan =
   | { action: 'create'; body: KubeObject }
   | { action: 'unchanged' }
-  | { action: 'patch'; patch: Record<string, unknown> }
-  | { action: 'conflict'; message: string };
+  | { action: 'patch'; patch: Record<string, unknown> };
 
 function sameQuantity(a: string | number, b: string | number): boolean {
   try {
@@ -57,12 +57,5 @@ export function planApply(manifest: KubeObject, existing: KubeObject | undefined
   const desiredMeta = metadataOf(manifest);
   const same = containsAll(manifest.spec, existing.spec) && containsAll(desiredMeta, existing.metadata);
   if (same) return { action: 'unchanged' };
-  if (manifest.kind === 'Pod') {
-    const name = manifest.metadata.name;
-    return {
-      action: 'conflict',
-      message: `pod "${name}" already exists with a different spec, and a pod cannot be changed in place: delete it first (podctl delete pod ${name}) or apply it under another name`,
-    };
-  }
   return { action: 'patch', patch: { metadata: desiredMeta, spec: manifest.spec } };
 }

@@ -1,7 +1,7 @@
 /**
  * `podctl apply -f FILE|DIR|-`: for each Pod or ReplicationController document,
  * creates it when missing, reports it unchanged when the server already holds
- * what it says, and merge-patches an rc that differs. A rejected document
+ * what it says, and merge-patches one that differs. A rejected document
  * (422) is reported with FILE:LINE for each invalid field; the other documents
  * are still applied, and the exit code is 1 if any failed.
  */
@@ -51,8 +51,6 @@ async function applyOne(ctx: CommandContext, m: Manifest): Promise<string> {
     case 'patch':
       await ctx.client.mergePatch(objectPath(resource, namespace, obj.metadata.name), plan.patch);
       return `${label} configured`;
-    case 'conflict':
-      throw new Error(plan.message);
     default: {
       const never: never = plan;
       throw new Error(`unknown plan ${JSON.stringify(never)}`);

@@ -145,9 +145,9 @@ describe('planApply', () => {
     expect(planApply(manifest({ containers }), served(withDefaults), 'default')).toEqual({ action: 'unchanged' });
   });
 
-  it('refuses to change a pod in place', () => {
+  it('merge-patches a pod that differs (the server decides what may change in place)', () => {
     const plan = planApply(manifest({ containers: [{ name: 'app', image: 'podflow/web:2' }] }), served({ containers }), 'default');
-    expect(plan).toMatchObject({ action: 'conflict' });
+    expect(plan).toMatchObject({ action: 'patch', patch: { spec: { containers: [{ name: 'app', image: 'podflow/web:2' }] } } });
   });
 
   it('merge-patches a replication controller whose replicas or labels differ', () => {
