@@ -13,6 +13,7 @@ import type { Clock, HistoryStore, Logger, NodeStore, PodStore, Publisher } from
 import type { PodFeed } from './feed';
 import type { EventFeed } from './event-feed';
 import { discoveryRoutes } from './routes/discovery';
+import { openApiRoutes } from './routes/openapi';
 import { nodeRoutes } from './routes/nodes';
 import { podRoutes } from './routes/pods';
 import { podUpdateRoutes } from './routes/pod-updates';
@@ -111,6 +112,7 @@ export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buf
   app.get('/livez', async () => 'ok');
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   discoveryRoutes(app);
+  openApiRoutes(app);
   podRoutes(app, deps);
   podUpdateRoutes(app, deps);
   nodeRoutes(app, deps);

@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { makeEvent, TOPICS, type PodCreateRequested, type PodDeleteRequested } from '../../../shared/events';
 import { badRequest, conflict, invalid, notFound, timeout } from '../../../shared/pod/k8s-status';
 import { validatePodManifest } from '../../../shared/pod/validate';
+import { podManifest } from '../../../shared/pod/schema';
+import { decodeFields, readFieldValidation, sendWarnings, unknownFields } from '../field-validation';
 import type { PodRecord } from '../../../shared/ports';
 import { list, podFields } from '../objects';
 import { dryRun } from '../dry-run';
@@ -108,7 +110,14 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const name = typeof body.metadata?.name === 'string' ? body.metadata.name : '';
     // The creator owns every field it wrote (metadata.managedFields), so a later server-side apply can conflict with it.
     const creator = updateOptions(req.query as Record<string, unknown>, req.headers['user-agent'], deps.clock.now());
-    const input = { ...body, metadata: { ...(body.metadata ?? {}), namespace, managedFields: creatorManagedFields(body, creator, 'Update') } };
+    // Unknown fields are decoded as `?fieldValidation=` says (Strict refuses, Warn and Ignore drop them) before validation.
+    const directive = readFieldValidation(req.query);
+    if (!directive.ok) return sendStatus(reply, directive.status);
+    const decoded = decodeFields(directive.directive, 'Pod', body, unknownFields(podManifest, body));
+    if (!decoded.ok) return sendStatus(reply, decoded.status);
+    sendWarnings(reply, decoded.warnings);
+    const known = decoded.input as typeof body;
+    const input = { ...known, metadata: { ...(known.metadata ?? {}), namespace, managedFields: creatorManagedFields(known, creator, 'Update') } };
     const validated = validatePodManifest(input);
     // Policy is checked even on an otherwise invalid pod, so every cause comes back at once.
     const refused = admitLoosely(deps, validated.ok ? validated.value : input);
