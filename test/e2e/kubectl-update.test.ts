@@ -82,6 +82,7 @@ describe('kubectl updates pods', () => {
   afterAll(async () => {
     await cluster?.destroy();
     await cleanupNode(node);
+    await docker.getImage('podflow/web:2').remove({ noprune: true }).catch(() => undefined);
   });
 
   it('labels and annotates a pod, and get --show-labels shows the label', async () => {
