@@ -57,10 +57,11 @@ describe('kubectl apply validates and kubectl explain works from the OpenAPI doc
     await cluster?.destroy();
   });
 
-  it('applies the README example with validation on and prints what it created', async () => {
+  it('applies the README examples (a pod, a replication controller) with validation on and prints what it created', async () => {
     expect(await kubectl('apply', '-f', 'examples/web-with-puller.yaml')).toEqual({ code: 0, out: 'pod/web-with-puller created\n', err: '' });
     const images = await kubectl('get', 'pod', 'web-with-puller', '-o', 'jsonpath={.spec.containers[*].image}');
     expect(images.out).toBe('podflow/puller:1 podflow/web:1');
+    expect(await kubectl('apply', '-f', 'examples/rc-web.yaml')).toEqual({ code: 0, out: 'replicationcontroller/rc-web created\n', err: '' });
   });
 
   it('refuses a misspelled field with the strict decoding error naming it, and creates nothing', async () => {
