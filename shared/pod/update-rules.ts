@@ -33,8 +33,15 @@ export function specDiff(before: unknown, after: unknown, path = 'spec'): string
 }
 
 /** The causes that refuse turning `current` into one with `next`'s metadata and spec; empty when allowed. */
-export function podUpdateCauses(current: Pod, next: { metadata: { name?: string; namespace?: string; uid?: string }; spec: PodSpec }): StatusCause[] {
+/** Metadata an update could name but podflow's update command does not carry: refused rather than dropped. */
+const UNCHANGEABLE_META = ['generateName', 'ownerReferences', 'finalizers'] as const;
+const orNone = (v: unknown) => (v === undefined || v === null || (Array.isArray(v) && v.length === 0) ? undefined : v);
+
+export function podUpdateCauses(current: Pod, next: { metadata: Partial<Pick<Pod['metadata'], 'name' | 'namespace' | 'uid' | (typeof UNCHANGEABLE_META)[number]>>; spec: PodSpec }): StatusCause[] {
   const causes: StatusCause[] = [];
+  for (const key of UNCHANGEABLE_META) {
+    if (key in next.metadata && !isDeepStrictEqual(orNone(next.metadata[key]), orNone(current.metadata[key]))) causes.push(forbidden(`metadata.${key}`, 'podflow does not support changing this field of a pod'));
+  }
   if (next.metadata.name !== undefined && next.metadata.name !== current.metadata.name) causes.push(invalid('metadata.name', next.metadata.name, 'field is immutable'));
   if (next.metadata.namespace !== undefined && next.metadata.namespace !== current.metadata.namespace) causes.push(invalid('metadata.namespace', next.metadata.namespace, 'field is immutable'));
   if (next.metadata.uid && next.metadata.uid !== current.metadata.uid) causes.push(invalid('metadata.uid', next.metadata.uid, 'field is immutable'));

@@ -40,6 +40,11 @@ describe('what an update may change on a pod', () => {
     }
   });
 
+  it('refuses a metadata change the update command cannot carry, instead of dropping it', () => {
+    expect(podUpdateCauses(pod, { metadata: { finalizers: ['x'] }, spec: spec() })).toEqual([expect.objectContaining({ field: 'metadata.finalizers', reason: 'FieldValueForbidden' })]);
+    expect(podUpdateCauses(pod, { metadata: { finalizers: [] }, spec: spec() })).toEqual([]);
+  });
+
   it('refuses removing a toleration', () => {
     const tolerated = { ...pod, spec: { ...pod.spec, tolerations: [{ key: 'k', operator: 'Exists' as const }] } };
     expect(podUpdateCauses(tolerated, { metadata: {}, spec: spec() })).toHaveLength(1);
