@@ -60,7 +60,8 @@ if ! docker info >/dev/null 2>&1; then
     log "PODFLOW_SKIP_DOCKER set: not starting dockerd"
   else
     log "starting dockerd"
-    as_root bash -c "nohup dockerd --iptables=false --bridge=none >'$STATE/logs/dockerd.log' 2>&1 &"
+    # Its own session: a kill of the process group that ran set-up (a timed-out shell, a CI step) must not take the engine down.
+    as_root setsid bash -c "nohup dockerd --iptables=false --bridge=none >>'$STATE/logs/dockerd.log' 2>&1 &"
     for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
     docker info >/dev/null 2>&1 || { tail -20 "$STATE/logs/dockerd.log" >&2; log "dockerd did not come up"; exit 1; }
   fi
