@@ -20,6 +20,8 @@ import { startAssignmentFeed, type AssignmentFeed } from './assignments/feed';
 import { assignmentsFromProjection, type NodePodsReader } from './assignments/snapshot';
 import { podKey } from '../shared/pod/schema';
 import { startLogServer, type LogServer } from './logs/server';
+import { createStreamServer } from './streams/server';
+import type { ContainerStreams } from './runtime/streams';
 import { Heartbeat } from './node/heartbeat';
 import { PauseDetector } from './node/pause-detector';
 import { AGENT_VERSION, describeNode, hostFacts, type HostFacts, type NodeSettings } from './node/identity';
@@ -58,6 +60,8 @@ export interface AgentDeps {
   host?: HostFacts;
   /** Pods by phase, restarts, sync and runtime-call latency, heartbeat age; served at the log server's /metrics. */
   metrics?: AgentMetrics;
+  /** exec and attach into running containers; without it the node refuses them. */
+  streams?: ContainerStreams;
 }
 
 export interface Agent {
@@ -135,7 +139,15 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
   let logServer: LogServer | null = null;
   if (settings.logPort !== null) {
     logServer = await startLogServer(
-      { runtime, nodeName: settings.nodeName, token: settings.logToken, findPod: (ns, name) => manager.findPod(ns, name), logger, metrics: metrics?.registry },
+      {
+        runtime,
+        nodeName: settings.nodeName,
+        token: settings.logToken,
+        findPod: (ns, name) => manager.findPod(ns, name),
+        logger,
+        metrics: metrics?.registry,
+        streams: createStreamServer({ runtime, streams: deps.streams, nodeName: settings.nodeName, token: settings.logToken, findPod: (ns, name) => manager.findPod(ns, name), logger }),
+      },
       settings.logPort,
     );
   }

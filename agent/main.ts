@@ -14,6 +14,7 @@ import { createAgent } from './agent';
 import { AgentMetrics } from './metrics';
 import { parseAgentEnv, settingsFromEnv } from './config';
 import { DockerRuntime } from './runtime/docker';
+import { DockerStreams } from './runtime/docker-streams';
 import { HollowRuntime } from './runtime/hollow';
 
 async function main(): Promise<void> {
@@ -44,7 +45,8 @@ async function main(): Promise<void> {
   const projection = env.PODS_TABLE ? new DynamoPodStore(makeDynamoClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION }), env.PODS_TABLE) : undefined;
   if (!projection) logger.warn('PODS_TABLE is not set: recovery replays only what node-assignments retains');
   const metrics = new AgentMetrics({ defaultMetrics: true });
-  const agent = await createAgent({ settings: settingsFromEnv(env, token), runtime, publisher, logger, kafka, projection, metrics });
+  const streams = env.RUNTIME === 'docker' ? new DockerStreams() : undefined;
+  const agent = await createAgent({ settings: settingsFromEnv(env, token), runtime, publisher, logger, kafka, projection, metrics, streams });
   logger.info({ node: agent.nodeName, bootId: agent.bootId, endpoint: agent.description.endpoint, runtime: env.RUNTIME }, 'agent starting');
 
   let signals = 0;

@@ -14,6 +14,7 @@ import type { Registry } from 'prom-client';
 import { writeMetrics } from '../../shared/metrics/server';
 import type { ContainerRuntime } from '../runtime/types';
 import { observePod } from '../sync/observe';
+import type { StreamServer } from '../streams/server';
 
 export interface LogServerDeps {
   runtime: ContainerRuntime;
@@ -23,6 +24,8 @@ export interface LogServerDeps {
   logger: Logger;
   /** The agent's metrics, served at /metrics. */
   metrics?: Registry;
+  /** exec and attach: upgrades on the same port (agent/streams/server.ts). */
+  streams?: StreamServer;
 }
 
 export interface LogServer {
@@ -85,6 +88,7 @@ export async function startLogServer(deps: LogServerDeps, port: number, host = '
       else res.end();
     });
   });
+  if (deps.streams) server.on('upgrade', deps.streams.handleUpgrade);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -96,6 +100,7 @@ export async function startLogServer(deps: LogServerDeps, port: number, host = '
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        deps.streams?.close();
       }),
   };
 }

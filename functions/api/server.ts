@@ -17,6 +17,7 @@ import { openApiRoutes } from './routes/openapi';
 import { nodeRoutes } from './routes/nodes';
 import { podRoutes } from './routes/pods';
 import { podUpdateRoutes } from './routes/pod-updates';
+import { podStreamRoutes } from './routes/pod-streams';
 import { eventRoutes } from './routes/events';
 import { replicationControllerRoutes } from './routes/replicationcontrollers';
 import type { RcStore } from '../../shared/rc/record';
@@ -115,6 +116,7 @@ export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buf
   openApiRoutes(app);
   podRoutes(app, deps);
   podUpdateRoutes(app, deps);
+  podStreamRoutes(app, deps);
   nodeRoutes(app, deps);
   eventRoutes(app, deps);
   if (deps.rcStore) replicationControllerRoutes(app, { ...deps, rcStore: deps.rcStore });

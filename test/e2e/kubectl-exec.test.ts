@@ -1,0 +1,104 @@
+/**
+ * exec, attach-style stdin, exit codes and `kubectl cp` as a user runs them:
+ * the real kubectl 1.31 (WebSocket, v5.channel.k8s.io) against a cluster of
+ * real processes with one Docker agent; the API relays each stream to the
+ * agent of the pod's node, which runs `docker exec` in the chosen container.
+ * The official client's Exec speaks the same protocol from its own process.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { eventually } from '../helpers/control-plane';
+import { cleanupNode, startTestCluster, uniqueNodeName, type TestCluster } from '../helpers/cluster';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, '../..');
+jest.setTimeout(120_000);
+
+describe('kubectl exec and cp through the API to the pod\'s agent', () => {
+  const node = uniqueNodeName('kx');
+  let cluster: TestCluster;
+  let work: string;
+  const kubectl = (args: string[], input?: Buffer | string) =>
+    new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn('kubectl', args, { env: { ...process.env, KUBECONFIG: cluster.kubeconfig }, cwd: work });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (c: Buffer) => out.push(c));
+      child.stderr.on('data', (c: Buffer) => err.push(c));
+      child.on('close', (code) => resolve({ code, out: Buffer.concat(out).toString('utf8'), err: Buffer.concat(err).toString('utf8') }));
+      if (input !== undefined) child.stdin.end(input);
+      else child.stdin.end();
+    });
+
+  beforeAll(async () => {
+    work = mkdtempSync(path.join(os.tmpdir(), 'kubectl-exec-'));
+    cluster = await startTestCluster({ agents: [{ name: node, runtime: 'docker', env: { HEARTBEAT_INTERVAL_MS: '1000' } }], tls: true });
+    await eventually(async () => (await kubectl(['get', 'node', node])).out.includes('Ready'), 30_000, 'node Ready');
+    const manifest = path.join(work, 'web.json');
+    writeFileSync(manifest, JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web', annotations: { 'kubectl.kubernetes.io/default-container': 'web' } },
+      spec: { containers: [{ name: 'sidecar', image: 'podflow/base:1', command: ['sleep', '3600'] }, { name: 'web', image: 'podflow/web:1' }] },
+    }));
+    expect((await kubectl(['apply', '-f', manifest])).out).toBe('pod/web created\n');
+    expect((await kubectl(['wait', '--for=condition=Ready', 'pod/web', '--timeout=60s'])).out).toBe('pod/web condition met\n');
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.destroy();
+    await cleanupNode(node);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('runs a command in the default container and prints its output (the pod name as hostname)', async () => {
+    expect(await kubectl(['exec', 'web', '--', 'cat', '/etc/hostname'])).toMatchObject({ code: 0, out: 'web\n' });
+    // -c picks another container of the same pod; both share the pod's UTS namespace
+    expect(await kubectl(['exec', 'web', '-c', 'sidecar', '--', 'sh', '-c', 'echo $(hostname) from sidecar; echo oops >&2'])).toMatchObject({ code: 0, out: 'web from sidecar\n', err: 'oops\n' });
+  });
+
+  it('passes stdin to the command until it ends, and the written file reads back', async () => {
+    const text = 'line one\nline two\n';
+    expect(await kubectl(['exec', '-i', 'web', '--', 'sh', '-c', 'cat > /tmp/x'], text)).toMatchObject({ code: 0, out: '' });
+    expect(await kubectl(['exec', 'web', '--', 'cat', '/tmp/x'])).toMatchObject({ code: 0, out: text });
+  });
+
+  it('exits with the command\'s exit code', async () => {
+    const r = await kubectl(['exec', 'web', '--', 'sh', '-c', 'exit 3']);
+    expect(r.code).toBe(3);
+    expect(r.err).toContain('command terminated with exit code 3');
+  });
+
+  it('refuses a container the pod does not have, and a pod that does not exist', async () => {
+    expect(await kubectl(['exec', 'web', '-c', 'nope', '--', 'true'])).toMatchObject({ code: 1, err: 'Error from server (BadRequest): container nope is not valid for pod web\n' });
+    expect(await kubectl(['exec', 'missing', '--', 'true'])).toMatchObject({ code: 1, err: expect.stringContaining('pods "missing" not found') });
+  });
+
+  it('copies a file into the pod and back with kubectl cp, byte for byte', async () => {
+    const original = randomBytes(200_000);
+    writeFileSync(path.join(work, 'payload.bin'), original);
+    expect(await kubectl(['cp', 'payload.bin', 'web:/tmp/payload.bin'])).toMatchObject({ code: 0 });
+    expect((await kubectl(['exec', 'web', '--', 'wc', '-c', '/tmp/payload.bin'])).out).toMatch(/^\s*200000 \/tmp\/payload.bin\n$/);
+    expect(await kubectl(['cp', 'web:/tmp/payload.bin', 'back.bin'])).toMatchObject({ code: 0 });
+    expect(readFileSync(path.join(work, 'back.bin')).equals(original)).toBe(true);
+  });
+
+  it('the official client\'s Exec streams output and reports the exit status', async () => {
+    const script = `import * as k8s from '@kubernetes/client-node';
+      import { PassThrough } from 'node:stream';
+      const kc = new k8s.KubeConfig(); kc.loadFromFile(process.argv[1]);
+      const out = new PassThrough(); let text = '';
+      out.on('data', (c) => (text += c));
+      const status = await new Promise((resolve, reject) => {
+        new k8s.Exec(kc).exec('default', 'web', 'web', ['sh', '-c', 'echo from $(hostname); exit 4'], out, null, null, false, resolve).catch(reject);
+      });
+      console.log(JSON.stringify({ text, status }));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, cluster.kubeconfig], { cwd: ROOT });
+    const result = JSON.parse(stdout);
+    expect(result.text).toBe('from web\n');
+    expect(result.status).toMatchObject({ status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '4' }] } });
+  });
+});
