@@ -4,8 +4,8 @@
  * same file with a changed image (only that container restarts, in place: same
  * pod uid and IP, the other container untouched), `kubectl edit` through
  * KUBE_EDITOR, a forbidden change refused with Kubernetes' message, and
- * server-side apply with a second manager's conflict, then forced. Until the
- * API serves OpenAPI, apply runs with --validate=false.
+ * server-side apply with a second manager's conflict, then forced. kubectl
+ * validates every apply and edit against the API's OpenAPI documents.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -86,9 +86,7 @@ describe('kubectl updates pods', () => {
   });
 
   it('labels and annotates a pod, and get --show-labels shows the label', async () => {
-    const openapi = await kubectl(['get', '--raw', '/openapi/v3']);
-    const validate = openapi.code === 0 ? [] : ['--validate=false'];
-    expect(await kubectl(['apply', '-f', file('web.yaml', manifest('web', 'podflow/web:1')), ...validate])).toMatchObject({ code: 0, out: 'pod/web created\n' });
+    expect(await kubectl(['apply', '-f', file('web.yaml', manifest('web', 'podflow/web:1'))])).toMatchObject({ code: 0, out: 'pod/web created\n' });
     expect(await kubectl(['label', 'pod', 'web', 'tier=front'])).toMatchObject({ code: 0, out: 'pod/web labeled\n' });
     const shown = await kubectl(['get', 'pod', 'web', '--show-labels']);
     expect(shown.out.split('\n')[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+LABELS$/);
@@ -105,8 +103,7 @@ describe('kubectl updates pods', () => {
       return runningAndReady(p) && p;
     }, 90_000, 'web Running with both containers ready');
     const pullerId = status(before, 'puller')!.containerID;
-    const validate = (await kubectl(['get', '--raw', '/openapi/v3'])).code === 0 ? [] : ['--validate=false'];
-    expect(await kubectl(['apply', '-f', file('web.yaml', manifest('web', 'podflow/web:2')), ...validate])).toMatchObject({ code: 0, out: 'pod/web configured\n' });
+    expect(await kubectl(['apply', '-f', file('web.yaml', manifest('web', 'podflow/web:2'))])).toMatchObject({ code: 0, out: 'pod/web configured\n' });
     const after = await eventually(async () => {
       const p = await getPod('web');
       const web = status(p, 'web');
@@ -132,29 +129,26 @@ describe('kubectl updates pods', () => {
   it('edits a label through KUBE_EDITOR', async () => {
     const editor = file('edit.sh', "#!/bin/sh\nsed -i 's/tier: front/tier: back/' \"$1\"\n");
     await run('chmod', ['+x', editor]);
-    const validate = (await kubectl(['get', '--raw', '/openapi/v3'])).code === 0 ? [] : ['--validate=false'];
-    const edited = await kubectl(['edit', 'pod', 'web', ...validate], { KUBE_EDITOR: editor });
+    const edited = await kubectl(['edit', 'pod', 'web'], { KUBE_EDITOR: editor });
     expect(edited).toMatchObject({ code: 0, out: 'pod/web edited\n', err: '' });
     expect((await kubectl(['get', 'pod', 'web', '--show-labels'])).out).toMatch(/app=web,tier=back$/m);
   });
 
   it('refuses a forbidden change with Kubernetes message', async () => {
-    const validate = (await kubectl(['get', '--raw', '/openapi/v3'])).code === 0 ? [] : ['--validate=false'];
-    const refused = await kubectl(['apply', '-f', file('web.yaml', manifest('web', 'podflow/web:2', '\n  restartPolicy: Never')), ...validate]);
+    const refused = await kubectl(['apply', '-f', file('web.yaml', manifest('web', 'podflow/web:2', '\n  restartPolicy: Never'))]);
     expect(refused.code).not.toBe(0);
     expect(refused.err).toContain('The Pod "web" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`');
     expect((await kubectl(['get', 'pod', 'web', '-o', 'jsonpath={.spec.restartPolicy}'])).out).toBe('Always');
   });
 
   it('server-side apply: a second manager conflicts, then forces', async () => {
-    const validate = (await kubectl(['get', '--raw', '/openapi/v3'])).code === 0 ? [] : ['--validate=false'];
-    expect(await kubectl(['apply', '--server-side', '-f', file('ssa.yaml', manifest('ssa', 'podflow/web:1')), ...validate])).toMatchObject({ code: 0, out: 'pod/ssa serverside-applied\n' });
+    expect(await kubectl(['apply', '--server-side', '-f', file('ssa.yaml', manifest('ssa', 'podflow/web:1'))])).toMatchObject({ code: 0, out: 'pod/ssa serverside-applied\n' });
     const changed = file('ssa2.yaml', manifest('ssa', 'podflow/web:2'));
-    const conflict = await kubectl(['apply', '--server-side', '--field-manager=release-bot', '-f', changed, ...validate]);
+    const conflict = await kubectl(['apply', '--server-side', '--field-manager=release-bot', '-f', changed]);
     expect(conflict.code).not.toBe(0);
     expect(conflict.err).toContain('Apply failed with 1 conflict: conflict with "kubectl": .spec.containers[name="web"].image');
     expect((await getPod('ssa')).spec.containers[0].image).toBe('podflow/web:1');
-    expect(await kubectl(['apply', '--server-side', '--field-manager=release-bot', '--force-conflicts', '-f', changed, ...validate])).toMatchObject({ code: 0, out: 'pod/ssa serverside-applied\n' });
+    expect(await kubectl(['apply', '--server-side', '--field-manager=release-bot', '--force-conflicts', '-f', changed])).toMatchObject({ code: 0, out: 'pod/ssa serverside-applied\n' });
     const forced = await getPod('ssa');
     expect(forced.spec.containers[0].image).toBe('podflow/web:2');
     expect(forced.metadata.managedFields?.map((m) => `${m.manager}/${m.operation}`).sort()).toEqual(['kubectl/Apply', 'release-bot/Apply']);
