@@ -2,7 +2,9 @@
  * The agent's stream endpoint, on the log server's port: an upgrade to
  * WebSocket at /pods/{namespace}/{name}/exec|attach?container=&command=...
  * &stdin=&stdout=&stderr=&tty=&uid=, speaking the remote-command channel
- * protocol (remotecommand.ts) that the API relays from kubectl unchanged.
+ * protocol (remotecommand.ts) that the API relays from kubectl unchanged;
+ * and at /pods/{namespace}/{name}/portforward?port=&uid=, raw bytes to the
+ * pod's IP and port (port-forward.ts).
  * The caller must present the agent token; the pod (and uid, when given) must
  * be one this agent runs and the container must be running, otherwise the
  * upgrade is refused with a Status. Once upgraded, failures go to the error
@@ -17,7 +19,8 @@ import { badRequest, notFound, unauthorized } from '../../shared/pod/k8s-status'
 import { bearerMatches, rejectUpgrade } from '../../shared/streams/upgrade';
 import type { ContainerRuntime } from '../runtime/types';
 import type { ContainerStreams, StreamSession, StreamSettings } from '../runtime/streams';
-import { observePod } from '../sync/observe';
+import { observePod, readySandbox } from '../sync/observe';
+import { dial, relayBytes } from './port-forward';
 import { CHANNEL, chooseProtocol, decodeClientFrame, encodeFrame, exitStatus, streamFailure, type RemoteCommandProtocol } from '../../shared/streams/remotecommand';
 
 export interface StreamServerDeps {
@@ -35,7 +38,7 @@ export interface StreamServer {
   close(): void;
 }
 
-const ROUTE = /^\/pods\/([^/]+)\/([^/]+)\/(exec|attach)$/;
+const ROUTE = /^\/pods\/([^/]+)\/([^/]+)\/(exec|attach|portforward)$/;
 
 const flag = (q: URLSearchParams, name: string) => q.get(name) === 'true' || q.get(name) === '1';
 
@@ -48,12 +51,13 @@ export function createStreamServer(deps: StreamServerDeps): StreamServer {
     const match = ROUTE.exec(url.pathname);
     if (!match) return rejectUpgrade(socket, { ...notFound('paths', url.pathname), message: 'the server could not find the requested resource' });
     if (req.headers.upgrade?.toLowerCase() !== 'websocket') return rejectUpgrade(socket, badRequest(`upgrade to ${req.headers.upgrade ?? 'nothing'} is not supported: streams use WebSocket`));
-    const protocol = chooseProtocol(String(req.headers['sec-websocket-protocol'] ?? '').split(','));
-    if (!protocol) return rejectUpgrade(socket, badRequest('a WebSocket subprotocol v5.channel.k8s.io or v4.channel.k8s.io is required'));
-    const [namespace, name, verb] = [decodeURIComponent(match[1]), decodeURIComponent(match[2]), match[3] as 'exec' | 'attach'];
+    const [namespace, name, verb] = [decodeURIComponent(match[1]), decodeURIComponent(match[2]), match[3] as 'exec' | 'attach' | 'portforward'];
     const pod = deps.findPod(namespace, name);
     const uid = url.searchParams.get('uid');
     if (!pod || (uid && pod.metadata.uid !== uid)) return rejectUpgrade(socket, { ...notFound('pods', name), message: `pods "${name}" not found on node ${deps.nodeName}` });
+    if (verb === 'portforward') return forward(req, socket, head, pod, Number(url.searchParams.get('port')));
+    const protocol = chooseProtocol(String(req.headers['sec-websocket-protocol'] ?? '').split(','));
+    if (!protocol) return rejectUpgrade(socket, badRequest('a WebSocket subprotocol v5.channel.k8s.io or v4.channel.k8s.io is required'));
     if (!deps.streams) return rejectUpgrade(socket, badRequest(`node ${deps.nodeName} runs no processes (hollow runtime): ${verb} is not supported`));
     const container = url.searchParams.get('container') ?? '';
     if (!pod.spec.containers.some((c) => c.name === container)) return rejectUpgrade(socket, badRequest(`container ${container} is not valid for pod ${name}`));
@@ -66,6 +70,19 @@ export function createStreamServer(deps: StreamServerDeps): StreamServer {
     wss.handleUpgrade(req, socket, head, (ws) => {
       void run(ws, protocol, verb, current.id, command, settings);
     });
+  };
+
+  const forward = async (req: IncomingMessage, socket: Duplex, head: Buffer, pod: Pod, port: number) => {
+    const name = pod.metadata.name;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return rejectUpgrade(socket, badRequest('a port between 1 and 65535 is required'));
+    const sandbox = readySandbox(observePod(await deps.runtime.list(deps.nodeName, pod.metadata.uid)));
+    if (!sandbox?.ip) return rejectUpgrade(socket, badRequest(`pod ${name} has no running sandbox to forward port ${port} to`));
+    const target = await dial(sandbox.ip, port).catch((err: Error) => err);
+    if (target instanceof Error) {
+      return rejectUpgrade(socket, streamFailure(`error forwarding port ${port} to pod ${name}, uid ${pod.metadata.uid}: dial tcp ${sandbox.ip}:${port}: ${target.message}`));
+    }
+    if (socket.destroyed) return void target.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => relayBytes(ws, target));
   };
 
   const run = async (ws: WebSocket, protocol: RemoteCommandProtocol, verb: 'exec' | 'attach', containerId: string, command: string[], settings: StreamSettings) => {

@@ -1,5 +1,5 @@
 /**
- * exec, attach-style stdin, exit codes and `kubectl cp` as a user runs them:
+ * exec with stdin, exit codes, `kubectl cp` and `kubectl port-forward` as a user runs them:
  * the real kubectl 1.31 (WebSocket, v5.channel.k8s.io) against a cluster of
  * real processes with one Docker agent; the API relays each stream to the
  * agent of the pod's node, which runs `docker exec` in the chosen container.
@@ -84,6 +84,34 @@ describe('kubectl exec and cp through the API to the pod\'s agent', () => {
     expect((await kubectl(['exec', 'web', '--', 'wc', '-c', '/tmp/payload.bin'])).out).toMatch(/^\s*200000 \/tmp\/payload.bin\n$/);
     expect(await kubectl(['cp', 'web:/tmp/payload.bin', 'back.bin'])).toMatchObject({ code: 0 });
     expect(readFileSync(path.join(work, 'back.bin')).equals(original)).toBe(true);
+  });
+
+  // kubectl 1.31 tunnels SPDY in a WebSocket by default; with the feature off it upgrades to SPDY directly.
+  it.each([
+    ['SPDY tunnelled in a WebSocket', 'true'],
+    ['plain SPDY/3.1', 'false'],
+  ])('forwards a local port to the pod with kubectl port-forward over %s, and the page comes through', async (_how, websockets) => {
+    const page = (await kubectl(['exec', 'web', '--', 'cat', '/www/index.html'])).out;
+    expect(page.length).toBeGreaterThan(0);
+    const env = { ...process.env, KUBECONFIG: cluster.kubeconfig, KUBECTL_PORT_FORWARD_WEBSOCKETS: websockets };
+    const child = spawn('kubectl', ['port-forward', 'pod/web', ':80', '-v=6'], { env });
+    try {
+      let printed = '';
+      child.stdout.on('data', (c: Buffer) => (printed += c.toString('utf8')));
+      child.stderr.on('data', (c: Buffer) => (printed += c.toString('utf8')));
+      const port = await eventually(async () => /Forwarding from 127\.0\.0\.1:(\d+) -> 80/.exec(printed)?.[1], 30_000, 'kubectl port-forward listening');
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(`http://127.0.0.1:${port}/`);
+        expect(res.status).toBe(200);
+        expect(await res.text()).toBe(page);
+      }
+      expect(printed).toContain(`Handling connection for ${port}`);
+      expect(printed).not.toMatch(/error|falling back/i);
+      // -v=6 logs the upgrade request: a WebSocket GET, or SPDY's POST
+      expect(printed).toMatch(websockets === 'true' ? /GET https:\S+\/portforward 101/ : /POST https:\S+\/portforward 101/);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   it('the official client\'s Exec streams output and reports the exit status', async () => {

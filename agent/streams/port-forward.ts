@@ -1,0 +1,35 @@
+/**
+ * The agent's half of port-forward: one WebSocket per forwarded connection,
+ * carrying raw bytes to and from a TCP connection to the pod's IP (the
+ * sandbox's address, which every container of the pod shares). The dial
+ * happens before the upgrade, so a refused port is a Status the API shows.
+ */
+import net from 'node:net';
+import type { WebSocket } from 'ws';
+
+/** Connects to host:port; rejects with the reason (ECONNREFUSED ...). */
+export function dial(host: string, port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    socket.once('connect', () => {
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** Relays until either side ends; a WebSocket close ends the TCP connection's writing side. */
+export function relayBytes(ws: WebSocket, socket: net.Socket): void {
+  socket.on('data', (chunk: Buffer) => {
+    if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true });
+  });
+  socket.once('end', () => ws.close(1000));
+  socket.once('error', () => ws.terminate());
+  socket.once('close', () => {
+    if (ws.readyState === ws.OPEN) ws.close(1000);
+  });
+  ws.on('message', (data: Buffer) => socket.write(data));
+  ws.once('close', () => socket.end());
+  ws.once('error', () => socket.destroy());
+}
