@@ -1,5 +1,5 @@
 /**
- * exec with stdin, exit codes, `kubectl cp` and `kubectl port-forward` as a user runs them:
+ * exec with stdin, exit codes, attach, `kubectl cp` and `kubectl port-forward` as a user runs them:
  * the real kubectl 1.31 (WebSocket, v5.channel.k8s.io) against a cluster of
  * real processes with one Docker agent; the API relays each stream to the
  * agent of the pod's node, which runs `docker exec` in the chosen container.
@@ -43,7 +43,7 @@ describe('kubectl exec and cp through the API to the pod\'s agent', () => {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'web', annotations: { 'kubectl.kubernetes.io/default-container': 'web' } },
-      spec: { containers: [{ name: 'sidecar', image: 'podflow/base:1', command: ['sleep', '3600'] }, { name: 'web', image: 'podflow/web:1' }] },
+      spec: { containers: [{ name: 'sidecar', image: 'podflow/base:1', command: ['sleep', '3600'] }, { name: 'web', image: 'podflow/web:1' }, { name: 'ticker', image: 'podflow/base:1', command: ['sh', '-c', 'while true; do echo tick; sleep 1; done'] }] },
     }));
     expect((await kubectl(['apply', '-f', manifest])).out).toBe('pod/web created\n');
     expect((await kubectl(['wait', '--for=condition=Ready', 'pod/web', '--timeout=60s'])).out).toBe('pod/web condition met\n');
@@ -75,6 +75,19 @@ describe('kubectl exec and cp through the API to the pod\'s agent', () => {
   it('refuses a container the pod does not have, and a pod that does not exist', async () => {
     expect(await kubectl(['exec', 'web', '-c', 'nope', '--', 'true'])).toMatchObject({ code: 1, err: 'Error from server (BadRequest): container nope is not valid for pod web\n' });
     expect(await kubectl(['exec', 'missing', '--', 'true'])).toMatchObject({ code: 1, err: expect.stringContaining('pods "missing" not found') });
+  });
+
+  it('attaches to a container\'s running process and shows its output as it comes', async () => {
+    const child = spawn('kubectl', ['attach', 'web', '-c', 'ticker'], { env: { ...process.env, KUBECONFIG: cluster.kubeconfig } });
+    try {
+      let printed = '';
+      child.stdout.on('data', (c: Buffer) => (printed += c.toString('utf8')));
+      child.stderr.on('data', (c: Buffer) => (printed += c.toString('utf8')));
+      await eventually(async () => (printed.match(/^tick$/gm) ?? []).length >= 2, 30_000, 'two ticks through attach');
+      expect(printed).not.toMatch(/error/i);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   it('copies a file into the pod and back with kubectl cp, byte for byte', async () => {
