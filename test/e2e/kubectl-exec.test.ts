@@ -127,7 +127,7 @@ describe('kubectl exec and cp through the API to the pod\'s agent', () => {
     }
   });
 
-  it('the official client\'s Exec streams output and reports the exit status', async () => {
+  it('the official client\'s Exec streams output, reports the exit status, and runs on a TTY when asked', async () => {
     const script = `import * as k8s from '@kubernetes/client-node';
       import { PassThrough } from 'node:stream';
       const kc = new k8s.KubeConfig(); kc.loadFromFile(process.argv[1]);
@@ -136,10 +136,18 @@ describe('kubectl exec and cp through the API to the pod\'s agent', () => {
       const status = await new Promise((resolve, reject) => {
         new k8s.Exec(kc).exec('default', 'web', 'web', ['sh', '-c', 'echo from $(hostname); exit 4'], out, null, null, false, resolve).catch(reject);
       });
-      console.log(JSON.stringify({ text, status }));`;
+      const ttyOut = new PassThrough(); let ttyText = '';
+      ttyOut.on('data', (c) => (ttyText += c));
+      const ttyStatus = await new Promise((resolve, reject) => {
+        new k8s.Exec(kc).exec('default', 'web', 'web', ['tty'], ttyOut, null, null, true, resolve).catch(reject);
+      });
+      console.log(JSON.stringify({ text, status, ttyText, ttyStatus }));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, cluster.kubeconfig], { cwd: ROOT });
     const result = JSON.parse(stdout);
     expect(result.text).toBe('from web\n');
     expect(result.status).toMatchObject({ status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '4' }] } });
+    // with a TTY the command runs on a terminal (one output stream, CRLF line ends)
+    expect(result.ttyText).toMatch(/^\/dev\/pts\/\d+\r\n$/);
+    expect(result.ttyStatus).toMatchObject({ status: 'Success' });
   });
 });
