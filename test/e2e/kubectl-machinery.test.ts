@@ -72,12 +72,19 @@ describe('API machinery through kubectl and the official client', () => {
       seen.push('watching');
       await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'from-client', labels: { app: 'from-client' } }, spec: { containers: [{ name: 'web', image: 'podflow/web:1' }] } } });
       await arrived;
+      const read = await core.readNamespacedPod({ namespace: 'default', name: 'from-client' });
+      const listed = await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=from-client' });
+      const patched = await core.patchNamespacedPod({ namespace: 'default', name: 'from-client', body: { metadata: { labels: { tier: 'front' } } } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
       const deleted = await core.deleteNamespacedPod({ namespace: 'default', name: 'from-client' });
       req.abort();
-      console.log(JSON.stringify({ seen, deleted: deleted.metadata.name }));`;
+      console.log(JSON.stringify({ seen, read: read.metadata.uid, listed: listed.items.map((p) => p.metadata.name), labels: patched.metadata.labels, deleted: deleted.metadata.name }));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, cluster.kubeconfig], { cwd: ROOT, timeout: 60_000 });
-    const result = JSON.parse(stdout) as { seen: string[]; deleted: string };
+    const result = JSON.parse(stdout) as { seen: string[]; read: string; listed: string[]; labels: Record<string, string>; deleted: string };
     expect(result.seen.slice(0, 2)).toEqual(['watching', 'ADDED from-client']);
+    expect(result.read).toMatch(/^[0-9a-f-]{36}$/);
+    expect(result.listed).toEqual(['from-client']);
+    expect(result.labels).toEqual({ app: 'from-client', tier: 'front' });
     expect(result.deleted).toBe('from-client');
   });
 
@@ -172,7 +179,9 @@ spec:
     spec:
       containers: [{ name: web, image: 'podflow/web:1' }]
 `);
-    expect((await kubectl('apply', '--validate=false', '-f', file)).out).toBe('replicationcontroller/rc-cols created\n');
+    expect((await kubectl('apply', '-f', file, '--dry-run=server')).out).toBe('replicationcontroller/rc-cols created (server dry run)\n');
+    expect((await kubectl('get', 'rc', 'rc-cols')).err).toContain('replicationcontrollers "rc-cols" not found');
+    expect((await kubectl('apply', '-f', file)).out).toBe('replicationcontroller/rc-cols created\n');
     const table = await eventually(async () => {
       const r = await kubectl('get', 'rc', 'rc-cols');
       return /rc-cols\s+1\s+1\s+1\s+\d+s/.test(r.out) && r.out;
@@ -181,6 +190,9 @@ spec:
     const wide = await kubectl('get', 'rc', '-o', 'wide');
     expect(wide.out.split('\n')[0]).toMatch(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/);
     expect(wide.out).toMatch(/rc-cols\s+1\s+1\s+1\s+\S+\s+web\s+podflow\/web:1\s+app=rc-cols/);
+    expect((await kubectl('scale', 'rc', 'rc-cols', '--replicas=3', '--dry-run=server')).out).toBe('replicationcontroller/rc-cols scaled (server dry run)\n');
+    expect((await kubectl('delete', 'rc', 'rc-cols', '--dry-run=server')).out).toBe('replicationcontroller "rc-cols" deleted (server dry run)\n');
+    expect((await kubectl('get', 'rc', 'rc-cols', '-o', 'jsonpath={.spec.replicas}')).out).toBe('1');
     expect((await kubectl('delete', 'rc', 'rc-cols')).code).toBe(0);
   });
 });

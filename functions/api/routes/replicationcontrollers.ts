@@ -18,7 +18,7 @@ import { scale, scaleOf, type ReplicationController } from '../../../shared/rc/s
 import { validateReplicationController } from '../../../shared/rc/validate';
 import { causesFromZod } from '../../../shared/pod/validate';
 import { list } from '../objects';
-import { checkFieldSelectorKeys, page, readListOptions } from '../list-options';
+import { checkFieldSelectorKeys, isDryRun, page, readListOptions } from '../list-options';
 import { rcTable, wantsTable } from '../table';
 import { streamPolledWatch } from './watch';
 import { matches, parseSelector } from '../selectors';
@@ -26,7 +26,9 @@ import { sendStatus, type ApiDeps } from '../server';
 import { creatorManagedFields, patchObject, recordOwnership, updateOptions } from '../update-objects';
 import { patchTypeOf } from '../../../shared/kube/patch/patch';
 
-const deleteOptions = z.object({ preconditions: z.object({ uid: z.string().optional(), resourceVersion: z.string().optional() }).partial().optional() }).passthrough();
+const deleteOptions = z
+  .object({ preconditions: z.object({ uid: z.string().optional(), resourceVersion: z.string().optional() }).partial().nullish(), dryRun: z.array(z.literal('All')).nullish() })
+  .passthrough();
 
 type Params = { namespace: string; name: string };
 
@@ -114,17 +116,19 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     // generateName for an RC: the server picks the name, as Kubernetes does.
     const name = typeof meta.name === 'string' && meta.name ? meta.name : typeof meta.generateName === 'string' && meta.generateName ? `${meta.generateName}${randomBytes(3).toString('hex').slice(0, 5)}` : '';
     const creator = updateOptions(req.query as Record<string, unknown>, req.headers['user-agent'], deps.clock.now());
-    const created = await create(namespace, name, body, creatorManagedFields(body, creator, 'Update'));
+    const created = await create(namespace, name, body, creatorManagedFields(body, creator, 'Update'), isDryRun(req.query));
     return 'status' in created ? sendStatus(reply, created.status) : reply.code(201).send(created.rc);
   });
 
   /** POST, and a server-side apply to a name that does not exist, end here. */
-  async function create(namespace: string, name: string, body: Record<string, unknown>, managedFields: unknown[]): Promise<Answer> {
+  async function create(namespace: string, name: string, body: Record<string, unknown>, managedFields: unknown[], dryRun = false): Promise<Answer> {
     const meta = asObject(body.metadata) ?? {};
     const validated = validateReplicationController({ ...body, metadata: { ...meta, ...(name ? { name } : {}), namespace, managedFields } });
     if (!validated.ok) return { status: invalid(KIND, name, validated.causes) };
     if (live(await store.get(namespace, name))) return { status: alreadyExists(RESOURCE, name) };
     const id = randomUUID();
+    // A dry run stops after validation and the existence check: what the controller would record, nothing published.
+    if (dryRun) return { rc: { ...validated.value, apiVersion: 'v1', kind: KIND, status: { replicas: 0 }, metadata: { ...validated.value.metadata, name, namespace, uid: id, resourceVersion: '', creationTimestamp: deps.clock.now().toISOString(), generation: 1 } } };
     const event = makeEvent<RcCreateRequested>('ReplicationControllerCreateRequested', `${namespace}/${name}`, { rc: validated.value }, { source: 'api', time: deps.clock.now(), id });
     const outcome = await command(event, namespace, name);
     if (!outcome) return { status: timeoutStatus() };
@@ -133,7 +137,7 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
   }
 
   /** PUT and PATCH end here: the whole new object, validated, sent as an update bound to what was read. */
-  async function update(current: RcRecord, next: Record<string, unknown>, resourceVersion: string | undefined): Promise<Answer> {
+  async function update(current: RcRecord, next: Record<string, unknown>, resourceVersion: string | undefined, dryRun = false): Promise<Answer> {
     const { namespace, name } = current;
     const meta = asObject(next.metadata) ?? {};
     if (meta.name !== undefined && meta.name !== name) return { status: badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`) };
@@ -144,6 +148,8 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     if (validated.value.metadata.labels) data.labels = validated.value.metadata.labels;
     if (validated.value.metadata.annotations) data.annotations = validated.value.metadata.annotations;
     if (validated.value.metadata.managedFields) data.managedFields = validated.value.metadata.managedFields;
+    if (resourceVersion && resourceVersion !== current.rc.metadata.resourceVersion && dryRun) return { status: conflict(RESOURCE, name, MODIFIED_SINCE) };
+    if (dryRun) return { rc: { ...current.rc, spec: validated.value.spec, metadata: { ...current.rc.metadata, labels: validated.value.metadata.labels, annotations: validated.value.metadata.annotations } } };
     const event = makeEvent<RcUpdateRequested>('ReplicationControllerUpdateRequested', `${namespace}/${name}`, data, { source: 'api', time: deps.clock.now(), id: randomUUID() });
     const outcome = await command(event, namespace, name);
     if (!outcome) return { status: timeoutStatus() };
@@ -163,7 +169,7 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     const rv = asObject(body.metadata)?.resourceVersion;
     if (typeof rv === 'string' && rv && rv !== current.rc.metadata.resourceVersion) return sendStatus(reply, conflict(RESOURCE, current.name, MODIFIED_SINCE));
     const opts = updateOptions(req.query as Record<string, unknown>, req.headers['user-agent'], deps.clock.now());
-    return answer(reply, await update(current, recordOwnership(current.rc, body, opts), typeof rv === 'string' && rv ? rv : undefined));
+    return answer(reply, await update(current, recordOwnership(current.rc, body, opts), typeof rv === 'string' && rv ? rv : undefined, isDryRun(req.query)));
   });
 
   app.patch<{ Params: Params; Querystring: Record<string, string>; Body: unknown }>('/api/v1/namespaces/:namespace/replicationcontrollers/:name', async (req, reply) => {
@@ -176,7 +182,7 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
         if (patchTypeOf(req.headers['content-type']) !== 'apply' || !req.query.fieldManager) return sendStatus(reply, notFound(RESOURCE, req.params.name));
         // Server-side apply creates what does not exist yet, owned by the applier.
         const applied = asObject(req.body) ?? {};
-        const created = await create(req.params.namespace, req.params.name, applied, creatorManagedFields(applied, opts, 'Apply'));
+        const created = await create(req.params.namespace, req.params.name, applied, creatorManagedFields(applied, opts, 'Apply'), isDryRun(req.query));
         return 'status' in created ? sendStatus(reply, created.status) : reply.code(201).send(created.rc);
       }
       const { status: _s, ...base } = current.rc;
@@ -184,7 +190,7 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
       if (!patched.ok) return sendStatus(reply, patched.status);
       const asked = asObject(patched.object.metadata)?.resourceVersion;
       if (typeof asked === 'string' && asked && asked !== current.rc.metadata.resourceVersion) return sendStatus(reply, conflict(RESOURCE, current.name, MODIFIED_SINCE));
-      const result = await update(current, patched.object, current.rc.metadata.resourceVersion);
+      const result = await update(current, patched.object, current.rc.metadata.resourceVersion, isDryRun(req.query));
       if (!isModifiedConflict(result) || attempt >= PATCH_ATTEMPTS) return answer(reply, result);
     }
   });
@@ -198,6 +204,11 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     const data: RcDeleteRequested['data'] = { namespace, name };
     if (options.data.preconditions?.uid) data.uid = options.data.preconditions.uid;
     if (options.data.preconditions?.resourceVersion) data.resourceVersion = options.data.preconditions.resourceVersion;
+    if (isDryRun(req.query) || options.data.dryRun?.length) {
+      const stale = (data.uid && data.uid !== current.uid) || (data.resourceVersion && data.resourceVersion !== current.rc.metadata.resourceVersion);
+      if (stale) return sendStatus(reply, conflict(RESOURCE, name, 'Precondition failed: the uid or resourceVersion in the precondition does not match the object'));
+      return reply.code(200).send({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, kind: RESOURCE, uid: current.uid }, code: 200 });
+    }
     const event = makeEvent<RcDeleteRequested>('ReplicationControllerDeleteRequested', `${namespace}/${name}`, data, { source: 'api', time: deps.clock.now(), id: randomUUID() });
     const outcome = await command(event, namespace, name);
     if (!outcome) return timedOut(reply);
@@ -231,6 +242,7 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     if (rv && rv !== current.rc.metadata.resourceVersion) return sendStatus(reply, conflict(RESOURCE, name, MODIFIED_SINCE));
     const data: RcScaleRequested['data'] = { namespace, name, uid: current.uid, replicas };
     if (rv) data.resourceVersion = rv;
+    if (isDryRun(req.query)) return reply.code(200).send(scaleOf({ ...current.rc, spec: { ...current.rc.spec, replicas } }));
     const event = makeEvent<RcScaleRequested>('ReplicationControllerScaleRequested', `${namespace}/${name}`, data, { source: 'api', time: deps.clock.now(), id: randomUUID() });
     const outcome = await command(event, namespace, name);
     if (!outcome) return timedOut(reply);

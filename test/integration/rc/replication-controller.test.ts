@@ -197,8 +197,15 @@ describe('replication controllers on the real control plane', () => {
     const stale = await cp.request('PUT', `/api/v1/namespaces/${NS}/replicationcontrollers/api`, { ...afterPatch, metadata: { ...afterPatch.metadata, resourceVersion: '1' }, spec: { ...afterPatch.spec, replicas: 0 } });
     expect(stale.status).toBe(409);
     expect(stale.body.reason).toBe('Conflict');
-    const current = (await cp.request('GET', `/api/v1/namespaces/${NS}/replicationcontrollers/api`)).body;
-    const put = await cp.request('PUT', `/api/v1/namespaces/${NS}/replicationcontrollers/api`, { ...current, spec: { ...current.spec, replicas: 0 } });
+    // Read, modify, write, and again on 409, as client-go's RetryOnConflict does: the
+    // controller's own status writes (the new replicas) move the resourceVersion too.
+    let current: any;
+    let put: { status: number; body: any } = { status: 0, body: null };
+    for (let attempt = 0; attempt < 5 && put.status !== 200; attempt++) {
+      current = (await cp.request('GET', `/api/v1/namespaces/${NS}/replicationcontrollers/api`)).body;
+      put = await cp.request('PUT', `/api/v1/namespaces/${NS}/replicationcontrollers/api`, { ...current, spec: { ...current.spec, replicas: 0 } });
+      if (put.status !== 409) break;
+    }
     expect(put.status).toBe(200);
     expect(put.body.spec.replicas).toBe(0);
     await eventually(async () => (await active(current.metadata.uid)).length === 0, 20000, 'no pods at 0 replicas');
