@@ -127,6 +127,23 @@ describe('kubectl exec and cp through the API to the pod\'s agent', () => {
     }
   });
 
+  it('reports a port nothing listens on as kubectl does: the forwarding error, then the lost connection', async () => {
+    const child = spawn('kubectl', ['port-forward', 'pod/web', ':81'], { env: { ...process.env, KUBECONFIG: cluster.kubeconfig } });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      let printed = '';
+      child.stdout.on('data', (c: Buffer) => (printed += c.toString('utf8')));
+      child.stderr.on('data', (c: Buffer) => (printed += c.toString('utf8')));
+      const port = await eventually(async () => /Forwarding from 127\.0\.0\.1:(\d+) -> 81/.exec(printed)?.[1], 30_000, 'kubectl port-forward listening');
+      await fetch(`http://127.0.0.1:${port}/`).catch(() => null);
+      expect(await exited).toBe(1);
+      expect(printed).toMatch(/an error occurred forwarding \d+ -> 81: error forwarding port 81 to pod web, uid [0-9a-f-]+: dial tcp [\d.]+:81: connect ECONNREFUSED/);
+      expect(printed).toContain('lost connection to pod');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   it('the official client\'s Exec streams output, reports the exit status, and runs on a TTY when asked', async () => {
     const script = `import * as k8s from '@kubernetes/client-node';
       import { PassThrough } from 'node:stream';
