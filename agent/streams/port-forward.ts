@@ -7,11 +7,13 @@
 import net from 'node:net';
 import type { WebSocket } from 'ws';
 
-/** Connects to host:port; rejects with the reason (ECONNREFUSED ...). */
-export function dial(host: string, port: number): Promise<net.Socket> {
+/** Connects to host:port; rejects with the reason (ECONNREFUSED, or i/o timeout for an address nobody answers). */
+export function dial(host: string, port: number, timeoutMs = 10_000): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host, port });
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error('i/o timeout')));
     socket.once('connect', () => {
+      socket.setTimeout(0);
       socket.removeAllListeners('error');
       resolve(socket);
     });
