@@ -4,7 +4,7 @@
  * back-off 10 s doubling to 300 s, reset after 10 min, 110 pods).
  */
 import { z } from 'zod';
-import { isValidQuantity } from '../shared/pod/quantity';
+import { isValidQuantity } from '../shared/kube/quantity';
 import { dns1123Subdomain } from '../shared/pod/schema';
 import type { AgentSettings } from './agent';
 import { parseLabels } from './node/identity';

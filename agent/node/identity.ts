@@ -6,7 +6,7 @@
  */
 import os from 'node:os';
 import type { NodeDescription } from '../../shared/events/node-heartbeats';
-import { formatBytes } from '../../shared/pod/quantity';
+import { formatBytes } from '../../shared/kube/quantity';
 
 /** Semver, as the scheduler's NodeVersion filter and the node-side admission compare it (the API shows it as kubeletVersion v0.1.0). */
 export const AGENT_VERSION = '0.1.0';

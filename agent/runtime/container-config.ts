@@ -8,7 +8,7 @@
  */
 import { containerSecurityDefaults } from '../../shared/pod/admission';
 import type { Container, Pod } from '../../shared/pod/schema';
-import { toBytes, toMilliCpu } from '../../shared/pod/quantity';
+import { toBytes, toMilliCpu } from '../../shared/kube/quantity';
 import { containerName, containerSpecHash, emptyDirVolumeName, LABELS, podLabels, type PodIdentity } from './labels';
 import type { ContainerSpec, MountSpec } from './types';
 

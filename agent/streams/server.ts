@@ -15,7 +15,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Pod } from '../../shared/pod/schema';
 import type { Logger } from '../../shared/ports';
-import { badRequest, notFound, unauthorized } from '../../shared/pod/k8s-status';
+import { badRequest, notFound, unauthorized } from '../../shared/kube/status';
 import { bearerMatches, rejectUpgrade } from '../../shared/streams/upgrade';
 import type { ContainerRuntime } from '../runtime/types';
 import type { ContainerStreams, StreamSession, StreamSettings } from '../runtime/streams';

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { PodCreateRequested, PodEvent } from '../../shared/events';
 import { decide, type DecideContext, type PodCommand } from '../../shared/pod/decider';
-import { invalid } from '../../shared/pod/k8s-status';
-import { nextResourceVersion } from '../../shared/pod/resource-version';
+import { invalid } from '../../shared/kube/status';
+import { nextResourceVersion } from '../../shared/kube/resource-version';
 import { semanticCauses } from '../../shared/pod/validate';
 import type { ControlPlaneDeps } from '../../shared/ports';
 import { decideAndExecute, publishAll } from '../../shared/runtime/execute';

@@ -9,7 +9,7 @@
  */
 import { ValidationError } from '../../shared/errors';
 import { TOPICS, type PodChangeEvent, type PodChanged, type RcEvent } from '../../shared/events';
-import { nextResourceVersion } from '../../shared/pod/resource-version';
+import { nextResourceVersion } from '../../shared/kube/resource-version';
 import type { Clock, HistoryEntry, HistoryStore, Logger, PodStore, Publisher } from '../../shared/ports';
 import { decideRcCommand } from '../../shared/rc/decider';
 import { isActive, rcOwnerOf } from '../../shared/rc/ownership';

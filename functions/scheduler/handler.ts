@@ -8,7 +8,7 @@
  */
 import { makeEvent, TOPICS, type PodAccepted, type PodAssigned, type PodEvent, type PodScheduleRequested } from '../../shared/events';
 import { changed, historyEntry, type Outbound } from '../../shared/pod/decider';
-import { nextResourceVersion } from '../../shared/pod/resource-version';
+import { nextResourceVersion } from '../../shared/kube/resource-version';
 import type { Pod, PodCondition } from '../../shared/pod/schema';
 import { podRequest } from '../../shared/node/resources';
 import type { Binder, ControlPlaneDeps, NodeRecord, PodRecord } from '../../shared/ports';

@@ -4,7 +4,7 @@
  * confirms the containers stopped, giving the node's reservation back.
  */
 import type { PodStatusEvent } from '../../shared/events';
-import { nextResourceVersion } from '../../shared/pod/resource-version';
+import { nextResourceVersion } from '../../shared/kube/resource-version';
 import { applyStatusEvent } from '../../shared/pod/status-projection';
 import type { ControlPlaneDeps } from '../../shared/ports';
 import { decideAndExecute } from '../../shared/runtime/execute';

@@ -1,5 +1,5 @@
 /**
- * The API server in the cloud: `functions/api/main.ts` on a small Auto
+ * The API server in the cloud: `api/main.ts` on a small Auto
  * Scaling group behind an Application Load Balancer. A long-lived process,
  * because watches are long-lived HTTP streams fed by a Kafka consumer of
  * pod-changes; the load balancer keeps idle streams open for an hour.
@@ -45,7 +45,7 @@ export class ApiService extends Construct {
 
   constructor(scope: Construct, id: string, props: ApiServiceProps) {
     super(scope, id);
-    const bundle = new NodeBundle(this, 'Bundle', { entry: 'functions/api/main.ts', outFile: 'api.js' });
+    const bundle = new NodeBundle(this, 'Bundle', { entry: 'api/main.ts', outFile: 'api.js' });
     const internetFacing = props.accessCidr !== undefined;
     const listenerPort = props.certificateArn ? 443 : 80;
 

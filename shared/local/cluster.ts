@@ -187,7 +187,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     // The scheduler gets a process (and so a core) of its own: a single Node thread
     // running every handler is the first thing to saturate under load.
     for (const [name, handlers] of Object.entries(HANDLER_PROCESSES)) spawnChild(name, 'bin/podflow-handlers.js', { HANDLERS: handlers.join(','), METRICS_PORT: String(metricsPorts[name]) });
-    spawnChild('api', 'functions/api/main.js');
+    spawnChild('api', 'api/main.js');
     const apiUrl = `http://127.0.0.1:${opts.apiPort}`;
     await waitForHttp(`${apiUrl}/healthz`, 60000);
 

@@ -1,7 +1,7 @@
 /** Resource arithmetic for scheduling: a pod's requests and a node's allocatable, as integers. */
 import type { NodeDescription } from '../events/node-heartbeats';
 import type { Container, PodSpec } from '../pod/schema';
-import { toBytes, toMilliCpu } from '../pod/quantity';
+import { toBytes, toMilliCpu } from '../kube/quantity';
 import type { Resources } from '../ports';
 
 function containerRequest(c: Container): { cpu: number; memory: number } {

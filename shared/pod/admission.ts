@@ -7,8 +7,8 @@
  */
 import type { StatusCause } from '../events/status';
 import { MIN_AGENT_VERSION_PRIVILEGED, isAtLeast } from '../scheduling/plugins/node-version';
-import { forbidden } from './field-errors';
-import { arr, num, obj, str, strings } from './loose';
+import { forbidden } from '../kube/field-errors';
+import { arr, num, obj, str, strings } from '../kube/loose';
 import { BASELINE_CAPABILITIES, capabilityName, checkPodSecurity, SECURITY_LEVELS, type SecurityLevel } from './security';
 
 export interface AdmissionPolicy {

@@ -12,7 +12,7 @@ import { makeEvent, TOPICS, type Envelope, type PodAccepted, type PodChanged, ty
 import type { K8sStatus } from '../events/status';
 import type { HistoryEntry, PodRecord } from '../ports';
 import { withSpecDefaults, qosClass } from './defaults';
-import { alreadyExists, conflict, notFound } from './k8s-status';
+import { alreadyExists, conflict, notFound } from '../kube/status';
 import type { Pod } from './schema';
 import { decideUpdate } from './update-decider';
 

@@ -4,7 +4,7 @@
  * field is an error with its path), like the API server's strict field validation.
  */
 import { z } from 'zod';
-import { isValidQuantity } from './quantity';
+import { isValidQuantity } from '../kube/quantity';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -6,8 +6,8 @@
  * rules (non-root, no privilege escalation, drop ALL). Pure, and total on
  * untrusted input: each violation is one cause at the field that violates it.
  */
-import { forbidden, type FieldCause } from './field-errors';
-import { arr, num, obj, str, strings, type Loose } from './loose';
+import { forbidden, type FieldCause } from '../kube/field-errors';
+import { arr, num, obj, str, strings, type Loose } from '../kube/loose';
 
 export const SECURITY_LEVELS = ['privileged', 'baseline', 'restricted'] as const;
 export type SecurityLevel = (typeof SECURITY_LEVELS)[number];

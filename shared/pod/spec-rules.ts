@@ -5,11 +5,11 @@
  * the pod-level names. Runs on untrusted input (types are the zod schema's job),
  * so it never throws, and it reports every cause at once.
  */
-import { duplicate, invalid, notFound, notSupported, required, type FieldCause } from './field-errors';
-import { inclusiveRangeError, isDns1123Label, isDns1123Subdomain, isEnvVarName, isQualifiedName, isValidPortName } from './k8s-names';
-import { arr, entries, num, obj, str, type Loose } from './loose';
-import { labelCauses } from './meta-rules';
-import { parseQuantity, type Quantity } from './quantity';
+import { duplicate, invalid, notFound, notSupported, required, type FieldCause } from '../kube/field-errors';
+import { inclusiveRangeError, isDns1123Label, isDns1123Subdomain, isEnvVarName, isQualifiedName, isValidPortName } from '../kube/names';
+import { arr, entries, num, obj, str, type Loose } from '../kube/loose';
+import { labelCauses } from '../kube/meta-rules';
+import { parseQuantity, type Quantity } from '../kube/quantity';
 
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 const TERMINATION_MESSAGE_POLICIES = ['File', 'FallbackToLogsOnError'];

@@ -8,7 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { StatusCause } from '../events/status';
 import { withSpecDefaults } from './defaults';
-import { forbidden, invalid } from './field-errors';
+import { forbidden, invalid } from '../kube/field-errors';
 import type { Pod, PodSpec } from './schema';
 
 export const POD_UPDATE_FORBIDDEN =

@@ -8,10 +8,10 @@
  */
 import type { z } from 'zod';
 import type { StatusCause } from '../events/status';
-import { invalid, notSupported, required, type FieldCause } from './field-errors';
-import { inclusiveRangeError, maxLenError } from './k8s-names';
-import { obj } from './loose';
-import { metadataCauses } from './meta-rules';
+import { invalid, notSupported, required, type FieldCause } from '../kube/field-errors';
+import { inclusiveRangeError, maxLenError } from '../kube/names';
+import { obj } from '../kube/loose';
+import { metadataCauses } from '../kube/meta-rules';
 import { podManifest, type PodManifest } from './schema';
 import { specCauses } from './spec-rules';
 

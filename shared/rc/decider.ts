@@ -8,7 +8,7 @@
  */
 import type { RcCreateRequested, RcDeleteRequested, RcEvent, RcScaleRequested, RcUpdateRequested } from '../events/rc-events';
 import type { K8sStatus } from '../events/status';
-import { alreadyExists, conflict } from '../pod/k8s-status';
+import { alreadyExists, conflict } from '../kube/status';
 import { MAX_REQUESTS, type CommandOutcome, type RcRecord } from './record';
 import type { RcSpec, ReplicationController } from './schema';
 

@@ -9,9 +9,9 @@
  */
 import { z } from 'zod';
 import type { StatusCause } from '../events/status';
-import { invalid, notSupported, required } from '../pod/field-errors';
-import { obj, str } from '../pod/loose';
-import { metadataCauses } from '../pod/meta-rules';
+import { invalid, notSupported, required } from '../kube/field-errors';
+import { obj, str } from '../kube/loose';
+import { metadataCauses } from '../kube/meta-rules';
 import { causesFromZod, validatePodManifest, type Validation } from '../pod/validate';
 import { objectMeta } from '../pod/schema';
 import { rcManifest, type RcManifest } from './schema';

@@ -8,7 +8,7 @@
  * Pure: framing and the Status objects the exit of a command turns into.
  */
 import type { K8sStatus } from '../events/status';
-import { internalError, success } from '../pod/k8s-status';
+import { internalError, success } from '../kube/status';
 
 export const PROTOCOL_V5 = 'v5.channel.k8s.io';
 export const PROTOCOL_V4 = 'v4.channel.k8s.io';

@@ -17,7 +17,7 @@ import { build as scheduler } from '../../functions/scheduler';
 import { build as statusRecorder } from '../../functions/status-recorder';
 import { build as nodeLifecycle } from '../../functions/node-lifecycle';
 import { build as replicationController } from '../../functions/replication-controller';
-import { startApi, type RunningApi } from '../../functions/api';
+import { startApi, type RunningApi } from '../../api';
 import { requester, type Requester } from './http';
 
 export const ALL_HANDLERS: Record<string, BuildHandler> = {

@@ -5,7 +5,7 @@
  * change in place (labels, annotations, images, added tolerations) is the
  * server's rule: anything else comes back as its 422.
  */
-import { parseQuantity } from '../../../shared/pod/quantity';
+import { parseQuantity } from '../../../shared/kube/quantity';
 import type { KubeObject } from '../../../shared/display/kube-types';
 
 export type ApplyPlan =

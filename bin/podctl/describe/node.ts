@@ -3,7 +3,7 @@
  * capacity and allocatable, system info, the pods bound to it with what they
  * request of it, the allocated totals, and the node's events.
  */
-import { formatBytes, formatMilliCpu, toBytes, toMilliCpu } from '../../../shared/pod/quantity';
+import { formatBytes, formatMilliCpu, toBytes, toMilliCpu } from '../../../shared/kube/quantity';
 import type { CoreEvent, Node, Pod } from '../../../shared/display/kube-types';
 import { age, rfc1123z } from '../../../shared/display/age';
 import { nodeRoles } from '../../../shared/display/node-row';

@@ -1,9 +1,9 @@
 import { memoryPorts } from '../../../shared/adapters/memory';
 import { podManifest } from '../../../shared/pod/schema';
 import { silentLogger } from '../../../shared/runtime/logger';
-import { PodFeed } from '../../../functions/api/feed';
-import { decodeFields, readFieldValidation, unknownFields, warningHeader } from '../../../functions/api/field-validation';
-import { buildApi } from '../../../functions/api/server';
+import { PodFeed } from '../../../api/feed';
+import { decodeFields, readFieldValidation, unknownFields, warningHeader } from '../../../api/field-validation';
+import { buildApi } from '../../../api/server';
 
 const TOKEN = 'field-validation-test-token-0123';
 const manifest = (extra: Record<string, unknown> = {}) => ({

@@ -1,7 +1,7 @@
-import { generateDefinitions, REF_PREFIX, type JsonSchema } from '../../../functions/api/openapi/definitions';
-import { acceptsJson, buildOpenApiDocuments } from '../../../functions/api/openapi/documents';
-import { DEFINITIONS } from '../../../functions/api/openapi/kinds';
-import { servedPaths } from '../../../functions/api/openapi/operations';
+import { generateDefinitions, REF_PREFIX, type JsonSchema } from '../../../api/openapi/definitions';
+import { acceptsJson, buildOpenApiDocuments } from '../../../api/openapi/documents';
+import { DEFINITIONS } from '../../../api/openapi/kinds';
+import { servedPaths } from '../../../api/openapi/operations';
 
 const CORE = 'io.k8s.api.core.v1';
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';

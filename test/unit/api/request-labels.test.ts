@@ -1,5 +1,5 @@
-import { requestLabels } from '../../../functions/api/request-labels';
-import { loggablePath } from '../../../functions/api/request-log';
+import { requestLabels } from '../../../api/request-labels';
+import { loggablePath } from '../../../api/request-log';
 
 describe('the Kubernetes verb and resource of an API request', () => {
   it.each([

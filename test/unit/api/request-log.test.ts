@@ -1,8 +1,8 @@
 import { memoryPorts } from '../../../shared/adapters/memory';
 import type { Logger } from '../../../shared/ports';
 import { silentLogger } from '../../../shared/runtime/logger';
-import { PodFeed } from '../../../functions/api/feed';
-import { buildApi } from '../../../functions/api/server';
+import { PodFeed } from '../../../api/feed';
+import { buildApi } from '../../../api/server';
 
 const TOKEN = 'request-log-test-token-0123456789';
 

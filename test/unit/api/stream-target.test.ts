@@ -1,4 +1,4 @@
-import { streamTarget } from '../../../functions/api/stream-target';
+import { streamTarget } from '../../../api/stream-target';
 import type { PodRecord } from '../../../shared/ports';
 import { aRecordedPod } from '../../helpers/factories';
 

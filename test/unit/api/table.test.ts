@@ -1,4 +1,4 @@
-import { nodeTable, podTable } from '../../../functions/api/table';
+import { nodeTable, podTable } from '../../../api/table';
 import { aRecordedPod } from '../../helpers/factories';
 
 describe('server-side Tables for kubectl', () => {

@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { parseAgentEnv } from '../../../agent/config';
-import { apiConfigSchema } from '../../../functions/api/index';
+import { apiConfigSchema } from '../../../api/index';
 import { baseConfigSchema } from '../../../shared/config';
 import { logicalId, render, resourcesFor, statementsOfRole, synthPodflow, type Synthesized } from './synth';
 
@@ -140,7 +140,7 @@ describe('API service', () => {
     });
   });
 
-  it('runs functions/api behind an internal load balancer by default, open to the VPC only, over HTTP', () => {
+  it('runs api/ behind an internal load balancer by default, open to the VPC only, over HTTP', () => {
     const t = internal.templates.controlPlane;
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Scheme: 'internal',

@@ -1,6 +1,6 @@
 import type { StatusCause } from '../../../shared/events/status';
 import { admitPod, containerSecurityDefaults, DEFAULT_ADMISSION_POLICY, DEFAULT_CAPABILITIES, levelFor, nodeRefusal, type AdmissionPolicy, type NodeCapabilities } from '../../../shared/pod/admission';
-import { invalid } from '../../../shared/pod/k8s-status';
+import { invalid } from '../../../shared/kube/status';
 import { manifestWith } from './manifests';
 
 const privilegedAt = (index: number) => manifestWith((m) => (m.spec.containers[index].securityContext = { privileged: true }));

@@ -1,4 +1,4 @@
-import { formatBytes, formatMilliCpu, isValidQuantity, parseQuantity, toBytes, toMilliCpu } from '../../../shared/pod/quantity';
+import { formatBytes, formatMilliCpu, isValidQuantity, parseQuantity, toBytes, toMilliCpu } from '../../../shared/kube/quantity';
 
 describe('quantity parsing', () => {
   it.each([

@@ -1,6 +1,6 @@
 import type { StatusCause } from '../../../shared/events/status';
-import { invalid } from '../../../shared/pod/k8s-status';
-import { DNS1123_LABEL_ERROR, DNS1123_SUBDOMAIN_ERROR } from '../../../shared/pod/k8s-names';
+import { invalid } from '../../../shared/kube/status';
+import { DNS1123_LABEL_ERROR, DNS1123_SUBDOMAIN_ERROR } from '../../../shared/kube/names';
 import { fieldPath, semanticCauses, validatePodManifest } from '../../../shared/pod/validate';
 import { aManifest, manifestWith, type Json } from './manifests';
 

@@ -1,8 +1,8 @@
 import { Duplex, duplexPair, PassThrough } from 'node:stream';
 import zlib from 'node:zlib';
 import { protocol } from 'spdy-transport';
-import { dataFrame, decodeHeaderBlock, encodeHeaderBlock, FLAG_FIN, pingFrame, splitFrames, streamIdOf, TYPE, type SpdyFrame } from '../../../functions/api/portforward/spdy-frames';
-import { serveSpdyPortForward } from '../../../functions/api/portforward/spdy-session';
+import { dataFrame, decodeHeaderBlock, encodeHeaderBlock, FLAG_FIN, pingFrame, splitFrames, streamIdOf, TYPE, type SpdyFrame } from '../../../api/portforward/spdy-frames';
+import { serveSpdyPortForward } from '../../../api/portforward/spdy-session';
 import type { Logger } from '../../../shared/ports';
 
 const DICTIONARY = protocol.spdy.dictionary[3.1];

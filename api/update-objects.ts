@@ -5,12 +5,12 @@
  * new object, and keeping `metadata.managedFields` in step. Pure apart from
  * the request it reads; the routes publish the result.
  */
-import type { K8sStatus } from '../../shared/events';
-import { badRequest, conflict, invalid, unsupportedMediaType } from '../../shared/pod/k8s-status';
-import { serverSideApply, conflictMessage } from '../../shared/kube/managed-fields/apply';
-import { fieldSet } from '../../shared/kube/managed-fields/field-set';
-import { managerOf, readManagers, recordUpdate, writeManagers } from '../../shared/kube/managed-fields/managers';
-import { applyPatch, PatchError, patchTypeOf, PATCH_TYPES } from '../../shared/kube/patch/patch';
+import type { K8sStatus } from '../shared/events';
+import { badRequest, conflict, invalid, unsupportedMediaType } from '../shared/kube/status';
+import { serverSideApply, conflictMessage } from '../shared/kube/managed-fields/apply';
+import { fieldSet } from '../shared/kube/managed-fields/field-set';
+import { managerOf, readManagers, recordUpdate, writeManagers } from '../shared/kube/managed-fields/managers';
+import { applyPatch, PatchError, patchTypeOf, PATCH_TYPES } from '../shared/kube/patch/patch';
 
 type Obj = Record<string, unknown>;
 export const asObject = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);

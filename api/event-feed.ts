@@ -9,10 +9,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import { physicalGroup, physicalTopic } from '../../shared/adapters/kafka/client';
-import { podHistoryRecorded, TOPICS } from '../../shared/events';
-import { parseRecord } from '../../shared/runtime/batch-runner';
-import type { HistoryEntry, Logger } from '../../shared/ports';
+import { physicalGroup, physicalTopic } from '../shared/adapters/kafka/client';
+import { podHistoryRecorded, TOPICS } from '../shared/events';
+import { parseRecord } from '../shared/runtime/batch-runner';
+import type { HistoryEntry, Logger } from '../shared/ports';
 import { eventObject } from './objects';
 import type { Change, WatchSource } from './routes/watch';
 

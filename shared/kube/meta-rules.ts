@@ -5,7 +5,7 @@
  * untrusted input; reports causes at the paths Kubernetes reports them.
  */
 import { invalid, required, tooLong, type FieldCause } from './field-errors';
-import { isDns1123Subdomain, isQualifiedName, isValidLabelValue, TOTAL_ANNOTATION_SIZE_MAX } from './k8s-names';
+import { isDns1123Subdomain, isQualifiedName, isValidLabelValue, TOTAL_ANNOTATION_SIZE_MAX } from './names';
 import { entries, obj, str } from './loose';
 
 /** Label maps (metadata.labels, spec.nodeSelector): keys are qualified names, values ≤ 63 label characters. */

@@ -10,7 +10,7 @@
  * Pure: the same input gives the same document.
  */
 import { z } from 'zod';
-import { listKind } from '../../../shared/kube/patch/merge-keys';
+import { listKind } from '../../shared/kube/patch/merge-keys';
 import { DESCRIPTIONS } from './descriptions';
 import { CORE, DEFINITIONS, META, type Definition } from './kinds';
 

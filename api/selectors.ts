@@ -1,5 +1,5 @@
 /** Kubernetes label and field selectors (equality and set-based), parsed once and matched as data. */
-import { badRequest, StatusError } from '../../shared/pod/k8s-status';
+import { badRequest, StatusError } from '../shared/kube/status';
 
 export type Requirement =
   | { key: string; op: '=' | '!='; value: string }

@@ -4,13 +4,13 @@
  * Pods and replication controllers are the project's own wire schemas
  * (shared/pod/schema.ts, shared/rc/schema.ts), so the documents cannot drift
  * from what the API accepts; nodes, events and namespaces are described as
- * functions/api/objects.ts projects them; lists, ListMeta and Status are the
+ * api/objects.ts projects them; lists, ListMeta and Status are the
  * API machinery around them.
  */
 import { z } from 'zod';
-import { k8sStatus, statusCause } from '../../../shared/events/status';
-import * as pod from '../../../shared/pod/schema';
-import * as rc from '../../../shared/rc/schema';
+import { k8sStatus, statusCause } from '../../shared/events/status';
+import * as pod from '../../shared/pod/schema';
+import * as rc from '../../shared/rc/schema';
 
 export const CORE = 'io.k8s.api.core.v1';
 export const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';

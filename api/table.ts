@@ -4,11 +4,11 @@
  * The cells come from the same row functions podctl prints with.
  */
 import type { FastifyRequest } from 'fastify';
-import { podRow, POD_WIDE_COLUMNS } from '../../shared/display/pod-row';
-import { nodeRow, NODE_WIDE_COLUMNS } from '../../shared/display/node-row';
-import { rcRow, RC_COLUMNS, RC_WIDE_COLUMNS } from '../../shared/display/rc-row';
-import { eventRow, EVENT_COLUMNS, EVENT_WIDE_COLUMNS } from '../../shared/display/event-row';
-import type { CoreEvent, Node, Pod as PrintedPod, ReplicationController } from '../../shared/display/kube-types';
+import { podRow, POD_WIDE_COLUMNS } from '../shared/display/pod-row';
+import { nodeRow, NODE_WIDE_COLUMNS } from '../shared/display/node-row';
+import { rcRow, RC_COLUMNS, RC_WIDE_COLUMNS } from '../shared/display/rc-row';
+import { eventRow, EVENT_COLUMNS, EVENT_WIDE_COLUMNS } from '../shared/display/event-row';
+import type { CoreEvent, Node, Pod as PrintedPod, ReplicationController } from '../shared/display/kube-types';
 
 export function wantsTable(req: FastifyRequest): boolean {
   return /as=Table/.test(String(req.headers.accept ?? ''));

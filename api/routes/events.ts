@@ -5,12 +5,12 @@
  * first; watches follow the pod-history topic through the API's EventFeed.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { methodNotAllowed } from '../../../shared/pod/k8s-status';
+import { methodNotAllowed } from '../../shared/kube/status';
 import type { EventObject } from '../event-feed';
 import { checkFieldSelectorKeys, page, readListOptions } from '../list-options';
 import { eventObject, list } from '../objects';
 import { matches, parseSelector, type Requirement } from '../selectors';
-import { sendStatus, type ApiDeps } from '../server';
+import { sendStatus, type ApiDeps } from '../deps';
 import { eventTable, wantsTable } from '../table';
 import { streamWatch } from './watch';
 

@@ -5,13 +5,10 @@
  * pod-events, and the answer waits (bounded) for the projection. Every request
  * is logged and counted (request-log.ts); GET /metrics serves the counts.
  */
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { parse as parseYaml } from 'yaml';
-import type { K8sStatus, StatusCause } from '../../shared/events';
-import { badRequest, internalError, StatusError, tooLarge, unauthorized, unsupportedMediaType } from '../../shared/pod/k8s-status';
-import type { Clock, HistoryStore, Logger, NodeStore, PodStore, Publisher } from '../../shared/ports';
-import type { PodFeed } from './feed';
-import type { EventFeed } from './event-feed';
+import { badRequest, internalError, StatusError, tooLarge, unauthorized, unsupportedMediaType } from '../shared/kube/status';
+import { sendStatus, type ApiDeps } from './deps';
 import { discoveryRoutes } from './routes/discovery';
 import { openApiRoutes } from './routes/openapi';
 import { nodeRoutes } from './routes/nodes';
@@ -20,39 +17,9 @@ import { podUpdateRoutes } from './routes/pod-updates';
 import { podStreamRoutes } from './routes/pod-streams';
 import { eventRoutes } from './routes/events';
 import { replicationControllerRoutes } from './routes/replicationcontrollers';
-import type { RcStore } from '../../shared/rc/record';
 import { timingSafeEqual } from 'node:crypto';
 import { ApiMetrics } from './metrics';
 import { observeRequests } from './request-log';
-
-export interface ApiDeps {
-  podStore: PodStore;
-  /** ReplicationControllers table; without it the rc routes are not served. */
-  rcStore?: RcStore;
-  nodeStore: NodeStore;
-  historyStore: HistoryStore;
-  publisher: Publisher;
-  feed: PodFeed;
-  /** Events as they are recorded (pod-history); without it, event watches answer 405. */
-  eventFeed?: EventFeed;
-  clock: Clock;
-  logger: Logger;
-  /** Bearer token clients must present. */
-  token: string;
-  /** Token the API presents to agents (logs). */
-  agentToken: string;
-  /** How long a write waits for its projection before answering 504. */
-  writeTimeoutMs?: number;
-  /** Admission beyond validation (cluster policy, pod security); causes refuse with 422. */
-  admit?: (pod: unknown) => StatusCause[];
-  bodyLimitBytes?: number;
-  /** Request metrics, shared by the HTTP and HTTPS listeners; a fresh set when absent. */
-  metrics?: ApiMetrics;
-}
-
-export function sendStatus(reply: FastifyReply, status: K8sStatus): FastifyReply {
-  return reply.code(status.code).type('application/json').send(status);
-}
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const presented = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7).trim() : '');

@@ -1,7 +1,7 @@
 /** Projections of podflow records onto Kubernetes objects: Node, Event, lists. */
-import type { HistoryEntry, NodeRecord } from '../../shared/ports';
-import type { Pod } from '../../shared/pod/schema';
-import { formatBytes, formatMilliCpu } from '../../shared/pod/quantity';
+import type { HistoryEntry, NodeRecord } from '../shared/ports';
+import type { Pod } from '../shared/pod/schema';
+import { formatBytes, formatMilliCpu } from '../shared/kube/quantity';
 
 function endpointPort(endpoint: string | undefined): number {
   if (!endpoint) return 0;

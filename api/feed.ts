@@ -6,11 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import { physicalGroup, physicalTopic } from '../../shared/adapters/kafka/client';
-import { podChangeEvent, TOPICS, type K8sStatus, type PodChangeEvent } from '../../shared/events';
-import { parseRecord } from '../../shared/runtime/batch-runner';
-import type { Logger } from '../../shared/ports';
-import type { Pod } from '../../shared/pod/schema';
+import { physicalGroup, physicalTopic } from '../shared/adapters/kafka/client';
+import { podChangeEvent, TOPICS, type K8sStatus, type PodChangeEvent } from '../shared/events';
+import { parseRecord } from '../shared/runtime/batch-runner';
+import type { Logger } from '../shared/ports';
+import type { Pod } from '../shared/pod/schema';
 import type { Change, WatchSource } from './routes/watch';
 
 export type WatchEvent = Change<Pod>;

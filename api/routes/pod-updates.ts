@@ -12,18 +12,18 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { makeEvent, TOPICS, type K8sStatus, type PodCreateRequested, type PodUpdateRequested } from '../../../shared/events';
-import { badRequest, conflict, invalid, methodNotAllowed, notFound, timeout } from '../../../shared/pod/k8s-status';
-import { MODIFIED_SINCE } from '../../../shared/pod/update-decider';
-import { podUpdateCauses } from '../../../shared/pod/update-rules';
-import { validatePodManifest } from '../../../shared/pod/validate';
-import type { Pod } from '../../../shared/pod/schema';
-import type { PodRecord } from '../../../shared/ports';
+import { makeEvent, TOPICS, type K8sStatus, type PodCreateRequested, type PodUpdateRequested } from '../../shared/events';
+import { badRequest, conflict, invalid, methodNotAllowed, notFound, timeout } from '../../shared/kube/status';
+import { MODIFIED_SINCE } from '../../shared/pod/update-decider';
+import { podUpdateCauses } from '../../shared/pod/update-rules';
+import { validatePodManifest } from '../../shared/pod/validate';
+import type { Pod } from '../../shared/pod/schema';
+import type { PodRecord } from '../../shared/ports';
 import { dryRun } from '../dry-run';
 import { isDryRun } from '../list-options';
-import { sendStatus, type ApiDeps } from '../server';
+import { sendStatus, type ApiDeps } from '../deps';
 import { asObject, creatorManagedFields, patchObject, recordOwnership, updateOptions, type UpdateRequestOptions } from '../update-objects';
-import { patchTypeOf } from '../../../shared/kube/patch/patch';
+import { patchTypeOf } from '../../shared/kube/patch/patch';
 
 type Params = { namespace: string; name: string };
 type Req = FastifyRequest<{ Params: Params; Querystring: Record<string, string>; Body: unknown }>;

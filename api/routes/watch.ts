@@ -9,7 +9,7 @@
  * events carrying the newest resourceVersion; `timeoutSeconds` ends the stream.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { gone } from '../../../shared/pod/k8s-status';
+import { gone } from '../../shared/kube/status';
 
 export interface Change<T> {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';

@@ -4,11 +4,11 @@
  * and answered without publishing anything, so a dry run admits, validates
  * and refuses exactly as the real request would and leaves nothing behind.
  */
-import { decide, type PodCommand } from '../../shared/pod/decider';
-import type { K8sStatus } from '../../shared/events';
-import type { Pod } from '../../shared/pod/schema';
-import type { PodRecord } from '../../shared/ports';
-import { notFound } from '../../shared/pod/k8s-status';
+import { decide, type PodCommand } from '../shared/pod/decider';
+import type { K8sStatus } from '../shared/events';
+import type { Pod } from '../shared/pod/schema';
+import type { PodRecord } from '../shared/ports';
+import { notFound } from '../shared/kube/status';
 
 export type DryRunOutcome = { ok: true; pod: Pod } | { ok: false; status: K8sStatus };
 

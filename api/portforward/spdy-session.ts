@@ -11,7 +11,7 @@
 import type { Duplex } from 'node:stream';
 import zlib from 'node:zlib';
 import { protocol as spdyProtocol } from 'spdy-transport';
-import type { Logger } from '../../../shared/ports';
+import type { Logger } from '../../shared/ports';
 import {
   dataFrame,
   decodeHeaderBlock,

@@ -5,7 +5,7 @@
  * unknown parameters are ignored, as there.
  */
 import { z } from 'zod';
-import { badRequest, StatusError } from '../../shared/pod/k8s-status';
+import { badRequest, StatusError } from '../shared/kube/status';
 
 /** Go's strconv.ParseBool, which the API server decodes boolean parameters with. */
 const TRUE = ['1', 't', 'T', 'true', 'TRUE', 'True'];

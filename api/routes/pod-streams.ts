@@ -13,11 +13,11 @@ import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { K8sStatus } from '../../../shared/events';
-import { badRequest, notFound, unauthorized } from '../../../shared/pod/k8s-status';
-import { bearerMatches, rejectUpgrade } from '../../../shared/streams/upgrade';
-import { chooseProtocol } from '../../../shared/streams/remotecommand';
-import type { ApiDeps } from '../server';
+import type { K8sStatus } from '../../shared/events';
+import { badRequest, notFound, unauthorized } from '../../shared/kube/status';
+import { bearerMatches, rejectUpgrade } from '../../shared/streams/upgrade';
+import { chooseProtocol } from '../../shared/streams/remotecommand';
+import type { ApiDeps } from '../deps';
 import { streamTarget, type StreamVerb } from '../stream-target';
 import { portForwardUpgrade } from './pod-portforward';
 

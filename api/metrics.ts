@@ -4,7 +4,7 @@
  * resource and code, and the watches open now.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { DURATION_BUCKETS, newRegistry } from '../../shared/metrics/registry';
+import { DURATION_BUCKETS, newRegistry } from '../shared/metrics/registry';
 import type { RequestLabels } from './request-labels';
 
 export class ApiMetrics {

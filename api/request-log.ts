@@ -8,7 +8,7 @@
  * each request is counted once either way.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from '../../shared/ports';
+import type { Logger } from '../shared/ports';
 import type { ApiMetrics } from './metrics';
 import { requestLabels, type RequestLabels } from './request-labels';
 

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
-import { wire } from '../../shared/runtime/wiring';
-import { admitPod, type AdmissionPolicy } from '../../shared/pod/admission';
-import { SECURITY_LEVELS, type SecurityLevel } from '../../shared/pod/security';
+import { wire } from '../shared/runtime/wiring';
+import { admitPod, type AdmissionPolicy } from '../shared/pod/admission';
+import { SECURITY_LEVELS, type SecurityLevel } from '../shared/pod/security';
 import { PodFeed } from './feed';
 import { EventFeed } from './event-feed';
 import { ApiMetrics } from './metrics';

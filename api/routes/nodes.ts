@@ -1,10 +1,10 @@
 /** Nodes: read from the Nodes table; a watch diffs successive reads (their status moves with every heartbeat). */
 import type { FastifyInstance } from 'fastify';
-import { notFound } from '../../../shared/pod/k8s-status';
+import { notFound } from '../../shared/kube/status';
 import { list, nodeObject } from '../objects';
 import { nodeTable, wantsTable } from '../table';
 import { matches, parseSelector } from '../selectors';
-import { sendStatus, type ApiDeps } from '../server';
+import { sendStatus, type ApiDeps } from '../deps';
 import { checkFieldSelectorKeys, page, readListOptions } from '../list-options';
 import { streamPolledWatch } from './watch';
 

@@ -9,22 +9,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { makeEvent, TOPICS, type K8sStatus, type RcCreateRequested, type RcDeleteRequested, type RcEvent, type RcScaleRequested, type RcUpdateRequested } from '../../../shared/events';
-import { alreadyExists, badRequest, conflict, invalid, notFound, timeout } from '../../../shared/pod/k8s-status';
-import { MODIFIED_SINCE, RESOURCE } from '../../../shared/rc/decider';
-import { mergePatch } from '../../../shared/rc/merge-patch';
-import type { RcRecord, RcStore } from '../../../shared/rc/record';
-import { scale, scaleOf, type ReplicationController } from '../../../shared/rc/schema';
-import { validateReplicationController } from '../../../shared/rc/validate';
-import { causesFromZod } from '../../../shared/pod/validate';
+import { makeEvent, TOPICS, type K8sStatus, type RcCreateRequested, type RcDeleteRequested, type RcEvent, type RcScaleRequested, type RcUpdateRequested } from '../../shared/events';
+import { alreadyExists, badRequest, conflict, invalid, notFound, timeout } from '../../shared/kube/status';
+import { MODIFIED_SINCE, RESOURCE } from '../../shared/rc/decider';
+import { mergePatch } from '../../shared/rc/merge-patch';
+import type { RcRecord, RcStore } from '../../shared/rc/record';
+import { scale, scaleOf, type ReplicationController } from '../../shared/rc/schema';
+import { validateReplicationController } from '../../shared/rc/validate';
+import { causesFromZod } from '../../shared/pod/validate';
 import { list } from '../objects';
 import { checkFieldSelectorKeys, isDryRun, page, readListOptions } from '../list-options';
 import { rcTable, wantsTable } from '../table';
 import { streamPolledWatch } from './watch';
 import { matches, parseSelector } from '../selectors';
-import { sendStatus, type ApiDeps } from '../server';
+import { sendStatus, type ApiDeps } from '../deps';
 import { creatorManagedFields, patchObject, recordOwnership, updateOptions } from '../update-objects';
-import { patchTypeOf } from '../../../shared/kube/patch/patch';
+import { patchTypeOf } from '../../shared/kube/patch/patch';
 
 const deleteOptions = z
   .object({ preconditions: z.object({ uid: z.string().optional(), resourceVersion: z.string().optional() }).partial().nullish(), dryRun: z.array(z.literal('All')).nullish() })

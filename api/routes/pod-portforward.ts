@@ -10,9 +10,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createWebSocketStream, WebSocket, WebSocketServer } from 'ws';
-import type { Logger } from '../../../shared/ports';
-import { badRequest } from '../../../shared/pod/k8s-status';
-import { rejectUpgrade } from '../../../shared/streams/upgrade';
+import type { Logger } from '../../shared/ports';
+import { badRequest } from '../../shared/kube/status';
+import { rejectUpgrade } from '../../shared/streams/upgrade';
 import { serveSpdyPortForward, type TunnelOpener } from '../portforward/spdy-session';
 
 export const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';

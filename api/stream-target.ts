@@ -5,9 +5,9 @@
  * else the one the `kubectl.kubernetes.io/default-container` annotation names,
  * else the first. Pure; a refusal is the Status to answer with.
  */
-import type { K8sStatus } from '../../shared/events';
-import { badRequest, notFound } from '../../shared/pod/k8s-status';
-import type { PodRecord } from '../../shared/ports';
+import type { K8sStatus } from '../shared/events';
+import { badRequest, notFound } from '../shared/kube/status';
+import type { PodRecord } from '../shared/ports';
 
 export type StreamVerb = 'exec' | 'attach' | 'portforward';
 

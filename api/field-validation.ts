@@ -11,9 +11,9 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { z } from 'zod';
-import type { K8sStatus } from '../../shared/events';
-import { notSupported } from '../../shared/pod/field-errors';
-import { badRequest, invalid } from '../../shared/pod/k8s-status';
+import type { K8sStatus } from '../shared/events';
+import { notSupported } from '../shared/kube/field-errors';
+import { badRequest, invalid } from '../shared/kube/status';
 
 export const FIELD_VALIDATION_DIRECTIVES = ['Ignore', 'Strict', 'Warn'] as const;
 export type FieldValidation = (typeof FIELD_VALIDATION_DIRECTIVES)[number];
