@@ -7,14 +7,12 @@
  * strictly increasing), so a list answered by this API, then a watch from
  * its resourceVersion, sees every entry that arrives after the list.
  */
-import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import { physicalGroup, physicalTopic } from '../shared/adapters/kafka/client';
 import { podHistoryRecorded, TOPICS } from '../shared/events';
-import { parseRecord } from '../shared/runtime/batch-runner';
 import type { HistoryEntry, Logger } from '../shared/ports';
 import { eventObject } from './objects';
 import type { Change, WatchSource } from './routes/watch';
+import { followTopic } from './follow-topic';
 
 export type EventObject = ReturnType<typeof eventObject> & { metadata: { name: string; namespace: string; resourceVersion: string } };
 
@@ -33,21 +31,7 @@ export class EventFeed implements WatchSource<EventObject> {
 
   async start(kafka: Kafka): Promise<void> {
     // Only what arrives from now on: what came before is in the table, which lists read.
-    const consumer = kafka.consumer({ groupId: physicalGroup(kafka, `api-events-${randomUUID()}`), maxWaitTimeInMs: 1000, sessionTimeout: 10000, heartbeatInterval: 3000, rebalanceTimeout: 5000 });
-    this.consumer = consumer;
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.connect();
-    await consumer.subscribe({ topic: physicalTopic(kafka, TOPICS.podHistory), fromBeginning: false });
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) {
-          const parsed = parseRecord(podHistoryRecorded, { topic: TOPICS.podHistory, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? null, value: m.value?.toString() ?? null });
-          if (parsed.ok) this.apply(parsed.event.data.entries);
-          else this.logger.warn({ offset: m.offset, reason: parsed.reason }, 'unreadable history record skipped');
-        }
-      },
-    });
-    await joined;
+    this.consumer = await followTopic(kafka, this.logger, { topic: TOPICS.podHistory, schema: podHistoryRecorded, fromBeginning: false, group: 'api-events', maxWaitTimeInMs: 1000 }, (e) => this.apply(e.data.entries));
   }
 
   async stop(): Promise<void> {

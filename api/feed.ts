@@ -4,14 +4,12 @@
  * by id so a POST can answer once the pod-controller has recorded (or refused)
  * the pod. Each API instance reads the whole topic in its own consumer group.
  */
-import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import { physicalGroup, physicalTopic } from '../shared/adapters/kafka/client';
 import { podChangeEvent, TOPICS, type K8sStatus, type PodChangeEvent } from '../shared/events';
-import { parseRecord } from '../shared/runtime/batch-runner';
 import type { Logger } from '../shared/ports';
 import type { Pod } from '../shared/pod/schema';
 import type { Change, WatchSource } from './routes/watch';
+import { followTopic } from './follow-topic';
 
 export type WatchEvent = Change<Pod>;
 
@@ -37,21 +35,7 @@ export class PodFeed implements WatchSource<Pod> {
   constructor(private readonly logger: Logger, private readonly capacity = 20000) {}
 
   async start(kafka: Kafka): Promise<void> {
-    const consumer = kafka.consumer({ groupId: physicalGroup(kafka, `api-${randomUUID()}`), maxWaitTimeInMs: 5000, sessionTimeout: 10000, heartbeatInterval: 3000, rebalanceTimeout: 5000 });
-    this.consumer = consumer;
-    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
-    await consumer.connect();
-    await consumer.subscribe({ topic: physicalTopic(kafka, TOPICS.podChanges), fromBeginning: true });
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        for (const m of batch.messages) {
-          const parsed = parseRecord(podChangeEvent, { topic: TOPICS.podChanges, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? null, value: m.value?.toString() ?? null });
-          if (parsed.ok) this.apply(parsed.event);
-          else this.logger.warn({ offset: m.offset, reason: parsed.reason }, 'unreadable pod change skipped');
-        }
-      },
-    });
-    await joined;
+    this.consumer = await followTopic(kafka, this.logger, { topic: TOPICS.podChanges, schema: podChangeEvent, fromBeginning: true, group: 'api', maxWaitTimeInMs: 5000 }, (e) => this.apply(e));
   }
 
   async stop(): Promise<void> {

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { eventually } from '../helpers/control-plane';
 import { cleanupNode, startTestCluster, uniqueNodeName, type TestCluster } from '../helpers/cluster';
+import { kubectlRunner } from '../helpers/kubectl';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -22,17 +23,7 @@ describe('kubectl exec and cp through the API to the pod\'s agent', () => {
   const node = uniqueNodeName('kx');
   let cluster: TestCluster;
   let work: string;
-  const kubectl = (args: string[], input?: Buffer | string) =>
-    new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-      const child = spawn('kubectl', args, { env: { ...process.env, KUBECONFIG: cluster.kubeconfig }, cwd: work });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on('data', (c: Buffer) => out.push(c));
-      child.stderr.on('data', (c: Buffer) => err.push(c));
-      child.on('close', (code) => resolve({ code, out: Buffer.concat(out).toString('utf8'), err: Buffer.concat(err).toString('utf8') }));
-      if (input !== undefined) child.stdin.end(input);
-      else child.stdin.end();
-    });
+  const kubectl = (args: string[], input?: Buffer | string) => kubectlRunner(() => cluster.kubeconfig, { cwd: work })(args, input);
 
   beforeAll(async () => {
     work = mkdtempSync(path.join(os.tmpdir(), 'kubectl-exec-'));

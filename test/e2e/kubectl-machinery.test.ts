@@ -13,6 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { eventually } from '../helpers/control-plane';
 import { cleanupNode, startTestCluster, uniqueNodeName, type TestCluster } from '../helpers/cluster';
+import { kubectlRunner } from '../helpers/kubectl';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -21,15 +22,8 @@ jest.setTimeout(120_000);
 describe('API machinery through kubectl and the official client', () => {
   const node = uniqueNodeName('km');
   let cluster: TestCluster;
-  const kubectl = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run('kubectl', args, { env: { ...process.env, KUBECONFIG: cluster.kubeconfig }, timeout: 60_000 });
-      return { code: 0, out: stdout, err: stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, out: e.stdout, err: e.stderr };
-    }
-  };
+  const runKubectl = kubectlRunner(() => cluster.kubeconfig);
+  const kubectl = (...args: string[]) => runKubectl(args);
   const api = (method: string, p: string, init: { body?: string; headers?: Record<string, string>; signal?: AbortSignal } = {}) =>
     fetch(`${cluster.apiUrl}${p}`, { method, body: init.body, signal: init.signal, headers: { authorization: `Bearer ${cluster.token}`, ...init.headers } });
   const podManifest = (name: string, labels: Record<string, string> = {}) =>

@@ -6,15 +6,13 @@
  * creates the pod and prints the server's warning, and `kubectl explain` prints
  * the fields and descriptions generated from the zod schemas.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { eventually } from '../helpers/control-plane';
 import { startTestCluster, uniqueNodeName, type TestCluster } from '../helpers/cluster';
+import { kubectlRunner } from '../helpers/kubectl';
 
-const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
 jest.setTimeout(120_000);
 
@@ -33,16 +31,9 @@ describe('kubectl apply validates and kubectl explain works from the OpenAPI doc
   const node = uniqueNodeName('oa');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kubectl-openapi-'));
   let cluster: TestCluster;
-  const kubectl = async (...args: string[]) => {
-    try {
-      // A cache of its own, so what kubectl shows comes from this cluster's documents.
-      const { stdout, stderr } = await run('kubectl', ['--cache-dir', path.join(dir, 'cache'), ...args], { cwd: ROOT, env: { ...process.env, KUBECONFIG: cluster.kubeconfig }, timeout: 60_000 });
-      return { code: 0, out: stdout, err: stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, out: e.stdout, err: e.stderr };
-    }
-  };
+  // A cache of its own, so what kubectl shows comes from this cluster's documents.
+  const runKubectl = kubectlRunner(() => cluster.kubeconfig, { cwd: ROOT, flags: ['--cache-dir', path.join(dir, 'cache')] });
+  const kubectl = (...args: string[]) => runKubectl(args);
   const file = (name: string, text: string) => {
     const p = path.join(dir, name);
     writeFileSync(p, text);

@@ -9,31 +9,23 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { eventually } from '../helpers/control-plane';
+import { freePort } from '../../shared/local/java-process';
 import { cleanupNode, startTestCluster, uniqueNodeName, type TestCluster } from '../helpers/cluster';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
 
 /** The walk-through's command lines, in order (comments and blank lines dropped). */
-export function walkthroughLines(readme: string): string[] {
+function walkthroughLines(readme: string): string[] {
   const block = /<!-- walkthrough -->\s*```sh\n([\s\S]*?)```\s*<!-- \/walkthrough -->/.exec(readme);
   if (!block) throw new Error('README.md has no walkthrough block');
   return block[1]
     .split('\n')
     .map((l) => l.replace(/\s+#.*$/, '').trim())
     .filter((l) => l && !l.startsWith('#'));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('README walk-through on a cluster with two Docker agents', () => {
