@@ -32,6 +32,8 @@ export interface ApiDeps {
   /** Admission beyond validation (cluster policy, pod security); causes refuse with 422. */
   admit?: (pod: unknown) => StatusCause[];
   bodyLimitBytes?: number;
+  /** How often a watch that asked for bookmarks gets one (Kubernetes: about a minute). */
+  watchBookmarkIntervalMs?: number;
   /** Request metrics, shared by the HTTP and HTTPS listeners; a fresh set when absent. */
   metrics?: ApiMetrics;
 }

@@ -71,6 +71,7 @@ export function eventRoutes(app: FastifyInstance, deps: ApiDeps): void {
         resourceVersion: q.resourceVersion,
         timeoutSeconds: q.timeoutSeconds,
         allowWatchBookmarks: q.allowWatchBookmarks,
+        bookmarkIntervalMs: deps.watchBookmarkIntervalMs,
         bookmark: (resourceVersion) => ({ kind: 'Event', apiVersion: 'v1', metadata: { resourceVersion } }),
       });
     }

@@ -79,6 +79,7 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
         resourceVersion: q.resourceVersion,
         timeoutSeconds: q.timeoutSeconds,
         allowWatchBookmarks: q.allowWatchBookmarks,
+        bookmarkIntervalMs: deps.watchBookmarkIntervalMs,
         bookmark: (resourceVersion) => ({ kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion } }),
       });
     }
