@@ -59,6 +59,19 @@ export function isDryRun(query: unknown): boolean {
   return read(dryRunQuery, query).dryRun.length > 0;
 }
 
+/** The DeleteOptions every resource reads from a DELETE's body; resources extend it with their own. */
+export const deleteOptions = z
+  .object({
+    preconditions: z.object({ uid: z.string().optional(), resourceVersion: z.string().optional() }).partial().nullish(),
+    dryRun: z.array(z.literal('All')).nullish(),
+  })
+  .passthrough();
+
+/** A DELETE is a dry run when the query says so, or the body's DeleteOptions (as kubectl sends it). */
+export function isDeleteDryRun(query: unknown, options: { dryRun?: readonly string[] | null }): boolean {
+  return isDryRun(query) || Boolean(options.dryRun?.length);
+}
+
 /** Rejects a field selector on a field the resource does not index, as the API server does. */
 export function checkFieldSelectorKeys(keys: readonly string[], supported: readonly string[]): void {
   const unknown = keys.find((k) => !supported.includes(k));
@@ -101,4 +114,14 @@ export function page<T>(items: readonly T[], key: (item: T) => string, options: 
     continue: encodeContinue({ rv, start: key(rest[options.limit]) }),
     remainingItemCount: rest.length - options.limit,
   };
+}
+
+/**
+ * A list response of one page: `render` builds the list (or Table) from the
+ * page's items and resourceVersion, and the metadata carries continue and
+ * remainingItemCount.
+ */
+export function pagedList<T>(all: readonly T[], key: (item: T) => string, options: Pick<ListOptions, 'limit' | 'continue'>, resourceVersion: string, render: (items: T[], resourceVersion: string) => object) {
+  const { items, ...meta } = page(all, key, options, resourceVersion);
+  return { ...render(items, meta.resourceVersion), metadata: meta };
 }

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { methodNotAllowed } from '../../shared/kube/status';
 import type { EventObject } from '../event-feed';
-import { checkFieldSelectorKeys, page, readListOptions } from '../list-options';
+import { checkFieldSelectorKeys, pagedList, readListOptions } from '../list-options';
 import { eventObject, list } from '../objects';
 import { matches, parseSelector, type Requirement } from '../selectors';
 import { sendStatus, type ApiDeps } from '../deps';
@@ -78,9 +78,7 @@ export function eventRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const resourceVersion = deps.eventFeed?.resourceVersion() ?? deps.feed.resourceVersion();
     const all = (await stored(namespace, fields)).filter(filter);
     // Oldest first, as the history reads; the name breaks ties so pages never overlap.
-    const { items, ...meta } = page(all, (e) => `${e.lastTimestamp as string}|${e.metadata.name}`, q, resourceVersion);
-    const body = table ? eventTable(items, meta.resourceVersion) : list('EventList', items, meta.resourceVersion);
-    return { ...body, metadata: meta };
+    return pagedList(all, (e) => `${e.lastTimestamp as string}|${e.metadata.name}`, q, resourceVersion, table ? eventTable : (items, rv) => list('EventList', items, rv));
   }
 
   app.get('/api/v1/events', listEvents);

@@ -5,7 +5,7 @@ import { list, nodeObject } from '../objects';
 import { nodeTable, wantsTable } from '../table';
 import { matches, parseSelector } from '../selectors';
 import { sendStatus, type ApiDeps } from '../deps';
-import { checkFieldSelectorKeys, page, readListOptions } from '../list-options';
+import { checkFieldSelectorKeys, pagedList, readListOptions } from '../list-options';
 import { streamPolledWatch } from './watch';
 
 export function nodeRoutes(app: FastifyInstance, deps: ApiDeps): void {
@@ -29,8 +29,7 @@ export function nodeRoutes(app: FastifyInstance, deps: ApiDeps): void {
     }
     const nodes = await select();
     const rv = String(nodes.reduce((m, n) => Math.max(m, n.version), 0));
-    const { items, ...meta } = page(nodes.map(nodeObject), (n) => (n.metadata as { name: string }).name, q, rv);
-    return { ...(table ? nodeTable(items, meta.resourceVersion) : list('NodeList', items, meta.resourceVersion)), metadata: meta };
+    return pagedList(nodes.map(nodeObject), (n) => (n.metadata as { name: string }).name, q, rv, table ? nodeTable : (items, version) => list('NodeList', items, version));
   });
 
   app.get<{ Params: { name: string } }>('/api/v1/nodes/:name', async (req, reply) => {

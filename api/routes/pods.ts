@@ -10,26 +10,22 @@ import { z } from 'zod';
 import { makeEvent, TOPICS, type PodCreateRequested, type PodDeleteRequested } from '../../shared/events';
 import { badRequest, conflict, invalid, notFound, timeout } from '../../shared/kube/status';
 import { validatePodManifest } from '../../shared/pod/validate';
-import { podManifest } from '../../shared/pod/schema';
+import { podManifest, type Pod } from '../../shared/pod/schema';
 import { decodeFields, readFieldValidation, sendWarnings, unknownFields } from '../field-validation';
 import type { PodRecord } from '../../shared/ports';
 import { list, podFields } from '../objects';
 import { dryRun } from '../dry-run';
-import { checkFieldSelectorKeys, isDryRun, page, readListOptions } from '../list-options';
+import { checkFieldSelectorKeys, deleteOptions, isDeleteDryRun, isDryRun, pagedList, readListOptions } from '../list-options';
 import { matches, parseSelector } from '../selectors';
 import { sendStatus, type ApiDeps } from '../deps';
 import { streamWatch } from './watch';
 import { creatorManagedFields, updateOptions } from '../update-objects';
 import { podTable, wantsTable } from '../table';
 
-const deleteOptions = z
-  .object({
-    gracePeriodSeconds: z.coerce.number().int().min(0).optional(),
-    preconditions: z.object({ uid: z.string().optional(), resourceVersion: z.string().optional() }).partial().nullish(),
-    propagationPolicy: z.enum(['Orphan', 'Background', 'Foreground']).nullish(),
-    dryRun: z.array(z.literal('All')).nullish(),
-  })
-  .passthrough();
+const podDeleteOptions = deleteOptions.extend({
+  gracePeriodSeconds: z.coerce.number().int().min(0).optional(),
+  propagationPolicy: z.enum(['Orphan', 'Background', 'Foreground']).nullish(),
+});
 
 /** The fields a pod field selector may name (the Kubernetes API server's set for pods). */
 export const POD_FIELD_LABELS = ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.nominatedNodeName'];
@@ -84,9 +80,8 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
       });
     }
     const all = (await snapshot()).filter(filter);
-    const { items, ...meta } = page(all, (p) => `${p.metadata.namespace}/${p.metadata.name}`, q, deps.feed.resourceVersion());
-    const body = wantsTable(req) ? podTable(items, meta.resourceVersion) : list('PodList', items, meta.resourceVersion);
-    return { ...body, metadata: meta };
+    const render = wantsTable(req) ? podTable : (items: Pod[], rv: string) => list('PodList', items, rv);
+    return pagedList(all, (p) => `${p.metadata.namespace}/${p.metadata.name}`, q, deps.feed.resourceVersion(), render);
   }
 
   app.get('/api/v1/pods', listPods);
@@ -141,7 +136,7 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.delete<{ Params: Required<Params>; Querystring: Record<string, string>; Body: unknown }>('/api/v1/namespaces/:namespace/pods/:name', async (req, reply) => {
     const { namespace, name } = req.params;
-    const options = deleteOptions.safeParse({ ...(req.body && typeof req.body === 'object' ? req.body : {}), ...(req.query.gracePeriodSeconds ? { gracePeriodSeconds: req.query.gracePeriodSeconds } : {}) });
+    const options = podDeleteOptions.safeParse({ ...(req.body && typeof req.body === 'object' ? req.body : {}), ...(req.query.gracePeriodSeconds ? { gracePeriodSeconds: req.query.gracePeriodSeconds } : {}) });
     if (!options.success) return sendStatus(reply, badRequest(`invalid DeleteOptions: ${options.error.issues.map((i) => i.message).join('; ')}`));
     const record = await deps.podStore.get(namespace, name);
     if (!record || record.deleted) return sendStatus(reply, notFound('pods', name));
@@ -154,7 +149,7 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (options.data.gracePeriodSeconds !== undefined) data.gracePeriodSeconds = options.data.gracePeriodSeconds;
     if (precondition?.uid) data.uid = precondition.uid;
     const command = makeEvent<PodDeleteRequested>('PodDeleteRequested', `${namespace}/${name}`, data, { source: 'api', time: deps.clock.now(), id });
-    if (isDryRun(req.query) || options.data.dryRun?.length) {
+    if (isDeleteDryRun(req.query, options.data)) {
       const outcome = dryRun(record, command, deps.clock.now());
       return outcome.ok ? reply.code(200).send(outcome.pod) : sendStatus(reply, outcome.status);
     }

@@ -8,7 +8,6 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { makeEvent, TOPICS, type K8sStatus, type RcCreateRequested, type RcDeleteRequested, type RcEvent, type RcScaleRequested, type RcUpdateRequested } from '../../shared/events';
 import { alreadyExists, badRequest, conflict, invalid, notFound, timeout } from '../../shared/kube/status';
 import { MODIFIED_SINCE, RESOURCE } from '../../shared/rc/decider';
@@ -18,17 +17,13 @@ import { scale, scaleOf, type ReplicationController } from '../../shared/rc/sche
 import { validateReplicationController } from '../../shared/rc/validate';
 import { causesFromZod } from '../../shared/pod/validate';
 import { list } from '../objects';
-import { checkFieldSelectorKeys, isDryRun, page, readListOptions } from '../list-options';
+import { checkFieldSelectorKeys, deleteOptions, isDeleteDryRun, isDryRun, pagedList, readListOptions } from '../list-options';
 import { rcTable, wantsTable } from '../table';
 import { streamPolledWatch } from './watch';
 import { matches, parseSelector } from '../selectors';
 import { sendStatus, type ApiDeps } from '../deps';
 import { creatorManagedFields, patchObject, recordOwnership, updateOptions } from '../update-objects';
 import { patchTypeOf } from '../../shared/kube/patch/patch';
-
-const deleteOptions = z
-  .object({ preconditions: z.object({ uid: z.string().optional(), resourceVersion: z.string().optional() }).partial().nullish(), dryRun: z.array(z.literal('All')).nullish() })
-  .passthrough();
 
 type Params = { namespace: string; name: string };
 
@@ -80,9 +75,8 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
       matches(fields, { 'metadata.name': rc.metadata.name, 'metadata.namespace': rc.metadata.namespace, 'status.replicas': String(rc.status?.replicas ?? 0) });
     if (q.watch) return watchRcs(req, reply, namespace, select, q.timeoutSeconds, wantsTable(req));
     const all = (await store.list(namespace)).filter(live).map((r) => r.rc).filter(select);
-    const { items, ...meta } = page(all, (rc) => `${rc.metadata.namespace}/${rc.metadata.name}`, q, newestVersion(all));
-    const body = wantsTable(req) ? rcTable(items, meta.resourceVersion) : list('ReplicationControllerList', items, meta.resourceVersion);
-    return { ...body, metadata: meta };
+    const render = wantsTable(req) ? rcTable : (items: ReplicationController[], rv: string) => list('ReplicationControllerList', items, rv);
+    return pagedList(all, (rc) => `${rc.metadata.namespace}/${rc.metadata.name}`, q, newestVersion(all), render);
   }
 
   function watchRcs(req: FastifyRequest, reply: FastifyReply, namespace: string | undefined, select: (rc: ReplicationController) => boolean, timeoutSeconds?: number, table = false) {
@@ -204,7 +198,7 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     const data: RcDeleteRequested['data'] = { namespace, name };
     if (options.data.preconditions?.uid) data.uid = options.data.preconditions.uid;
     if (options.data.preconditions?.resourceVersion) data.resourceVersion = options.data.preconditions.resourceVersion;
-    if (isDryRun(req.query) || options.data.dryRun?.length) {
+    if (isDeleteDryRun(req.query, options.data)) {
       const stale = (data.uid && data.uid !== current.uid) || (data.resourceVersion && data.resourceVersion !== current.rc.metadata.resourceVersion);
       if (stale) return sendStatus(reply, conflict(RESOURCE, name, 'Precondition failed: the uid or resourceVersion in the precondition does not match the object'));
       return reply.code(200).send({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, kind: RESOURCE, uid: current.uid }, code: 200 });
