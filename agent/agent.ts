@@ -13,6 +13,8 @@
  * reports ready and resumes status reports.
  */
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { nodePartition, type NodeAssignmentEvent, type NodeDescription } from '../shared/events';
 import { systemClock, type Clock, type Logger, type Publisher } from '../shared/ports';
@@ -22,12 +24,14 @@ import { podKey } from '../shared/pod/schema';
 import { startLogServer, type LogServer } from './logs/server';
 import { createStreamServer } from './streams/server';
 import type { ContainerStreams } from './runtime/streams';
+import { DockerStreams } from './runtime/docker-streams';
 import { Heartbeat } from './node/heartbeat';
 import { PauseDetector } from './node/pause-detector';
 import { AGENT_VERSION, describeNode, hostFacts, type HostFacts, type NodeSettings } from './node/identity';
 import type { ContainerRuntime } from './runtime/types';
 import type { BackoffConfig } from './sync/backoff';
 import { PodManager } from './sync/pod-manager';
+import { Prober } from './probes/prober';
 import { StatusReporter } from './status/reporter';
 import type { AgentMetrics } from './metrics';
 import { instrumentRuntime } from './runtime/instrumented';
@@ -44,6 +48,8 @@ export interface AgentSettings extends NodeSettings {
   /** Log server port; 0 picks one; null runs none (hollow fleets). */
   logPort: number | null;
   logToken: string;
+  /** Where the agent keeps per-pod files (termination messages); default a directory under the OS temp dir. */
+  stateDir?: string;
 }
 
 export interface AgentDeps {
@@ -114,6 +120,13 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
     source: `agent/${settings.nodeName}`,
     mayReport: () => !held(),
   });
+  const streams = deps.streams ?? (runtime.kind === 'docker' ? new DockerStreams() : undefined);
+  const prober = new Prober({
+    handlers: { streams },
+    onChange: (uid) => manager.kick(uid),
+    assumePassing: runtime.kind === 'hollow',
+  });
+  const podsDir = settings.stateDir ?? path.join(os.tmpdir(), 'podflow-agent', settings.nodeName);
   const manager = new PodManager(
     {
       runtime,
@@ -132,6 +145,8 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       hostIP,
       held,
       metrics,
+      prober,
+      ...(runtime.kind === 'docker' ? { handlers: { streams }, podDir: (uid: string) => path.join(podsDir, 'pods', uid) } : {}),
     },
     { resyncIntervalMs: settings.resyncIntervalMs },
   );
@@ -146,7 +161,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
         findPod: (ns, name) => manager.findPod(ns, name),
         logger,
         metrics: metrics?.registry,
-        streams: createStreamServer({ runtime, streams: deps.streams, nodeName: settings.nodeName, token: settings.logToken, findPod: (ns, name) => manager.findPod(ns, name), logger }),
+        streams: createStreamServer({ runtime, streams, nodeName: settings.nodeName, token: settings.logToken, findPod: (ns, name) => manager.findPod(ns, name), logger }),
       },
       settings.logPort,
     );
@@ -194,6 +209,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       heartbeat.stop();
       await feed?.stop().catch((err) => logger.warn({ err: (err as Error).message }, 'stopping the assignment feed failed'));
       await manager.shutdown();
+      prober.close();
       await logServer?.close();
       await runtime.close();
       if (state !== 'FAILED') state = 'STOPPED';

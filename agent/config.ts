@@ -56,6 +56,8 @@ export const agentEnvSchema = z.object({
   BACKOFF_MAX_MS: int(300_000, 1),
   BACKOFF_RESET_MS: int(600_000, 1),
   DOCKER_NETWORK: z.string().min(1).default('podflow'),
+  /** Per-pod files of this node (termination messages); empty = a directory under the OS temp dir. */
+  STATE_DIR: z.string().default(''),
   PAUSE_IMAGE: z.string().min(1).default('podflow/pause:1'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
@@ -87,5 +89,6 @@ export function settingsFromEnv(env: AgentEnv, logToken: string): AgentSettings 
     pauseImage: env.PAUSE_IMAGE,
     logPort: env.AGENT_PORT,
     logToken,
+    ...(env.STATE_DIR ? { stateDir: env.STATE_DIR } : {}),
   };
 }

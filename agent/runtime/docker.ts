@@ -84,7 +84,7 @@ export class DockerRuntime implements ContainerRuntime {
         const cached = this.inspected.get(key);
         if (cached) return cached;
         const container = await this.inspect(s.Id);
-        if (container && (container.state === 'exited' || container.state === 'running')) this.inspected.set(`${container.id}:${container.state}`, container);
+        if (container && (container.state === 'exited' || container.state === 'running')) this.inspected.set(key, container);
         return container;
       }),
     );
@@ -108,6 +108,9 @@ export class DockerRuntime implements ContainerRuntime {
       const startedAt = time(info.State.StartedAt);
       const finishedAt = time(info.State.FinishedAt);
       if (startedAt) c.startedAt = startedAt;
+      // A start that failed (executable not found ...) leaves Docker's state at "created" with an error: it ran and
+      // failed, as the kubelet sees a StartError, so it is restarted under the restart policy, with back-off.
+      if (c.state === 'created' && info.State.Error) c.state = 'exited';
       if (c.state === 'exited') {
         c.exitCode = info.State.ExitCode;
         c.oomKilled = info.State.OOMKilled;

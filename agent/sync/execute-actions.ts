@@ -1,14 +1,20 @@
 /**
  * Executes the numbered actions of one sync pass, as the kubelet's SyncPod:
- * kills and removals first, then the sandbox, then container starts (in
- * parallel: they all join the same sandbox). Each step records its result and
+ * kills and removals first (each after its container's preStop hook, within
+ * the grace period), then the sandbox, then container starts in spec order (in
+ * parallel, except that a container with a postStart hook holds the ones after
+ * it until the hook has run, as the kubelet's sequential start does; a failed
+ * hook kills its container). Each step records its result and
  * the Kubernetes events it caused (Pulling, Pulled, Created, Started, Killing,
  * Failed ...). A failed step never throws out of the pass: it becomes a Warning
  * event and a waiting reason, and the next pass decides again.
  */
 import type { PodEventRecord } from '../../shared/events/pod-status';
-import type { Pod } from '../../shared/pod/schema';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Container, Pod } from '../../shared/pod/schema';
 import type { Logger } from '../../shared/ports';
+import { hookFailureMessage, runHandler, type HandlerDeps } from '../probes/handlers';
 import { containerSpecFor, emptyDirNames, podIdentity } from '../runtime/container-config';
 import { LABELS, podHostname, podLabels, sandboxName } from '../runtime/labels';
 import { RuntimeError, type ContainerRuntime, type RuntimeContainer } from '../runtime/types';
@@ -25,7 +31,19 @@ export interface ExecuteContext {
   backoff: BackoffConfig;
   now: () => Date;
   logger: Logger;
+  /** What hooks need to run commands in containers (absent on nodes that run no processes: no hooks run there). */
+  handlers?: HandlerDeps;
+  /** The node directory of a pod uid, for its containers' termination-message files (Docker only). */
+  podDir?: (uid: string) => string;
 }
+
+/** The host file bound at a container instance's terminationMessagePath. */
+export function terminationLogFile(podDir: string, container: string, attempt: number): string {
+  return path.join(podDir, `${container}-${attempt}.termination-log`);
+}
+
+/** The grace left after a preStop hook, never under the kubelet's 2-second minimum. */
+const MIN_GRACE_SECONDS = 2;
 
 export interface StepResult {
   step: number;
@@ -67,17 +85,22 @@ export async function executeActions(
   const result: ExecuteResult = { steps: [], events: [], waiting: {} };
   const event = (type: 'Normal' | 'Warning', reason: string, message: string) =>
     result.events.push({ type, reason, message, time: ctx.now().toISOString() });
-  const containerOf = (name: string) => pod.spec.containers.find((c) => c.name === name)!;
+  const specs = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+  const containerOf = (name: string) => specs.find((c) => c.name === name);
+  const podRef = `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
 
   const run = async (step: number, action: PodAction): Promise<void> => {
     const target = 'container' in action ? action.container : action.type === 'CreateSandbox' ? 'sandbox' : action.id.slice(0, 12);
     try {
       switch (action.type) {
-        case 'KillContainer':
+        case 'KillContainer': {
           event('Normal', 'Killing', `Stopping container ${action.container}: ${action.reason}`);
-          await ctx.runtime.stopContainer(action.id, action.graceSeconds);
+          const spec = containerOf(action.container);
+          const grace = !action.remove && spec ? await runPreStop(ctx, spec, action.id, sandbox?.ip, action.graceSeconds, podRef, event) : action.graceSeconds;
+          await ctx.runtime.stopContainer(action.id, grace);
           if (action.remove) await ctx.runtime.removeContainer(action.id);
           break;
+        }
         case 'RemoveContainer':
         case 'KillSandbox':
           await ctx.runtime.removeContainer(action.id);
@@ -89,10 +112,14 @@ export async function executeActions(
           await ctx.runtime.startContainer(action.id);
           event('Normal', 'Started', `Started container ${action.container}`);
           break;
-        case 'StartContainer':
+        case 'StartContainer': {
           if (!sandbox) throw new Error('no running sandbox to join');
-          await startContainer(ctx, pod, containerOf(action.container), action.attempt, sandbox, memory, result, event);
+          const spec = containerOf(action.container);
+          if (!spec) throw new Error(`the pod has no container ${action.container}`);
+          const id = await startContainer(ctx, pod, spec, action.attempt, sandbox, memory, result, event);
+          if (id && spec.lifecycle?.postStart) await runPostStart(ctx, pod, spec, id, sandbox.ip, podRef, event);
           break;
+        }
       }
       result.steps.push({ step, action: action.type, target, ok: true });
     } catch (err) {
@@ -110,10 +137,49 @@ export async function executeActions(
   };
 
   const indexed = actions.map((action, index) => ({ action, step: index + 1 }));
-  for (const phase of [0, 1, 2]) {
+  for (const phase of [0, 1]) {
     await Promise.all(indexed.filter((a) => phaseOf(a.action) === phase).map((a) => run(a.step, a.action)));
   }
+  // Starts in spec order; a postStart hook holds the containers after it.
+  const order = new Map(specs.map((c, i) => [c.name, i]));
+  const starts = indexed.filter((a) => phaseOf(a.action) === 2).sort((a, b) => (order.get(targetOf(a.action)) ?? 0) - (order.get(targetOf(b.action)) ?? 0));
+  let batch: typeof starts = [];
+  for (const a of starts) {
+    batch.push(a);
+    if (containerOf(targetOf(a.action))?.lifecycle?.postStart) {
+      await Promise.all(batch.map((b) => run(b.step, b.action)));
+      batch = [];
+    }
+  }
+  await Promise.all(batch.map((b) => run(b.step, b.action)));
   return result;
+}
+
+const targetOf = (action: PodAction): string => ('container' in action ? action.container : '');
+
+export type EventFn = (type: 'Normal' | 'Warning', reason: string, message: string) => void;
+
+/** Runs the container's preStop hook within the grace period; answers the grace left for the stop itself. */
+export async function runPreStop(ctx: ExecuteContext, spec: Container, id: string, podIP: string | undefined, graceSeconds: number, podRef: string, event: EventFn): Promise<number> {
+  const hook = spec.lifecycle?.preStop;
+  if (!hook || graceSeconds <= 0 || !ctx.handlers) return graceSeconds;
+  const started = Date.now();
+  const outcome = await runHandler(hook, { containerId: id, podIP, spec }, graceSeconds * 1000, ctx.handlers);
+  if (!outcome.ok) event('Warning', 'FailedPreStopHook', hookFailureMessage(hook, spec.name, podRef, outcome.output));
+  const left = graceSeconds - Math.floor((Date.now() - started) / 1000);
+  return Math.max(MIN_GRACE_SECONDS, left);
+}
+
+/** Runs the postStart hook; a failure is an event and kills the container (the restart policy decides the rest). */
+async function runPostStart(ctx: ExecuteContext, pod: Pod, spec: Container, id: string, podIP: string | undefined, podRef: string, event: EventFn): Promise<void> {
+  const hook = spec.lifecycle!.postStart!;
+  if (!ctx.handlers) return; // a node that runs no processes runs no hooks
+  const grace = pod.spec.terminationGracePeriodSeconds ?? 30;
+  const outcome = await runHandler(hook, { containerId: id, podIP, spec }, Math.max(grace, 1) * 1000, ctx.handlers);
+  if (outcome.ok) return;
+  event('Warning', 'FailedPostStartHook', hookFailureMessage(hook, spec.name, podRef, outcome.output));
+  event('Normal', 'Killing', `FailedPostStartHook`);
+  await ctx.runtime.stopContainer(id, grace);
 }
 
 async function createSandbox(ctx: ExecuteContext, pod: Pod, attempt: number, startTime: string): Promise<RuntimeContainer> {
@@ -134,13 +200,13 @@ async function createSandbox(ctx: ExecuteContext, pod: Pod, attempt: number, sta
 async function startContainer(
   ctx: ExecuteContext,
   pod: Pod,
-  container: Pod['spec']['containers'][number],
+  container: Container,
   attempt: number,
   sandbox: RuntimeContainer,
   memory: SyncMemory,
   result: ExecuteResult,
-  event: (type: 'Normal' | 'Warning', reason: string, message: string) => void,
-): Promise<void> {
+  event: EventFn,
+): Promise<string | undefined> {
   const image = container.image;
   const step = imageStep(effectivePullPolicy(container), await ctx.runtime.imagePresent(image));
   const fail = (reason: 'ErrImagePull' | 'ErrImageNeverPull', message: string) => {
@@ -152,7 +218,7 @@ async function startContainer(
     const message = `Container image "${image}" is not present with pull policy of Never`;
     event('Warning', 'ErrImageNeverPull', message);
     fail('ErrImageNeverPull', message);
-    return;
+    return undefined;
   }
   if (step === 'pull') {
     event('Normal', 'Pulling', `Pulling image "${image}"`);
@@ -164,7 +230,7 @@ async function startContainer(
       event('Warning', 'Failed', `Failed to pull image "${image}": ${message}`);
       event('Warning', 'Failed', 'Error: ErrImagePull');
       fail('ErrImagePull', message);
-      return;
+      return undefined;
     }
     event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${Date.now() - started}ms`);
   } else {
@@ -172,8 +238,18 @@ async function startContainer(
   }
   delete memory.pullFailures[container.name];
   const spec = containerSpecFor(pod, container, ctx.nodeName, sandbox.id, attempt);
+  if (ctx.podDir && ctx.runtime.kind === 'docker') {
+    // The kubelet's termination-log file: a host file bound in, read after the container exits.
+    const dir = ctx.podDir(pod.metadata.uid);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const file = terminationLogFile(dir, container.name, attempt);
+    await writeFile(file, '');
+    await chmod(file, 0o666); // any user of the container may write its message
+    spec.mounts.push({ type: 'bind', source: file, target: container.terminationMessagePath ?? '/dev/termination-log', readOnly: false });
+  }
   const id = await ctx.runtime.createContainer(spec);
   event('Normal', 'Created', `Created container ${container.name}`);
   await ctx.runtime.startContainer(id);
   event('Normal', 'Started', `Started container ${container.name}`);
+  return id;
 }

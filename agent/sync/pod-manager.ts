@@ -66,6 +66,11 @@ export class PodManager {
     await this.removeOrphanVolumes();
   }
 
+  /** Looks at one pod again (a probe result changed). */
+  kick(uid: string): void {
+    this.workers.get(uid)?.kick();
+  }
+
   /** Looks at every pod again (after a hold is lifted). */
   kickAll(): void {
     for (const w of this.workers.values()) w.kick();

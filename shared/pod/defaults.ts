@@ -1,5 +1,5 @@
 /** The defaults the Kubernetes API server fills in on create, applied once by the pod-controller. */
-import type { Container, PodSpec } from './schema';
+import type { Container, LifecycleHandler, PodSpec, Probe } from './schema';
 
 export function defaultImagePullPolicy(image: string): 'Always' | 'IfNotPresent' {
   const lastPart = image.split('/').pop() ?? image;
@@ -8,14 +8,43 @@ export function defaultImagePullPolicy(image: string): 'Always' | 'IfNotPresent'
   return !hasDigest && (tag === undefined || tag === 'latest') ? 'Always' : 'IfNotPresent';
 }
 
+function defaultHttpGet<T extends Pick<Probe, 'httpGet'>>(handler: T): T {
+  return handler.httpGet ? { ...handler, httpGet: { ...handler.httpGet, path: handler.httpGet.path ?? '/', scheme: handler.httpGet.scheme ?? 'HTTP' } } : handler;
+}
+
+/** Kubernetes' probe defaults: every 10 s, 1 s timeout, 3 failures, 1 success. */
+function defaultProbe(p: Probe | undefined): Probe | undefined {
+  if (!p) return undefined;
+  return defaultHttpGet({
+    ...p,
+    timeoutSeconds: p.timeoutSeconds ?? 1,
+    periodSeconds: p.periodSeconds ?? 10,
+    successThreshold: p.successThreshold ?? 1,
+    failureThreshold: p.failureThreshold ?? 3,
+  });
+}
+
+function defaultHook(h: LifecycleHandler | undefined): LifecycleHandler | undefined {
+  return h ? defaultHttpGet(h) : undefined;
+}
+
 function defaultContainer(c: Container): Container {
-  return { ...c, imagePullPolicy: c.imagePullPolicy ?? defaultImagePullPolicy(c.image) };
+  const out: Container = { ...c, imagePullPolicy: c.imagePullPolicy ?? defaultImagePullPolicy(c.image) };
+  for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) if (c[kind]) out[kind] = defaultProbe(c[kind]);
+  if (c.lifecycle) {
+    const lifecycle = { ...c.lifecycle };
+    if (lifecycle.postStart) lifecycle.postStart = defaultHook(lifecycle.postStart);
+    if (lifecycle.preStop) lifecycle.preStop = defaultHook(lifecycle.preStop);
+    out.lifecycle = lifecycle;
+  }
+  return out;
 }
 
 export function withSpecDefaults(spec: PodSpec): PodSpec {
   return {
     ...spec,
     containers: spec.containers.map(defaultContainer),
+    ...(spec.initContainers ? { initContainers: spec.initContainers.map(defaultContainer) } : {}),
     restartPolicy: spec.restartPolicy ?? 'Always',
     terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
     schedulerName: spec.schedulerName ?? 'default-scheduler',

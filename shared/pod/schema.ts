@@ -101,6 +101,50 @@ export const resourceRequirements = z.strictObject({
 
 export const imagePullPolicy = z.enum(['Always', 'IfNotPresent', 'Never']);
 
+/** A port by number or by the name of one of the container's ports (Kubernetes' IntOrString). */
+export const intOrString = z.union([z.number().int(), z.string().min(1)]);
+
+export const execAction = z.strictObject({ command: z.array(z.string()).optional() });
+export const httpGetAction = z.strictObject({
+  path: z.string().optional(),
+  port: intOrString,
+  host: z.string().optional(),
+  scheme: z.enum(['HTTP', 'HTTPS']).optional(),
+  httpHeaders: z.array(z.strictObject({ name: z.string(), value: z.string() })).optional(),
+});
+export const tcpSocketAction = z.strictObject({ port: intOrString, host: z.string().optional() });
+export const grpcAction = z.strictObject({ port: z.number().int(), service: z.string().nullable().optional() });
+export const sleepAction = z.strictObject({ seconds: z.number().int() });
+
+/** A probe: one handler and Kubernetes' timing fields (defaults filled in on create, see defaults.ts). */
+export const probe = z.strictObject({
+  exec: execAction.optional(),
+  httpGet: httpGetAction.optional(),
+  tcpSocket: tcpSocketAction.optional(),
+  grpc: grpcAction.optional(),
+  initialDelaySeconds: z.number().int().min(0).optional(),
+  timeoutSeconds: z.number().int().min(1).optional(),
+  periodSeconds: z.number().int().min(1).optional(),
+  successThreshold: z.number().int().min(1).optional(),
+  failureThreshold: z.number().int().min(1).optional(),
+  terminationGracePeriodSeconds: z.number().int().min(1).optional(),
+});
+export type Probe = z.infer<typeof probe>;
+
+/** A postStart or preStop hook: one handler. */
+export const lifecycleHandler = z.strictObject({
+  exec: execAction.optional(),
+  httpGet: httpGetAction.optional(),
+  tcpSocket: tcpSocketAction.optional(),
+  sleep: sleepAction.optional(),
+});
+export type LifecycleHandler = z.infer<typeof lifecycleHandler>;
+
+export const lifecycle = z.strictObject({
+  postStart: lifecycleHandler.optional(),
+  preStop: lifecycleHandler.optional(),
+});
+
 export const container = z.strictObject({
   name: dns1123Label,
   image: z.string().min(1),
@@ -115,6 +159,12 @@ export const container = z.strictObject({
   imagePullPolicy: imagePullPolicy.optional(),
   terminationMessagePath: z.string().optional(),
   terminationMessagePolicy: z.string().optional(),
+  livenessProbe: probe.optional(),
+  readinessProbe: probe.optional(),
+  startupProbe: probe.optional(),
+  lifecycle: lifecycle.optional(),
+  /** Only on init containers, only `Always`: a sidecar (Kubernetes 1.29+). */
+  restartPolicy: z.string().optional(),
   stdin: z.boolean().optional(),
   tty: z.boolean().optional(),
 });
@@ -149,9 +199,11 @@ export type RestartPolicy = z.infer<typeof restartPolicy>;
 
 export const podSpec = z.strictObject({
   containers: z.array(container).min(1, 'must have at least one container'),
+  initContainers: z.array(container).optional(),
   volumes: z.array(volume).optional(),
   restartPolicy: restartPolicy.optional(),
   terminationGracePeriodSeconds: z.number().int().min(0).optional(),
+  activeDeadlineSeconds: z.number().int().min(1).max(2147483647).optional(),
   nodeSelector: z.record(z.string(), z.string()).optional(),
   nodeName: z.string().optional(),
   hostNetwork: z.boolean().optional(),
@@ -213,6 +265,7 @@ export const podStatus = z.strictObject({
   phase: podPhase.optional(),
   conditions: z.array(podCondition).optional(),
   containerStatuses: z.array(containerStatus).optional(),
+  initContainerStatuses: z.array(containerStatus).optional(),
   hostIP: z.string().optional(),
   podIP: z.string().optional(),
   podIPs: z.array(z.strictObject({ ip: z.string() })).optional(),

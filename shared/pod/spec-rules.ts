@@ -10,6 +10,7 @@ import { inclusiveRangeError, isDns1123Label, isDns1123Subdomain, isEnvVarName, 
 import { arr, entries, num, obj, str, type Loose } from '../kube/loose';
 import { labelCauses } from '../kube/meta-rules';
 import { parseQuantity, type Quantity } from '../kube/quantity';
+import { activeDeadlineCauses, containerLifecycleCauses } from './lifecycle-rules';
 
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 const TERMINATION_MESSAGE_POLICIES = ['File', 'FallbackToLogsOnError'];
@@ -203,19 +204,25 @@ export function specCauses(input: unknown): FieldCause[] {
   const spec = obj(input);
   if (!spec) return [];
   const { causes, names: volumeNames } = volumeCauses(spec.volumes);
-  const containers = arr(spec.containers);
+  const grace = num(spec.terminationGracePeriodSeconds) ?? 30;
+  // Names are unique across containers and init containers: they share the status and the logs' namespace.
   const containerNames = new Set<string>();
-  containers.forEach((c, i) => {
-    const container = obj(c);
-    if (!container) return;
-    const name = str(container.name);
-    if (name) {
-      if (containerNames.has(name)) causes.push(duplicate(`spec.containers[${i}].name`, name));
-      containerNames.add(name);
-    }
-    causes.push(...containerCauses(container, `spec.containers[${i}]`, volumeNames));
-  });
-  causes.push(...hostPortCauses(containers));
+  for (const field of ['initContainers', 'containers'] as const) {
+    arr(spec[field]).forEach((c, i) => {
+      const container = obj(c);
+      if (!container) return;
+      const path = `spec.${field}[${i}]`;
+      const name = str(container.name);
+      if (name) {
+        if (containerNames.has(name)) causes.push(duplicate(`${path}.name`, name));
+        containerNames.add(name);
+      }
+      causes.push(...containerCauses(container, path, volumeNames));
+      causes.push(...containerLifecycleCauses(container, path, field === 'initContainers', grace));
+    });
+  }
+  causes.push(...hostPortCauses(arr(spec.containers)));
+  causes.push(...activeDeadlineCauses(spec));
   causes.push(...podLevelCauses(spec));
   return causes;
 }

@@ -59,8 +59,9 @@ export function decideUpdate(state: PodRecord | null, cmd: PodUpdateRequested, c
   const what = [
     ...(isDeepStrictEqual(wanted.labels, have.labels) ? [] : ['labels']),
     ...(isDeepStrictEqual(wanted.annotations, have.annotations) ? [] : ['annotations']),
-    ...images.map((c) => `image of container ${c} to ${spec.containers.find((x) => x.name === c)?.image ?? ''}`),
-    ...(specChanged && !images.length ? ['tolerations'] : []),
+    ...images.map((c) => `image of container ${c} to ${[...(spec.initContainers ?? []), ...spec.containers].find((x) => x.name === c)?.image ?? ''}`),
+    ...(spec.activeDeadlineSeconds !== withSpecDefaults(current.spec).activeDeadlineSeconds ? [`activeDeadlineSeconds to ${spec.activeDeadlineSeconds}`] : []),
+    ...(isDeepStrictEqual(spec.tolerations, withSpecDefaults(current.spec).tolerations) ? [] : ['tolerations']),
   ];
   return {
     kind: 'write',

@@ -1,7 +1,8 @@
 /**
  * What an update may change on a pod, as the Kubernetes API server's
- * ValidatePodUpdate allows: labels and annotations, the image of a container,
- * and tolerations only by addition. Anything else in the spec answers 422
+ * ValidatePodUpdate allows: labels and annotations, the image of a container
+ * or init container, activeDeadlineSeconds set or lowered, and tolerations
+ * only by addition. Anything else in the spec answers 422
  * with Kubernetes' message (the changed fields follow it, as Kubernetes
  * follows it with a diff). Name, namespace and uid never change. Pure.
  */
@@ -49,10 +50,15 @@ export function podUpdateCauses(current: Pod, next: { metadata: Partial<Pick<Pod
   // Defaults added since the pod was stored are no change the client asked for.
   const old = withSpecDefaults(current.spec);
   // The spec with every allowed change undone must be the old spec.
-  const munged: PodSpec = {
-    ...wanted,
-    containers: wanted.containers.map((c, i) => (old.containers[i] ? { ...c, image: old.containers[i].image } : c)),
-  };
+  const keepImages = (now: PodSpec['containers'], before: PodSpec['containers'] | undefined) => now.map((c, i) => (before?.[i] ? { ...c, image: before[i].image } : c));
+  const munged: PodSpec = { ...wanted, containers: keepImages(wanted.containers, old.containers) };
+  if (wanted.initContainers) munged.initContainers = keepImages(wanted.initContainers, old.initContainers);
+  // activeDeadlineSeconds may be set, or lowered, never raised or removed.
+  const deadline = { before: old.activeDeadlineSeconds, after: wanted.activeDeadlineSeconds };
+  if (deadline.before !== undefined && deadline.after === undefined) causes.push(invalid('spec.activeDeadlineSeconds', null, 'must not update from a positive integer to nil value'));
+  else if (deadline.before !== undefined && deadline.after !== undefined && deadline.after > deadline.before) causes.push(invalid('spec.activeDeadlineSeconds', deadline.after, 'must be less than or equal to previous value'));
+  if (old.activeDeadlineSeconds === undefined) delete munged.activeDeadlineSeconds;
+  else munged.activeDeadlineSeconds = old.activeDeadlineSeconds;
   const oldTolerations = old.tolerations ?? [];
   const newTolerations = wanted.tolerations ?? [];
   if (oldTolerations.every((t) => newTolerations.some((n) => isDeepStrictEqual(n, t)))) {
@@ -72,5 +78,7 @@ export function updatedSpec(current: Pod, spec: PodSpec): PodSpec {
 
 /** The names of the containers whose image changed (what the node must restart). */
 export function changedImages(before: PodSpec, after: PodSpec): string[] {
-  return after.containers.filter((c, i) => before.containers[i] && before.containers[i].image !== c.image).map((c) => c.name);
+  const changed = (now: PodSpec['containers'] | undefined, was: PodSpec['containers'] | undefined) =>
+    (now ?? []).filter((c, i) => was?.[i] && was[i].image !== c.image).map((c) => c.name);
+  return [...changed(after.initContainers, before.initContainers), ...changed(after.containers, before.containers)];
 }
