@@ -74,7 +74,8 @@ function containerStatus(spec: Container, role: ContainerRole, instances: readon
       const health = healthOf(current, spec, ctx.decide);
       status.state = { running: current.startedAt ? { startedAt: current.startedAt } : {} };
       status.lastState = lastState(previous);
-      status.ready = health.ready;
+      // A regular init container is ready only once it has finished.
+      status.ready = role !== 'init' && health.ready;
       status.started = health.started;
       break;
     }

@@ -51,6 +51,20 @@ function describeLines(w: PrefixWriter, title: string, values: string[] | undefi
   for (const value of values) for (const s of value.split('\n')) w.write(LEVEL_3, `${s}\n`);
 }
 
+/** A probe as kubectl's DescribeProbe words it. */
+export function describeProbe(probe: NonNullable<Container['livenessProbe']>): string {
+  const attrs = `delay=${probe.initialDelaySeconds ?? 0}s timeout=${probe.timeoutSeconds ?? 0}s period=${probe.periodSeconds ?? 0}s #success=${probe.successThreshold ?? 0} #failure=${probe.failureThreshold ?? 0}`;
+  if (probe.exec) return `exec [${(probe.exec.command ?? []).join(' ')}] ${attrs}`;
+  if (probe.httpGet) {
+    const g = probe.httpGet;
+    const host = g.host ?? '';
+    return `http-get ${(g.scheme ?? '').toLowerCase()}://${host.includes(':') ? `[${host}]` : host}:${g.port}${g.path ?? ''} ${attrs}`;
+  }
+  if (probe.tcpSocket) return `tcp-socket ${probe.tcpSocket.host ?? ''}:${probe.tcpSocket.port} ${attrs}`;
+  if (probe.grpc) return `grpc <pod>:${probe.grpc.port} ${probe.grpc.service ?? ''} ${attrs}`;
+  return `unknown ${attrs}`;
+}
+
 /** `space` is "" for a pod and "  " inside a pod template, which also indents the names by one. */
 export function describeContainers(
   w: PrefixWriter,
@@ -79,6 +93,9 @@ export function describeContainers(
       w.write(LEVEL_2, `Restart Count:\t${status.restartCount}\n`);
     }
     describeResources(w, container);
+    if (container.livenessProbe) w.write(LEVEL_2, `Liveness:\t${describeProbe(container.livenessProbe)}\n`);
+    if (container.readinessProbe) w.write(LEVEL_2, `Readiness:\t${describeProbe(container.readinessProbe)}\n`);
+    if (container.startupProbe) w.write(LEVEL_2, `Startup:\t${describeProbe(container.startupProbe)}\n`);
     const env = container.env ?? [];
     w.write(LEVEL_2, `Environment:${env.length === 0 ? '\t<none>' : ''}\n`);
     for (const e of env) {

@@ -64,6 +64,7 @@ export function describePod(pod: Pod, events: CoreEvent[] | undefined, now: Date
   const controller = meta.ownerReferences?.find((o) => o.controller);
   if (controller) w.write(LEVEL_0, `Controlled By:\t${controller.kind}/${controller.name}\n`);
   if (status.nominatedNodeName) w.write(LEVEL_0, `NominatedNodeName:\t${status.nominatedNodeName}\n`);
+  if (spec.initContainers?.length) describeContainers(w, 'Init Containers', spec.initContainers, status.initContainerStatuses ?? []);
   describeContainers(w, 'Containers', spec.containers, status.containerStatuses ?? []);
   if (status.conditions?.length) {
     w.write(LEVEL_0, 'Conditions:\n  Type\tStatus\n');
