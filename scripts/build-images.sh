@@ -67,7 +67,8 @@ trap 'echo "web: stopping"; kill $pid 2>/dev/null; exit 0' TERM INT
 httpd -f -v -p "$port" -h "$root" & pid=$!
 wait $pid
 EOF
-# puller: writes $CONTENT (or what $SOURCE_URL serves) to $TARGET, every $INTERVAL seconds.
+# puller: writes $CONTENT (or what $SOURCE_URL serves) to $TARGET, every $INTERVAL seconds;
+# with ONCE set it writes once and exits (0, or 1 if the fetch failed): an init container.
 cat >"$ROOTFS/bin/puller" <<'EOF'
 #!/bin/sh
 target=${TARGET:-/data/index.html}
@@ -77,12 +78,13 @@ mkdir -p "$(dirname "$target")"
 while :; do
   if [ -n "$SOURCE_URL" ]; then
     if wget -q -O "$target.tmp" "$SOURCE_URL"; then mv "$target.tmp" "$target"; echo "puller: fetched $SOURCE_URL to $target"
-    else echo "puller: fetching $SOURCE_URL failed" >&2; fi
+    else echo "puller: fetching $SOURCE_URL failed" >&2; [ -n "$ONCE" ] && exit 1; fi
   else
     printf '%s\n' "${CONTENT:-<html><body><h1>Hello from podflow</h1><p>written by the puller at $(date -u +%FT%TZ)</p></body></html>}" >"$target.tmp"
     mv "$target.tmp" "$target"
     echo "puller: wrote $target"
   fi
+  [ -n "$ONCE" ] && exit 0
   sleep "$interval" & wait $!
 done
 EOF
