@@ -1,7 +1,8 @@
 /**
  * Translates one container of a pod into the runtime's ContainerSpec: command
  * and args, env, volume mounts (emptyDir = a volume named by pod uid, hostPath =
- * a bind), cpu and memory limits (NanoCpus, Memory), and the security context
+ * a bind; medium Memory = a tmpfs of sizeLimit; a subPath = a directory
+ * inside either), hostPorts for the sandbox, cpu and memory limits (NanoCpus, Memory), and the security context
  * through the shared `containerSecurityDefaults`: unless privileged, every
  * container runs with no-new-privileges and all capabilities dropped but the
  * default set (adjusted by its own add/drop). Pure.
@@ -10,7 +11,7 @@ import { containerSecurityDefaults } from '../../shared/pod/admission';
 import type { Container, Pod } from '../../shared/pod/schema';
 import { toBytes, toMilliCpu } from '../../shared/kube/quantity';
 import { containerName, containerSpecHash, emptyDirVolumeName, LABELS, podLabels, type PodIdentity } from './labels';
-import type { ContainerSpec, MountSpec } from './types';
+import type { ContainerSpec, HostPortSpec, MountSpec, VolumeOptions } from './types';
 
 export function podIdentity(pod: Pod, nodeName: string): PodIdentity {
   return { nodeName, uid: pod.metadata.uid, namespace: pod.metadata.namespace, name: pod.metadata.name };
@@ -24,15 +25,28 @@ export function mountsFor(pod: Pod, container: Container): MountSpec[] {
     if (volume.hostPath) {
       return { type: 'bind', source: `${volume.hostPath.path}${subPath}`, target: m.mountPath, readOnly: m.readOnly ?? false };
     }
-    return { type: 'volume', source: emptyDirVolumeName(pod.metadata.uid, volume.name), target: m.mountPath, readOnly: m.readOnly ?? false };
+    const mount: MountSpec = { type: 'volume', source: emptyDirVolumeName(pod.metadata.uid, volume.name), target: m.mountPath, readOnly: m.readOnly ?? false };
+    if (m.subPath) mount.subPath = m.subPath.replace(/^\/+/, '');
+    return mount;
   });
 }
 
+/** The hostPorts of the pod's containers, for its sandbox. */
+export function hostPortsFor(pod: Pod): HostPortSpec[] {
+  return pod.spec.containers.flatMap((c) =>
+    (c.ports ?? []).flatMap((p) => (p.hostPort ? [{ containerPort: p.containerPort, hostPort: p.hostPort, protocol: p.protocol ?? 'TCP', ...(p.hostIP ? { hostIP: p.hostIP } : {}) }] : [])),
+  );
+}
+
 /** The emptyDir volumes of a pod, by their runtime names. */
-export function emptyDirNames(pod: Pod): { volume: string; runtimeName: string }[] {
+export function emptyDirNames(pod: Pod): { volume: string; runtimeName: string; options: VolumeOptions }[] {
   return (pod.spec.volumes ?? [])
     .filter((v) => !v.hostPath)
-    .map((v) => ({ volume: v.name, runtimeName: emptyDirVolumeName(pod.metadata.uid, v.name) }));
+    .map((v) => {
+      const memory = v.emptyDir?.medium === 'Memory';
+      const options: VolumeOptions = memory ? { memory: v.emptyDir?.sizeLimit !== undefined ? { sizeBytes: toBytes(v.emptyDir.sizeLimit) } : {} } : {};
+      return { volume: v.name, runtimeName: emptyDirVolumeName(pod.metadata.uid, v.name), options };
+    });
 }
 
 export function containerSpecFor(pod: Pod, container: Container, nodeName: string, sandboxId: string, attempt: number): ContainerSpec {

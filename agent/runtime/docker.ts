@@ -7,10 +7,12 @@
  * to one list call.
  */
 import Docker from 'dockerode';
+import { mkdir, realpath } from 'node:fs/promises';
+import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { LABELS } from './labels';
 import { demuxDockerStream } from './log-stream';
-import { RuntimeError, type ContainerRuntime, type ContainerSpec, type LogOptions, type RuntimeContainer, type RuntimeState, type RuntimeVolume, type SandboxSpec } from './types';
+import { RuntimeError, type ContainerRuntime, type ContainerSpec, type LogOptions, type RuntimeContainer, type RuntimeState, type RuntimeVolume, type SandboxSpec, type VolumeOptions } from './types';
 
 export interface DockerRuntimeOptions {
   docker?: Docker;
@@ -135,6 +137,11 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  async imageUser(image: string): Promise<string> {
+    const info = await this.docker.getImage(image).inspect();
+    return info.Config?.User ?? '';
+  }
+
   async pullImage(image: string): Promise<void> {
     const ref = /:[^/]+$|@/.test(image) ? image : `${image}:latest`;
     try {
@@ -157,7 +164,13 @@ export class DockerRuntime implements ContainerRuntime {
       Image: spec.image,
       Hostname: spec.hostname,
       Labels: spec.labels,
-      HostConfig: { NetworkMode: this.opts.network, IpcMode: 'shareable', LogConfig: { Type: 'json-file', Config: {} } },
+      ExposedPorts: Object.fromEntries((spec.ports ?? []).map((p) => [`${p.containerPort}/${p.protocol.toLowerCase()}`, {}])),
+      HostConfig: {
+        NetworkMode: this.opts.network,
+        IpcMode: 'shareable',
+        LogConfig: { Type: 'json-file', Config: {} },
+        PortBindings: Object.fromEntries((spec.ports ?? []).map((p) => [`${p.containerPort}/${p.protocol.toLowerCase()}`, [{ HostIp: p.hostIP ?? '', HostPort: String(p.hostPort) }]])),
+      },
     });
     await this.startContainer(container);
     const running = await this.inspect(container);
@@ -169,8 +182,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   async createContainer(spec: ContainerSpec): Promise<string> {
     const binds = spec.mounts.filter((m) => m.type === 'bind').map((m) => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`);
+    // Docker 20.10 mounts only a volume's root: a subPath is a bind of a directory inside the volume's data.
+    for (const m of spec.mounts.filter((x) => x.type === 'volume' && x.subPath)) binds.push(`${await this.volumeSubPath(m.source, m.subPath!)}:${m.target}${m.readOnly ? ':ro' : ''}`);
     const mounts = spec.mounts
-      .filter((m) => m.type === 'volume')
+      .filter((m) => m.type === 'volume' && !m.subPath)
       .map((m) => ({ Type: 'volume' as const, Source: m.source, Target: m.target, ReadOnly: m.readOnly }));
     return this.create({
       name: spec.name,
@@ -239,8 +254,23 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async ensureVolume(name: string, labels: Record<string, string>): Promise<void> {
-    await this.docker.createVolume({ Name: name, Labels: labels });
+  async ensureVolume(name: string, labels: Record<string, string>, opts: VolumeOptions = {}): Promise<void> {
+    const DriverOpts = opts.memory ? { type: 'tmpfs', device: 'tmpfs', ...(opts.memory.sizeBytes ? { o: `size=${opts.memory.sizeBytes}` } : {}) } : undefined;
+    await this.docker.createVolume({ Name: name, Labels: labels, ...(DriverOpts ? { DriverOpts } : {}) });
+  }
+
+  /**
+   * The host directory for `subPath` inside a volume, created if missing. A path that resolves outside the
+   * volume (a symlink a container planted) is refused: a subPath must never reach the host's files.
+   */
+  private async volumeSubPath(volume: string, subPath: string): Promise<string> {
+    const info = await this.docker.getVolume(volume).inspect();
+    const root = await realpath(info.Mountpoint);
+    const wanted = path.join(root, subPath);
+    await mkdir(wanted, { recursive: true });
+    const real = await realpath(wanted);
+    if (real !== root && !real.startsWith(`${root}${path.sep}`)) throw new RuntimeError(`subPath "${subPath}" of volume ${volume} resolves outside the volume`, 'Config');
+    return real;
   }
 
   async removeVolume(name: string): Promise<void> {

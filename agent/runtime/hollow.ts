@@ -47,6 +47,10 @@ export class HollowRuntime implements ContainerRuntime {
     return !this.opts.missingImages?.includes(image);
   }
 
+  async imageUser(): Promise<string> {
+    return '';
+  }
+
   async pullImage(image: string): Promise<void> {
     if (this.opts.missingImages?.includes(image)) {
       throw new RuntimeError(`failed to pull image "${image}": hollow node has no such image`, 'ImageNotFound');

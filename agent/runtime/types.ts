@@ -31,6 +31,21 @@ export interface MountSpec {
   source: string;
   target: string;
   readOnly: boolean;
+  /** A directory inside the volume to mount instead of its root (created if missing, never outside the volume). */
+  subPath?: string;
+}
+
+/** A node port forwarded to the pod (Kubernetes hostPort). */
+export interface HostPortSpec {
+  containerPort: number;
+  hostPort: number;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  hostIP?: string;
+}
+
+export interface VolumeOptions {
+  /** emptyDir medium Memory: a tmpfs, of this many bytes if set (sizeLimit). */
+  memory?: { sizeBytes?: number };
 }
 
 export interface SandboxSpec {
@@ -38,6 +53,8 @@ export interface SandboxSpec {
   hostname: string;
   image: string;
   labels: Record<string, string>;
+  /** hostPorts of every container: the sandbox holds the pod's network. */
+  ports?: HostPortSpec[];
 }
 
 export interface ContainerSpec {
@@ -83,6 +100,8 @@ export interface ContainerRuntime {
   /** Every container labelled for this node, in any state. */
   list(nodeName: string, podUid?: string): Promise<RuntimeContainer[]>;
   imagePresent(image: string): Promise<boolean>;
+  /** The user an image runs as when the pod names none ('' = root). */
+  imageUser(image: string): Promise<string>;
   pullImage(image: string): Promise<void>;
   /** Creates and starts the sandbox; resolves with it running (ip set). */
   runSandbox(spec: SandboxSpec): Promise<RuntimeContainer>;
@@ -91,7 +110,7 @@ export interface ContainerRuntime {
   /** SIGTERM, then SIGKILL after the grace period; resolves once it has exited. */
   stopContainer(id: string, graceSeconds: number): Promise<void>;
   removeContainer(id: string): Promise<void>;
-  ensureVolume(name: string, labels: Record<string, string>): Promise<void>;
+  ensureVolume(name: string, labels: Record<string, string>, opts?: VolumeOptions): Promise<void>;
   removeVolume(name: string): Promise<void>;
   listVolumes(nodeName: string): Promise<RuntimeVolume[]>;
   logs(id: string, opts: LogOptions): Promise<Readable>;
@@ -104,7 +123,7 @@ export interface ContainerRuntime {
 export class RuntimeError extends Error {
   constructor(
     message: string,
-    readonly code: 'ImageNotFound' | 'Conflict' | 'NotFound' | 'StartFailed' | 'Other',
+    readonly code: 'ImageNotFound' | 'Conflict' | 'NotFound' | 'StartFailed' | 'Config' | 'Other',
     options?: { cause?: unknown },
   ) {
     super(message, options);

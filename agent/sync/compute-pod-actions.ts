@@ -34,8 +34,9 @@ export type PodAction =
   | { type: 'StartCreated'; id: string; container: string }
   | { type: 'StartContainer'; container: string; attempt: number };
 
+/** A start that failed before the container existed (pull, or its configuration), retried with back-off. */
 export interface PullFailure {
-  reason: 'ErrImagePull' | 'ErrImageNeverPull';
+  reason: 'ErrImagePull' | 'ErrImageNeverPull' | 'CreateContainerConfigError';
   message: string;
   delayMs: number;
   notBefore: number;
@@ -259,10 +260,10 @@ export function computePodActions(
   const startFresh = (c: Container, attempt: number) => {
     const failure = memory.pullFailures[c.name];
     if (failure && nowMs < failure.notBefore) {
-      result.waiting[c.name] = {
-        reason: failure.reason === 'ErrImageNeverPull' ? 'ErrImageNeverPull' : 'ImagePullBackOff',
-        message: failure.reason === 'ErrImageNeverPull' ? failure.message : `Back-off pulling image "${c.image}"`,
-      };
+      result.waiting[c.name] =
+        failure.reason === 'ErrImagePull'
+          ? { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` }
+          : { reason: failure.reason, message: failure.message };
       later(failure.notBefore);
       return;
     }

@@ -15,11 +15,12 @@ import path from 'node:path';
 import type { Container, Pod } from '../../shared/pod/schema';
 import type { Logger } from '../../shared/ports';
 import { hookFailureMessage, runHandler, type HandlerDeps } from '../probes/handlers';
-import { containerSpecFor, emptyDirNames, podIdentity } from '../runtime/container-config';
+import { containerSpecFor, emptyDirNames, hostPortsFor, podIdentity } from '../runtime/container-config';
 import { LABELS, podHostname, podLabels, sandboxName } from '../runtime/labels';
 import { RuntimeError, type ContainerRuntime, type RuntimeContainer } from '../runtime/types';
 import { nextDelay, type BackoffConfig } from './backoff';
-import type { PodAction, SyncMemory, Waiting } from './compute-pod-actions';
+import type { PodAction, PullFailure, SyncMemory, Waiting } from './compute-pod-actions';
+import { nonRootViolation } from './non-root';
 import { effectivePullPolicy, imageStep } from './image-policy';
 
 export const POD_START_TIME_LABEL = 'podflow.pod.start-time';
@@ -185,7 +186,7 @@ async function runPostStart(ctx: ExecuteContext, pod: Pod, spec: Container, id: 
 async function createSandbox(ctx: ExecuteContext, pod: Pod, attempt: number, startTime: string): Promise<RuntimeContainer> {
   const id = podIdentity(pod, ctx.nodeName);
   const labels = podLabels(id);
-  await Promise.all(emptyDirNames(pod).map((v) => ctx.runtime.ensureVolume(v.runtimeName, { ...labels, [LABELS.volume]: v.volume })));
+  await Promise.all(emptyDirNames(pod).map((v) => ctx.runtime.ensureVolume(v.runtimeName, { ...labels, [LABELS.volume]: v.volume }, v.options)));
   if (!(await ctx.runtime.imagePresent(ctx.pauseImage))) {
     throw new RuntimeError(`the sandbox image ${ctx.pauseImage} is not on this node (run scripts/build-images.sh)`, 'ImageNotFound');
   }
@@ -194,6 +195,7 @@ async function createSandbox(ctx: ExecuteContext, pod: Pod, attempt: number, sta
     hostname: pod.spec.hostname ?? podHostname(pod.metadata.name),
     image: ctx.pauseImage,
     labels: { ...labels, [LABELS.role]: 'sandbox', [LABELS.attempt]: String(attempt), [POD_START_TIME_LABEL]: startTime },
+    ports: hostPortsFor(pod),
   });
 }
 
@@ -209,7 +211,7 @@ async function startContainer(
 ): Promise<string | undefined> {
   const image = container.image;
   const step = imageStep(effectivePullPolicy(container), await ctx.runtime.imagePresent(image));
-  const fail = (reason: 'ErrImagePull' | 'ErrImageNeverPull', message: string) => {
+  const fail = (reason: PullFailure['reason'], message: string) => {
     const delayMs = nextDelay(memory.pullFailures[container.name]?.delayMs, 0, ctx.backoff);
     memory.pullFailures[container.name] = { reason, message, delayMs, notBefore: ctx.now().getTime() + delayMs };
     result.waiting[container.name] = { reason, message };
@@ -237,6 +239,13 @@ async function startContainer(
     event('Normal', 'Pulled', `Container image "${image}" already present on machine`);
   }
   delete memory.pullFailures[container.name];
+  const checkNonRoot = (container.securityContext?.runAsNonRoot ?? pod.spec.securityContext?.runAsNonRoot) === true;
+  const nonRoot = checkNonRoot ? nonRootViolation(pod, container, await ctx.runtime.imageUser(image)) : null;
+  if (nonRoot) {
+    event('Warning', 'Failed', `Error: ${nonRoot}`);
+    fail('CreateContainerConfigError', nonRoot);
+    return undefined;
+  }
   const spec = containerSpecFor(pod, container, ctx.nodeName, sandbox.id, attempt);
   if (ctx.podDir && ctx.runtime.kind === 'docker') {
     // The kubelet's termination-log file: a host file bound in, read after the container exits.

@@ -90,3 +90,35 @@ export function activeDeadlineCauses(spec: Loose): FieldCause[] {
 
 /** An init container that keeps running beside the app containers (Kubernetes 1.29+). */
 export const isSidecar = (c: { restartPolicy?: string | null }): boolean => c.restartPolicy === 'Always';
+
+const HOST_NAMESPACES = { hostNetwork: 'network', hostPID: 'PID', hostIPC: 'IPC' } as const;
+
+/**
+ * Fields podflow refuses rather than accept and ignore: the node's namespaces
+ * (a pod always gets its own), dnsPolicy None (podflow takes no dnsConfig), a
+ * sizeLimit on a disk-backed emptyDir (enforced only as a tmpfs size, for
+ * medium Memory), and a subPath into a Memory emptyDir.
+ */
+export function unsupportedCauses(spec: Loose): FieldCause[] {
+  const causes: FieldCause[] = [];
+  for (const [field, what] of Object.entries(HOST_NAMESPACES)) {
+    if (spec[field] === true) causes.push(forbidden(`spec.${field}`, `podflow runs every pod in its own ${what} namespace; it does not share the node's`));
+  }
+  if (spec.dnsPolicy === 'None') causes.push(forbidden('spec.dnsPolicy', 'podflow takes no dnsConfig, so dnsPolicy None would leave the pod without a resolver; use Default or ClusterFirst (the node\'s resolver)'));
+  const memoryVolumes = new Set<string>();
+  (Array.isArray(spec.volumes) ? spec.volumes : []).forEach((v, i) => {
+    const emptyDir = obj(obj(v)?.emptyDir);
+    if (!emptyDir) return;
+    if (emptyDir.medium === 'Memory') memoryVolumes.add(String(obj(v)?.name));
+    else if (emptyDir.sizeLimit !== undefined) causes.push(forbidden(`spec.volumes[${i}].emptyDir.sizeLimit`, 'podflow enforces sizeLimit only for medium: Memory (a tmpfs of that size)'));
+  });
+  for (const field of ['initContainers', 'containers'] as const) {
+    (Array.isArray(spec[field]) ? spec[field] : []).forEach((c, i) => {
+      (Array.isArray(obj(c)?.volumeMounts) ? (obj(c)!.volumeMounts as unknown[]) : []).forEach((m, j) => {
+        const mount = obj(m);
+        if (mount?.subPath && memoryVolumes.has(String(mount.name))) causes.push(forbidden(`spec.${field}[${i}].volumeMounts[${j}].subPath`, 'podflow cannot mount a subPath of a medium: Memory emptyDir'));
+      });
+    });
+  }
+  return causes;
+}

@@ -10,7 +10,7 @@ import { inclusiveRangeError, isDns1123Label, isDns1123Subdomain, isEnvVarName, 
 import { arr, entries, num, obj, str, type Loose } from '../kube/loose';
 import { labelCauses } from '../kube/meta-rules';
 import { parseQuantity, type Quantity } from '../kube/quantity';
-import { activeDeadlineCauses, containerLifecycleCauses } from './lifecycle-rules';
+import { activeDeadlineCauses, containerLifecycleCauses, unsupportedCauses } from './lifecycle-rules';
 
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 const TERMINATION_MESSAGE_POLICIES = ['File', 'FallbackToLogsOnError'];
@@ -223,6 +223,7 @@ export function specCauses(input: unknown): FieldCause[] {
   }
   causes.push(...hostPortCauses(arr(spec.containers)));
   causes.push(...activeDeadlineCauses(spec));
+  causes.push(...unsupportedCauses(spec));
   causes.push(...podLevelCauses(spec));
   return causes;
 }

@@ -119,6 +119,23 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
+metadata: {name: volumes}
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes: [{name: mem, emptyDir: {medium: Memory, sizeLimit: 1Mi}}, {name: disk, emptyDir: {}}]
+  containers:
+    - {name: writer, image: podflow/base:1, command: [sh, -c, "echo from the subPath > /sub/file; exec sleep 3600"], volumeMounts: [{name: disk, mountPath: /sub, subPath: site/a}]}
+    - {name: reader, image: podflow/base:1, command: [sleep, "3600"], volumeMounts: [{name: disk, mountPath: /disk}, {name: mem, mountPath: /mem}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: nonroot}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers: [{name: app, image: podflow/base:1, command: [sleep, "3600"], securityContext: {runAsNonRoot: true}}]
+---
+apiVersion: v1
+kind: Pod
 metadata: {name: deadline}
 spec:
   terminationGracePeriodSeconds: 1
@@ -276,6 +293,31 @@ describe('the pod lifecycle on Docker, through kubectl', () => {
     });
     expect(pod.status).toMatchObject({ reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' });
     expect(status(pod, 'app')?.state.terminated).toBeDefined();
+  });
+
+  it('honours subPath and medium Memory with its sizeLimit, and runAsNonRoot as CreateContainerConfigError', async () => {
+    await until('volumes Running', async () => (await getPod('volumes')).status.phase === 'Running');
+    expect((await kubectl(['exec', 'volumes', '-c', 'reader', '--', 'cat', '/disk/site/a/file'])).out).toBe('from the subPath\n');
+    const df = (await kubectl(['exec', 'volumes', '-c', 'reader', '--', 'df', '-k', '/mem'])).out.trim().split('\n').pop()!.split(/\s+/);
+    expect([df[0], df[1]]).toEqual(['tmpfs', '1024']);
+    const overfill = await kubectl(['exec', 'volumes', '-c', 'reader', '--', 'dd', 'if=/dev/zero', 'of=/mem/big', 'bs=1024', 'count=2048']);
+    expect(overfill.code).not.toBe(0);
+    expect(overfill.err).toContain('No space left on device');
+
+    const pod = await until('CreateContainerConfigError', async () => {
+      const p = await getPod('nonroot');
+      return status(p, 'app')?.state.waiting?.reason === 'CreateContainerConfigError' && p;
+    });
+    expect(status(pod, 'app')?.state.waiting?.message).toBe(`container has runAsNonRoot and image will run as root (pod: "nonroot_default(${pod.metadata.uid})", container: app)`);
+    expect((await row('nonroot'))[2]).toBe('CreateContainerConfigError');
+  });
+
+  it('refuses what it would otherwise ignore, with the cause', async () => {
+    const file = path.join(dir, 'host-network.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: Pod\nmetadata: {name: host-network}\nspec:\n  hostNetwork: true\n  containers: [{name: app, image: podflow/base:1}]\n');
+    const refused = await kubectl(['apply', '-f', file]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('spec.hostNetwork: Forbidden: podflow runs every pod in its own network namespace');
   });
 
   it('serves the page an init container pulled, Ready only once the server answers (examples/web-with-init-puller.yaml)', async () => {

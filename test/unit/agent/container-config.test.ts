@@ -1,4 +1,4 @@
-import { containerSpecFor, emptyDirNames } from '../../../agent/runtime/container-config';
+import { containerSpecFor, emptyDirNames, hostPortsFor, mountsFor } from '../../../agent/runtime/container-config';
 import { DEFAULT_CAPABILITIES } from '../../../shared/pod/admission';
 import type { Container } from '../../../shared/pod/schema';
 import { canonicalJson, containerSpecHash, LABELS, podHostname } from '../../../agent/runtime/labels';
@@ -45,7 +45,21 @@ describe('container config for Docker', () => {
       { type: 'volume', source: 'pf_uid-1_html', target: '/www', readOnly: true },
       { type: 'bind', source: '/srv/data/x', target: '/data', readOnly: false },
     ]);
-    expect(emptyDirNames(pod)).toEqual([{ volume: 'html', runtimeName: 'pf_uid-1_html' }]);
+    expect(emptyDirNames(pod)).toEqual([{ volume: 'html', runtimeName: 'pf_uid-1_html', options: {} }]);
+  });
+
+  it('makes a Memory emptyDir a tmpfs of its sizeLimit, a subPath a directory inside the volume, and hostPorts the sandbox\'s', () => {
+    const p = {
+      ...pod,
+      spec: {
+        ...pod.spec,
+        volumes: [{ name: 'scratch', emptyDir: { medium: 'Memory' as const, sizeLimit: '1Mi' } }, { name: 'html', emptyDir: {} }],
+        containers: [{ name: 'web', image: 'i', ports: [{ containerPort: 80, hostPort: 8080 }], volumeMounts: [{ name: 'html', mountPath: '/www', subPath: 'site/a' }] }],
+      },
+    };
+    expect(emptyDirNames(p).map((v) => v.options)).toEqual([{ memory: { sizeBytes: 1048576 } }, {}]);
+    expect(mountsFor(p, p.spec.containers[0])).toEqual([{ type: 'volume', source: 'pf_uid-1_html', target: '/www', readOnly: false, subPath: 'site/a' }]);
+    expect(hostPortsFor(p)).toEqual([{ containerPort: 80, hostPort: 8080, protocol: 'TCP' }]);
   });
 
   it('labels the container with identity, attempt, sandbox and spec hash', () => {

@@ -59,3 +59,24 @@ describe('updates of lifecycle fields', () => {
     else expect(found.map((c) => c.message).join('\n')).toContain(expected);
   });
 });
+
+describe('fields podflow refuses rather than ignore', () => {
+  it.each<[string, Record<string, unknown>, string]>([
+    ['hostNetwork', { hostNetwork: true }, 'spec.hostNetwork: Forbidden: podflow runs every pod in its own network namespace'],
+    ['hostPID', { hostPID: true }, 'spec.hostPID: Forbidden'],
+    ['hostIPC', { hostIPC: true }, 'spec.hostIPC: Forbidden'],
+    ['dnsPolicy None', { dnsPolicy: 'None' }, 'spec.dnsPolicy: Forbidden: podflow takes no dnsConfig'],
+    ['a disk emptyDir sizeLimit', { volumes: [{ name: 'v', emptyDir: { sizeLimit: '1Gi' } }] }, 'spec.volumes[0].emptyDir.sizeLimit: Forbidden'],
+    [
+      'a subPath into a Memory emptyDir',
+      { volumes: [{ name: 'v', emptyDir: { medium: 'Memory' } }], containers: [{ name: 'app', image: 'x', volumeMounts: [{ name: 'v', mountPath: '/v', subPath: 'a' }] }] },
+      'spec.containers[0].volumeMounts[0].subPath: Forbidden',
+    ],
+  ])('%s', (_name, spec, expected) => {
+    expect(causes(spec).some((c) => c.startsWith(expected))).toBe(true);
+  });
+
+  it('accepts what it honours: Memory emptyDir with sizeLimit, subPath on a disk emptyDir, dnsPolicy Default', () => {
+    expect(causes({ dnsPolicy: 'Default', volumes: [{ name: 'm', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }, { name: 'd', emptyDir: {} }], containers: [{ name: 'app', image: 'x', volumeMounts: [{ name: 'd', mountPath: '/d', subPath: 'a/b' }, { name: 'm', mountPath: '/m' }] }] })).toEqual([]);
+  });
+});
