@@ -85,6 +85,17 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
+metadata: {name: slow-web}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+    - name: web
+      image: podflow/web:1
+      command: [sh, -c, "sleep 3; exec /bin/web"]
+      readinessProbe: {httpGet: {port: 80, path: /}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Pod
 metadata: {name: hooks}
 spec:
   terminationGracePeriodSeconds: 10
@@ -255,6 +266,17 @@ describe('the pod lifecycle on Docker, through kubectl', () => {
     expect(events).toMatch(/Readiness probe failed: cat: can't open '\/tmp\/ready': No such file or directory/);
     expect(events).toContain('Container live-on-file failed liveness probe, will be restarted');
     expect((await kubectl(['describe', 'pod', 'probes'])).out).toMatch(/Readiness:\s+exec \[cat \/tmp\/ready\] delay=0s timeout=1s period=1s #success=1 #failure=1/);
+  });
+
+  it('keeps a server that opens its port after 3 s not Ready for those 3 s', async () => {
+    const waited = await kubectl(['wait', '--for=condition=Ready', 'pod/slow-web', '--timeout=60s']);
+    expect(waited).toMatchObject({ code: 0 });
+    const pod = await getPod('slow-web');
+    const started = Date.parse(status(pod, 'web')!.state.running!.startedAt!);
+    const readyAt = Date.parse(pod.status.conditions!.find((c) => c.type === 'Ready')!.lastTransitionTime!);
+    // Times are whole seconds on the wire: ready no earlier than the port opened, and within a few probe periods.
+    expect(readyAt - started).toBeGreaterThanOrEqual(2_000);
+    expect(readyAt - started).toBeLessThan(10_000);
   });
 
   it('runs postStart after the start and preStop before the stop; a failed postStart kills the container', async () => {
