@@ -146,6 +146,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       held,
       metrics,
       prober,
+      allocatable: { cpu: settings.capacityCpu ?? String(host.cpus), memory: settings.capacityMemory ?? String(host.memoryBytes) },
       ...(runtime.kind === 'docker' ? { handlers: { streams }, podDir: (uid: string) => path.join(podsDir, 'pods', uid) } : {}),
     },
     { resyncIntervalMs: settings.resyncIntervalMs },

@@ -7,6 +7,7 @@
  * container runs with no-new-privileges and all capabilities dropped but the
  * default set (adjusted by its own add/drop). Pure.
  */
+import path from 'node:path';
 import { containerSecurityDefaults } from '../../shared/pod/admission';
 import type { Container, Pod } from '../../shared/pod/schema';
 import { toBytes, toMilliCpu } from '../../shared/kube/quantity';
@@ -17,11 +18,16 @@ export function podIdentity(pod: Pod, nodeName: string): PodIdentity {
   return { nodeName, uid: pod.metadata.uid, namespace: pod.metadata.namespace, name: pod.metadata.name };
 }
 
-export function mountsFor(pod: Pod, container: Container): MountSpec[] {
+/** `podFilesDir`: where the agent writes this pod's files (downwardAPI volumes live under `volumes/`). */
+export function mountsFor(pod: Pod, container: Container, podFilesDir?: string): MountSpec[] {
   return (container.volumeMounts ?? []).map((m) => {
     const volume = pod.spec.volumes?.find((v) => v.name === m.name);
     if (!volume) throw new Error(`volumeMount ${m.name} refers to no volume`);
     const subPath = m.subPath ? `/${m.subPath.replace(/^\/+/, '')}` : '';
+    if (volume.downwardAPI) {
+      // Written by the agent (pod-files.ts); a node without a files directory (hollow) mounts nothing real.
+      return { type: 'bind', source: path.join(podFilesDir ?? '', 'volumes', volume.name), target: m.mountPath, readOnly: true };
+    }
     if (volume.hostPath) {
       return { type: 'bind', source: `${volume.hostPath.path}${subPath}`, target: m.mountPath, readOnly: m.readOnly ?? false };
     }
@@ -41,7 +47,7 @@ export function hostPortsFor(pod: Pod): HostPortSpec[] {
 /** The emptyDir volumes of a pod, by their runtime names. */
 export function emptyDirNames(pod: Pod): { volume: string; runtimeName: string; options: VolumeOptions }[] {
   return (pod.spec.volumes ?? [])
-    .filter((v) => !v.hostPath)
+    .filter((v) => v.emptyDir || (!v.hostPath && !v.downwardAPI))
     .map((v) => {
       const memory = v.emptyDir?.medium === 'Memory';
       const options: VolumeOptions = memory ? { memory: v.emptyDir?.sizeLimit !== undefined ? { sizeBytes: toBytes(v.emptyDir.sizeLimit) } : {} } : {};
@@ -49,14 +55,23 @@ export function emptyDirNames(pod: Pod): { volume: string; runtimeName: string; 
     });
 }
 
-export function containerSpecFor(pod: Pod, container: Container, nodeName: string, sandboxId: string, attempt: number): ContainerSpec {
+/** `downward`: the values of the container's `valueFrom` env variables (downward-api.ts), by name. */
+export function containerSpecFor(
+  pod: Pod,
+  container: Container,
+  nodeName: string,
+  sandboxId: string,
+  attempt: number,
+  downward: Readonly<Record<string, string>> = {},
+  podFilesDir?: string,
+): ContainerSpec {
   const id = podIdentity(pod, nodeName);
   const limits = container.resources?.limits ?? {};
   const security = containerSecurityDefaults(container, pod.spec.securityContext);
   const spec: ContainerSpec = {
     name: containerName(id, container.name, attempt),
     image: container.image,
-    env: (container.env ?? []).map((e) => `${e.name}=${e.value ?? ''}`),
+    env: (container.env ?? []).map((e) => `${e.name}=${e.valueFrom ? (downward[e.name] ?? '') : (e.value ?? '')}`),
     labels: {
       ...podLabels(id),
       [LABELS.role]: 'app',
@@ -66,7 +81,7 @@ export function containerSpecFor(pod: Pod, container: Container, nodeName: strin
       [LABELS.sandboxId]: sandboxId,
     },
     sandboxId,
-    mounts: mountsFor(pod, container),
+    mounts: mountsFor(pod, container, podFilesDir),
     privileged: security.privileged,
     readOnlyRootfs: security.readonlyRootfs,
     capAdd: security.capAdd,

@@ -21,6 +21,8 @@ import { RuntimeError, type ContainerRuntime, type RuntimeContainer } from '../r
 import { nextDelay, type BackoffConfig } from './backoff';
 import type { PodAction, PullFailure, SyncMemory, Waiting } from './compute-pod-actions';
 import { nonRootViolation } from './non-root';
+import { writeDownwardVolumes } from './pod-files';
+import { downwardEnv, type DownwardContext } from '../../shared/pod/downward-api';
 import { effectivePullPolicy, imageStep } from './image-policy';
 
 export const POD_START_TIME_LABEL = 'podflow.pod.start-time';
@@ -36,6 +38,14 @@ export interface ExecuteContext {
   handlers?: HandlerDeps;
   /** The node directory of a pod uid, for its containers' termination-message files (Docker only). */
   podDir?: (uid: string) => string;
+  /** The node's address and allocatable, for the downward API. */
+  hostIP?: string;
+  allocatable?: DownwardContext['allocatable'];
+}
+
+/** What the downward API resolves against on this node, for a pod in this sandbox. */
+export function downwardContext(ctx: ExecuteContext, podIP: string | undefined): DownwardContext {
+  return { podIP, hostIP: ctx.hostIP, allocatable: ctx.allocatable ?? { cpu: '0', memory: '0' } };
 }
 
 /** The host file bound at a container instance's terminationMessagePath. */
@@ -246,11 +256,13 @@ async function startContainer(
     fail('CreateContainerConfigError', nonRoot);
     return undefined;
   }
-  const spec = containerSpecFor(pod, container, ctx.nodeName, sandbox.id, attempt);
-  if (ctx.podDir && ctx.runtime.kind === 'docker') {
-    // The kubelet's termination-log file: a host file bound in, read after the container exits.
-    const dir = ctx.podDir(pod.metadata.uid);
+  const downward = downwardContext(ctx, sandbox.ip);
+  const dir = ctx.podDir && ctx.runtime.kind === 'docker' ? ctx.podDir(pod.metadata.uid) : undefined;
+  const spec = containerSpecFor(pod, container, ctx.nodeName, sandbox.id, attempt, downwardEnv(pod, container, downward), dir);
+  if (dir) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
+    await writeDownwardVolumes(dir, pod, downward);
+    // The kubelet's termination-log file: a host file bound in, read after the container exits.
     const file = terminationLogFile(dir, container.name, attempt);
     await writeFile(file, '');
     await chmod(file, 0o666); // any user of the container may write its message

@@ -20,7 +20,8 @@ import type { StatusReporter } from '../status/reporter';
 import { buildPodStatus } from '../status/pod-status';
 import type { NodePolicy } from './admission';
 import { computePodActions, podContainers, type DecideContext, type SyncMemory, type Waiting } from './compute-pod-actions';
-import { executeActions, POD_START_TIME_LABEL, runPreStop, terminationLogFile, type ExecuteContext } from './execute-actions';
+import { downwardContext, executeActions, POD_START_TIME_LABEL, runPreStop, terminationLogFile, type ExecuteContext } from './execute-actions';
+import { writeDownwardVolumes } from './pod-files';
 import { observePod, readySandbox, type ObservedPod } from './observe';
 import { stopwatch } from '../../shared/metrics/stopwatch';
 import type { PodMetrics } from '../metrics';
@@ -165,6 +166,7 @@ export class PodWorker {
       }
     }
     this.trackProbes(pod, observed);
+    await this.refreshFiles(pod, observed);
     if (prober) events.push(...prober.takeEvents(this.uid));
     await this.readMessages(pod, observed);
     const status = buildPodStatus({
@@ -184,6 +186,13 @@ export class PodWorker {
     this.ctx.metrics?.synced(this.uid, status, elapsed());
     if (this.stopOrder || this.closed || this.ctx.held()) return; // never report for a uid that must stop, nor before a re-sync
     this.ctx.reporter.report({ namespace: pod.metadata.namespace, name: pod.metadata.name, uid: this.uid }, status, events);
+  }
+
+  /** Rewrites the pod's downwardAPI volumes if what they show changed (labels, annotations) while it runs. */
+  private async refreshFiles(pod: Pod, observed: ObservedPod): Promise<void> {
+    const sandbox = readySandbox(observed);
+    if (!this.ctx.podDir || this.ctx.runtime.kind !== 'docker' || !sandbox || !pod.spec.volumes?.some((v) => v.downwardAPI)) return;
+    await writeDownwardVolumes(this.ctx.podDir(this.uid), pod, downwardContext(this.ctx, sandbox.ip));
   }
 
   /** Tells the prober which instances run now in the pod's sandbox and have probes. */

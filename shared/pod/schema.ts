@@ -59,10 +59,23 @@ export const objectMeta = z.strictObject({
 });
 export type ObjectMeta = z.infer<typeof objectMeta>;
 
+/** The downward API: a field of the pod itself, or a resource of one of its containers. */
+export const objectFieldSelector = z.strictObject({ apiVersion: z.string().optional(), fieldPath: z.string().min(1) });
+export const resourceFieldSelector = z.strictObject({ containerName: z.string().optional(), resource: z.string().min(1), divisor: quantity.optional() });
+
 export const envVar = z.strictObject({
   name: z.string().min(1),
   value: z.string().optional(),
+  valueFrom: z.strictObject({ fieldRef: objectFieldSelector.optional(), resourceFieldRef: resourceFieldSelector.optional() }).optional(),
 });
+
+export const downwardAPIVolumeFile = z.strictObject({
+  path: z.string().min(1),
+  fieldRef: objectFieldSelector.optional(),
+  resourceFieldRef: resourceFieldSelector.optional(),
+  mode: z.number().int().min(0).max(0o777).optional(),
+});
+export type DownwardAPIVolumeFile = z.infer<typeof downwardAPIVolumeFile>;
 
 export const containerPort = z.strictObject({
   name: z.string().optional(),
@@ -175,6 +188,7 @@ export const volume = z.strictObject({
   emptyDir: z
     .strictObject({ medium: z.enum(['', 'Memory']).optional(), sizeLimit: quantity.optional() })
     .optional(),
+  downwardAPI: z.strictObject({ items: z.array(downwardAPIVolumeFile).optional(), defaultMode: z.number().int().min(0).max(0o777).optional() }).optional(),
   hostPath: z
     .strictObject({
       path: z.string().min(1),

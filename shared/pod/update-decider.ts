@@ -50,7 +50,9 @@ export function decideUpdate(state: PodRecord | null, cmd: PodUpdateRequested, c
   const images = changedImages(current.spec, spec);
   const time = ctx.now.toISOString();
   const outbound: Outbound[] = [changed('MODIFIED', pod, ctx, `${cmd.id}:modified`, cmd.id)];
-  if (state.nodeName && specChanged && !pod.metadata.deletionTimestamp) {
+  // The node needs the pod again when its spec changed, or when a downwardAPI volume shows the labels or annotations that did.
+  const shownMetaChanged = pod.spec.volumes?.some((v) => v.downwardAPI) && !(isDeepStrictEqual(wanted.labels, have.labels) && isDeepStrictEqual(wanted.annotations, have.annotations));
+  if (state.nodeName && (specChanged || shownMetaChanged) && !pod.metadata.deletionTimestamp) {
     outbound.push({
       topic: TOPICS.nodeAssignments,
       event: makeEvent<PodAssigned>('PodAssigned', state.nodeName, { nodeName: state.nodeName, pod }, { source: ctx.source, time: ctx.now, id: `${cmd.id}:assigned`, causationId: cmd.id }),

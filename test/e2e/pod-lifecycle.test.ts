@@ -5,8 +5,9 @@
  * alive, readiness, liveness and startup probes (with Unhealthy events),
  * postStart and preStop hooks (an httpGet hook calls a server of this test on
  * 127.0.0.1, so the test sees when it ran), termination messages,
- * activeDeadlineSeconds set by a live update, and the seed's web server whose
- * page an init container pulled. All pods are applied at once up front; each
+ * activeDeadlineSeconds set by a live update, the downward API (env and a
+ * volume that follows the pod's labels), and the seed's web server whose page
+ * an init container pulled. All pods are applied at once up front; each
  * test then waits for its own.
  */
 import http from 'node:http';
@@ -144,6 +145,31 @@ metadata: {name: nonroot}
 spec:
   terminationGracePeriodSeconds: 1
   containers: [{name: app, image: podflow/base:1, command: [sleep, "3600"], securityContext: {runAsNonRoot: true}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: downward, labels: {app: downward, tier: front}}
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes:
+    - name: info
+      downwardAPI:
+        items:
+          - {path: labels, fieldRef: {fieldPath: metadata.labels}}
+          - {path: limits/cpu, resourceFieldRef: {containerName: app, resource: limits.cpu, divisor: 1m}}
+  containers:
+    - name: app
+      image: podflow/base:1
+      command: [sleep, "3600"]
+      resources: {limits: {cpu: 250m, memory: 64Mi}}
+      volumeMounts: [{name: info, mountPath: /etc/podinfo}]
+      env:
+        - {name: MY_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+        - {name: MY_UID, valueFrom: {fieldRef: {fieldPath: metadata.uid}}}
+        - {name: MY_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+        - {name: MY_NODE, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}
+        - {name: MY_TIER, valueFrom: {fieldRef: {fieldPath: "metadata.labels['tier']"}}}
+        - {name: MY_MEMORY_MI, valueFrom: {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}}
 ---
 apiVersion: v1
 kind: Pod
@@ -340,6 +366,18 @@ describe('the pod lifecycle on Docker, through kubectl', () => {
     const refused = await kubectl(['apply', '-f', file]);
     expect(refused.code).toBe(1);
     expect(refused.err).toContain('spec.hostNetwork: Forbidden: podflow runs every pod in its own network namespace');
+  });
+
+  it('tells a pod about itself through the downward API, and updates the volume when its labels change', async () => {
+    await until('downward Running', async () => (await getPod('downward')).status.phase === 'Running');
+    const pod = await getPod('downward');
+    const env = (await kubectl(['exec', 'downward', '--', 'env'])).out;
+    for (const line of [`MY_NAME=downward`, `MY_UID=${pod.metadata.uid}`, `MY_IP=${pod.status.podIP}`, `MY_NODE=${node}`, 'MY_TIER=front', 'MY_MEMORY_MI=64']) expect(env).toContain(`${line}\n`);
+    expect((await kubectl(['exec', 'downward', '--', 'cat', '/etc/podinfo/labels'])).out).toBe('app="downward"\ntier="front"');
+    expect((await kubectl(['exec', 'downward', '--', 'cat', '/etc/podinfo/limits/cpu'])).out).toBe('250');
+    expect(await kubectl(['label', 'pod', 'downward', 'tier=back', '--overwrite'])).toMatchObject({ code: 0 });
+    await until('labels file updated', async () => (await kubectl(['exec', 'downward', '--', 'cat', '/etc/podinfo/labels'])).out === 'app="downward"\ntier="back"');
+    expect(status(await getPod('downward'), 'app')?.restartCount).toBe(0);
   });
 
   it('serves the page an init container pulled, Ready only once the server answers (examples/web-with-init-puller.yaml)', async () => {
