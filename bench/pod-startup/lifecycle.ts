@@ -12,29 +12,19 @@
  *   node dist/bench/pod-startup/lifecycle.js [--pods 10] [--probed 100] [--window 60]
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { createAgent } from '../../agent/agent';
-import { DockerRuntime } from '../../agent/runtime/docker';
-import { DEFAULT_BACKOFF } from '../../agent/sync/backoff';
-import { makeKafka } from '../../shared/adapters/kafka/client';
-import { KafkaPublisher } from '../../shared/adapters/kafka/publisher';
-import { ensureTopics } from '../../shared/adapters/kafka/topics';
-import { makeEvent, TOPICS, type PodAssigned, type PodStatusEvent, type PodUnassigned } from '../../shared/events';
-import { TOPIC_SPECS } from '../../shared/events/topics';
-import { startKafkaBroker } from '../../shared/local/kafka';
+import type { PodStatusEvent } from '../../shared/events';
 import { REPO_ROOT } from '../../shared/local/paths';
-import type { Logger } from '../../shared/ports';
 import type { Container, Pod } from '../../shared/pod/schema';
 import { cleanupDocker, ensureImages } from './baselines';
-import { PodStatusWatch, SLEEPER } from './podflow';
+import { SLEEPER } from './podflow';
+import { startAgentUnderTest } from './agent-under-test';
 import { summarize, table, type Summary } from './stats';
 
 const run = promisify(execFile);
-const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (o, m) => console.error(m, o), child: () => silent };
 
 function arg(name: string, fallback: number, max: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -92,31 +82,10 @@ async function main(): Promise<void> {
   const windowS = arg('window', 60, 300);
   const runId = Date.now().toString(36);
   await ensureImages();
-  const brokerDir = mkdtempSync(path.join(os.tmpdir(), 'podflow-bench-kafka-'));
-  const broker = await startKafkaBroker({ dataDir: brokerDir, logFile: path.join(brokerDir, 'kafka.log') });
-  const kafka = makeKafka({ brokers: broker.brokers, clientId: 'bench-lifecycle' });
-  await ensureTopics(kafka, TOPIC_SPECS);
-  const publisher = KafkaPublisher.fromKafka(kafka);
-  await publisher.connect();
-  const nodeName = `bench-${runId}`;
-  const agent = await createAgent({
-    settings: { nodeName, labels: {}, maxPods: 110, allowPrivileged: false, allowHostPath: false, heartbeatIntervalMs: 10_000, resyncIntervalMs: 10_000, backoff: DEFAULT_BACKOFF, pauseImage: 'podflow/pause:1', logPort: null, logToken: '' },
-    runtime: new DockerRuntime({ network: 'podflow' }),
-    publisher,
-    logger: silent,
-    kafka,
-  });
-  const agentRun = agent.run();
-  const watch = await PodStatusWatch.start(kafka);
-  const assign = (p: Pod) => publisher.publish(TOPICS.nodeAssignments, [makeEvent<PodAssigned>('PodAssigned', nodeName, { nodeName, pod: { ...p, spec: { ...p.spec, nodeName } } }, { source: 'bench', time: new Date() })]);
-  const unassign = (p: Pod) =>
-    publisher.publish(TOPICS.nodeAssignments, [
-      makeEvent<PodUnassigned>('PodUnassigned', nodeName, { nodeName, namespace: 'bench', name: p.metadata.name, uid: p.metadata.uid, gracePeriodSeconds: 0, reason: 'bench' }, { source: 'bench', time: new Date() }),
-    ]);
+  const { watch, assign, unassign, stop } = await startAgentUnderTest(runId, 'bench-lifecycle');
   const startup: Record<string, number[]> = { 'podflow agent': [], 'docker run': [] };
   const cpu: { label: string; pods: number; probes: number; cpuSeconds: number; cores: number; probeRuns?: number }[] = [];
   try {
-    await agent.whenReady();
     process.stdout.write(`lifecycle benchmark: ${count} pods of 1 init + 2 probed containers per runtime (+1 warm-up), then ${probed} pods x 3 probes over ${windowS} s\n`);
     for (let i = 0; i < count + 1; i++) {
       const p = lifecycleShape(`lc-${runId}-${i}`);
@@ -152,13 +121,7 @@ async function main(): Promise<void> {
       await Promise.all(gone);
     }
   } finally {
-    await agent.shutdown();
-    await agentRun.catch(() => undefined);
-    await watch.stop();
-    await publisher.disconnect();
-    await broker.stop();
-    rmSync(brokerDir, { recursive: true, force: true });
-    await cleanupDocker(`podflow.node=${nodeName}`);
+    await stop();
     await cleanupDocker(`podflow.bench=${runId}`);
   }
   const results: Summary[] = Object.entries(startup).map(([label, list]) => summarize(label, list));

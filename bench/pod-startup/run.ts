@@ -9,24 +9,13 @@
  *
  *   node dist/bench/pod-startup/run.js [--pods 20] [--warmup 2]
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createAgent } from '../../agent/agent';
-import { DockerRuntime } from '../../agent/runtime/docker';
-import { DEFAULT_BACKOFF } from '../../agent/sync/backoff';
-import { makeKafka } from '../../shared/adapters/kafka/client';
-import { KafkaPublisher } from '../../shared/adapters/kafka/publisher';
-import { ensureTopics } from '../../shared/adapters/kafka/topics';
-import { TOPIC_SPECS } from '../../shared/events/topics';
-import { startKafkaBroker } from '../../shared/local/kafka';
 import { REPO_ROOT } from '../../shared/local/paths';
-import type { Logger } from '../../shared/ports';
-import { PodStatusWatch, runPodflowPod } from './podflow';
+import { runPodflowPod } from './podflow';
+import { startAgentUnderTest } from './agent-under-test';
 import { cleanupDocker, dockerPod, ensureImages, preparePodman, podmanPod, cleanupPodman } from './baselines';
 import { summarize, table, type Summary } from './stats';
-
-const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (o, m) => console.error(m, o), child: () => silent };
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -48,38 +37,11 @@ async function main(): Promise<void> {
   }
 
   // podflow: a real broker and one agent on Docker; pods are assigned one at a time.
-  const brokerDir = mkdtempSync(path.join(os.tmpdir(), 'podflow-bench-kafka-'));
-  const broker = await startKafkaBroker({ dataDir: brokerDir, logFile: path.join(brokerDir, 'kafka.log') });
-  const kafka = makeKafka({ brokers: broker.brokers, clientId: 'bench-pod-startup' });
-  await ensureTopics(kafka, TOPIC_SPECS);
-  const publisher = KafkaPublisher.fromKafka(kafka);
-  await publisher.connect();
-  const nodeName = `bench-${runId}`;
-  const agent = await createAgent({
-    settings: {
-      nodeName,
-      labels: {},
-      maxPods: 110,
-      allowPrivileged: false,
-      allowHostPath: false,
-      heartbeatIntervalMs: 10_000,
-      resyncIntervalMs: 10_000,
-      backoff: DEFAULT_BACKOFF,
-      pauseImage: 'podflow/pause:1',
-      logPort: null,
-      logToken: '',
-    },
-    runtime: new DockerRuntime({ network: 'podflow' }),
-    publisher,
-    logger: silent,
-    kafka,
-  });
-  const running = agent.run();
-  const watch = await PodStatusWatch.start(kafka);
+  const under = await startAgentUnderTest(runId, 'bench-pod-startup');
+  const { publisher, watch, nodeName } = under;
   const samples: Record<string, number[]> = { 'podflow agent': [], 'docker run': [] };
   if (podman.ok) samples['podman pod'] = [];
   try {
-    await agent.whenReady();
     process.stdout.write(`pod startup benchmark: ${count} pods of 2 containers per runtime (+${warmup} warm-up), runtimes interleaved per round\n`);
     // Interleaved rounds: load from other work on the machine hits every runtime alike.
     const deadline = Date.now() + 300_000;
@@ -103,13 +65,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await agent.shutdown();
-    await running.catch(() => undefined);
-    await watch.stop();
-    await publisher.disconnect();
-    await broker.stop();
-    rmSync(brokerDir, { recursive: true, force: true });
-    await cleanupDocker(`podflow.node=${nodeName}`);
+    await under.stop();
     await cleanupDocker(`podflow.bench=${runId}`);
     if (podman.ok) await cleanupPodman(podman.env, runId);
   }
