@@ -18,12 +18,14 @@ import path from 'node:path';
 import { eventually } from '../helpers/control-plane';
 import { cleanupNode, startTestCluster, uniqueNodeName, type TestCluster } from '../helpers/cluster';
 import { kubectlRunner } from '../helpers/kubectl';
+import { freePort } from '../../shared/local/java-process';
 import type { ContainerStatus, Pod } from '../../shared/pod/schema';
 
 jest.setTimeout(240_000);
 
 const hooks: { path: string; at: number }[] = [];
 let hookPort = 0;
+let hostPortNumber = 0;
 
 const pods = () => `
 apiVersion: v1
@@ -173,6 +175,14 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
+metadata: {name: host-port, namespace: host}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+    - {name: web, image: podflow/web:1, ports: [{containerPort: 80, hostPort: ${hostPortNumber}, hostIP: 127.0.0.1}]}
+---
+apiVersion: v1
+kind: Pod
 metadata: {name: deadline}
 spec:
   terminationGracePeriodSeconds: 1
@@ -198,7 +208,9 @@ describe('the pod lifecycle on Docker, through kubectl', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     hookPort = (server.address() as AddressInfo).port;
-    cluster = await startTestCluster({ agents: [{ name: node, runtime: 'docker', env: { HEARTBEAT_INTERVAL_MS: '1000', BACKOFF_INITIAL_MS: '1000', BACKOFF_MAX_MS: '4000' } }], tls: true });
+    hostPortNumber = await freePort();
+    // Namespace "host" may use host ports (Pod Security level privileged); the others keep the cluster's default.
+    cluster = await startTestCluster({ agents: [{ name: node, runtime: 'docker', env: { HEARTBEAT_INTERVAL_MS: '1000', BACKOFF_INITIAL_MS: '1000', BACKOFF_MAX_MS: '4000' } }], tls: true, env: { POD_SECURITY_LEVELS: 'host=privileged' } });
     await until('node Ready', async () => (await kubectl(['get', 'node', node])).out.includes(' Ready'));
     const file = path.join(dir, 'pods.yaml');
     writeFileSync(file, pods());
@@ -358,6 +370,12 @@ describe('the pod lifecycle on Docker, through kubectl', () => {
     });
     expect(status(pod, 'app')?.state.waiting?.message).toBe(`container has runAsNonRoot and image will run as root (pod: "nonroot_default(${pod.metadata.uid})", container: app)`);
     expect((await row('nonroot'))[2]).toBe('CreateContainerConfigError');
+  });
+
+  it('publishes a hostPort on the node', async () => {
+    await until('host-port Running', async () => JSON.parse((await kubectl(['get', 'pod', 'host-port', '-n', 'host', '-o', 'json'])).out).status.phase === 'Running');
+    const page = await until('page on the host port', async () => fetch(`http://127.0.0.1:${hostPortNumber}/`).then((r) => r.text(), () => undefined));
+    expect(page).toContain('podflow web');
   });
 
   it('refuses what it would otherwise ignore, with the cause', async () => {
