@@ -28,7 +28,7 @@ export function admitPod(pod: Pod, node: NodePolicy): Refusal | null {
   const refused = nodeRefusal(pod, { allowPrivileged: node.allowPrivileged, allowHostPath: node.allowHostPath, agentVersion: node.agentVersion });
   if (refused) return { eventReason: refused.reason, waitingReason: 'CreateContainerConfigError', message: refused.message };
   const volumes = pod.spec.volumes ?? [];
-  for (const c of pod.spec.containers) {
+  for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
     for (const m of c.volumeMounts ?? []) {
       if (!volumes.some((v) => v.name === m.name)) {
         return {

@@ -24,9 +24,10 @@ export const DEFAULT_ADMISSION_POLICY: AdmissionPolicy = { allowPrivileged: fals
 
 export const CLUSTER_POLICY_DETAIL = 'disallowed by cluster policy';
 
-function privilegedContainers(manifest: unknown): number[] {
+/** The paths of privileged containers, init containers included. */
+function privilegedContainers(manifest: unknown): string[] {
   const spec = obj(obj(manifest)?.spec);
-  return arr(spec?.containers).flatMap((c, i) => (obj(obj(c)?.securityContext)?.privileged === true ? [i] : []));
+  return (['initContainers', 'containers'] as const).flatMap((field) => arr(spec?.[field]).flatMap((c, i) => (obj(obj(c)?.securityContext)?.privileged === true ? [`spec.${field}[${i}]`] : [])));
 }
 
 /** The namespace's level; an unknown level fails closed to `restricted`. */
@@ -43,7 +44,7 @@ export function levelFor(namespace: string, policy: AdmissionPolicy): SecurityLe
 export function admitPod(manifest: unknown, policy: AdmissionPolicy): StatusCause[] {
   const clusterCauses = policy.allowPrivileged
     ? []
-    : privilegedContainers(manifest).map((i) => forbidden(`spec.containers[${i}].securityContext.privileged`, CLUSTER_POLICY_DETAIL));
+    : privilegedContainers(manifest).map((p) => forbidden(`${p}.securityContext.privileged`, CLUSTER_POLICY_DETAIL));
   const namespace = str(obj(obj(manifest)?.metadata)?.namespace) || 'default';
   const refused = new Set(clusterCauses.map((c) => c.field));
   const levelCauses = checkPodSecurity(obj(manifest)?.spec, levelFor(namespace, policy)).filter((c) => !refused.has(c.field));
@@ -66,7 +67,7 @@ export function nodeRefusal(pod: unknown, node: NodeCapabilities): { reason: str
   const spec = obj(obj(pod)?.spec);
   const canPrivileged = node.allowPrivileged && isAtLeast(node.agentVersion, MIN_AGENT_VERSION_PRIVILEGED);
   const problems = [
-    ...(canPrivileged ? [] : privilegedContainers(pod).map((i) => `spec.containers[${i}].securityContext.privileged: forbidden`)),
+    ...(canPrivileged ? [] : privilegedContainers(pod).map((p) => `${p}.securityContext.privileged: forbidden`)),
     ...(node.allowHostPath ? [] : arr(spec?.volumes).flatMap((v, i) => (obj(v)?.hostPath !== undefined ? [`spec.volumes[${i}].hostPath: forbidden`] : []))),
   ];
   if (!problems.length) return null;

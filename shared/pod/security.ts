@@ -42,12 +42,15 @@ interface ContainerView {
   ports: unknown[];
 }
 
+/** Init containers and app containers alike: a privileged init container is as much root on the node. */
 function containersOf(spec: Loose): ContainerView[] {
-  return arr(spec.containers).flatMap((c, index) => {
-    const container = obj(c);
-    if (!container) return [];
-    return [{ index, name: str(container.name) ?? '', path: `spec.containers[${index}]`, sc: obj(container.securityContext), ports: arr(container.ports) }];
-  });
+  return (['initContainers', 'containers'] as const).flatMap((field) =>
+    arr(spec[field]).flatMap((c, index) => {
+      const container = obj(c);
+      if (!container) return [];
+      return [{ index, name: str(container.name) ?? '', path: `spec.${field}[${index}]`, sc: obj(container.securityContext), ports: arr(container.ports) }];
+    }),
+  );
 }
 
 const violation = (level: SecurityLevel, field: string, check: string, detail: string): FieldCause =>

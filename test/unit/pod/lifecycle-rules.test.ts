@@ -8,6 +8,8 @@ import { podUpdateCauses } from '../../../shared/pod/update-rules';
 import { withSpecDefaults } from '../../../shared/pod/defaults';
 import type { Container, PodSpec } from '../../../shared/pod/schema';
 import { stored } from './given';
+import { checkPodSecurity } from '../../../shared/pod/security';
+import { admitPod } from '../../../shared/pod/admission';
 
 const manifest = (spec: Record<string, unknown>) => ({ metadata: { name: 'p' }, spec: { containers: [{ name: 'app', image: 'podflow/web:1' }], ...spec } });
 const causes = (spec: Record<string, unknown>) => {
@@ -78,5 +80,15 @@ describe('fields podflow refuses rather than ignore', () => {
 
   it('accepts what it honours: Memory emptyDir with sizeLimit, subPath on a disk emptyDir, dnsPolicy Default', () => {
     expect(causes({ dnsPolicy: 'Default', volumes: [{ name: 'm', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }, { name: 'd', emptyDir: {} }], containers: [{ name: 'app', image: 'x', volumeMounts: [{ name: 'd', mountPath: '/d', subPath: 'a/b' }, { name: 'm', mountPath: '/m' }] }] })).toEqual([]);
+  });
+});
+
+describe('init containers under the security rules', () => {
+  const spec = { initContainers: [{ name: 'setup', image: 'x', securityContext: { privileged: true } }], containers: [{ name: 'app', image: 'x' }] };
+  it('a privileged init container violates baseline at its own path', () => {
+    expect(checkPodSecurity(spec, 'baseline').map((c) => c.field)).toContain('spec.initContainers[0].securityContext.privileged');
+  });
+  it('a privileged init container needs the cluster to allow privileged', () => {
+    expect(admitPod({ metadata: { name: 'p', namespace: 'default' }, spec }, { allowPrivileged: false, namespaceLevels: {}, defaultLevel: 'privileged' }).map((c) => c.field)).toContain('spec.initContainers[0].securityContext.privileged');
   });
 });
