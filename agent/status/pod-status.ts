@@ -9,6 +9,7 @@ import type { RuntimeContainer } from '../runtime/types';
 import { healthOf, initProgress, podContainers, type ContainerRole, type DecideContext, type Waiting } from '../sync/compute-pod-actions';
 import { readySandbox, type ObservedPod } from '../sync/observe';
 import { podConditions, podPhase } from './phase';
+import { qosClass } from '../../shared/pod/defaults';
 
 export interface StatusInput {
   pod: Pod;
@@ -119,7 +120,7 @@ export function buildPodStatus(input: StatusInput): PodStatus {
     containerStatuses,
     hostIP: input.hostIP,
     startTime: input.startTime,
-    qosClass: qosClass(pod),
+    qosClass: qosClass(pod.spec),
   };
   if (inits.length) status.initContainerStatuses = inits.map((c) => c.status);
   if (input.deadlineExceeded) {
@@ -131,17 +132,4 @@ export function buildPodStatus(input: StatusInput): PodStatus {
     status.podIPs = [{ ip: sandbox.ip }];
   }
   return status;
-}
-
-/** Kubernetes' QoS class from requests and limits. */
-export function qosClass(pod: Pod): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  const cs = pod.spec.containers;
-  const any = cs.some((c) => Object.keys(c.resources?.requests ?? {}).length + Object.keys(c.resources?.limits ?? {}).length > 0);
-  if (!any) return 'BestEffort';
-  const guaranteed = cs.every((c) => {
-    const limits = c.resources?.limits ?? {};
-    const requests = c.resources?.requests ?? limits;
-    return ['cpu', 'memory'].every((r) => limits[r] !== undefined && String(requests[r] ?? limits[r]) === String(limits[r]));
-  });
-  return guaranteed ? 'Guaranteed' : 'Burstable';
 }

@@ -51,9 +51,9 @@ export function withSpecDefaults(spec: PodSpec): PodSpec {
   };
 }
 
-/** Guaranteed when every container has equal cpu and memory requests and limits; BestEffort when none has any. */
+/** Guaranteed when every container (init containers too) has equal cpu and memory requests and limits; BestEffort when none has any. */
 export function qosClass(spec: PodSpec): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  const all = spec.containers.map((c) => c.resources ?? {});
+  const all = [...(spec.initContainers ?? []), ...spec.containers].map((c) => c.resources ?? {});
   if (all.every((r) => !Object.keys(r.requests ?? {}).length && !Object.keys(r.limits ?? {}).length)) return 'BestEffort';
   const guaranteed = all.every((r) =>
     (['cpu', 'memory'] as const).every((k) => r.limits?.[k] !== undefined && String(r.requests?.[k] ?? r.limits?.[k]) === String(r.limits?.[k])),
