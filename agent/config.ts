@@ -25,7 +25,9 @@ export const agentEnvSchema = z.object({
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
   /** Amazon MSK in the cloud: TLS, and IAM authentication signed with the node role (see docs/deploy-aws.md). */
   KAFKA_SSL: z.enum(['true', 'false']).default('false'),
-  KAFKA_AUTH: z.enum(['', 'iam']).default(''),
+  /** 'scram': the node's own principal `node-<NODE_NAME>` and signing key from KAFKA_CREDENTIALS_DIR (shared/auth/). */
+  KAFKA_AUTH: z.enum(['', 'iam', 'scram']).default(''),
+  KAFKA_CREDENTIALS_DIR: z.string().optional(),
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
   AWS_REGION: z.string().default('us-east-1'),
   /** The Pods table (read through its byNode index at start): recovery does not depend on expired assignments. */

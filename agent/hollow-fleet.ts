@@ -4,9 +4,15 @@
  * fleet's node-assignments partitions, dispatching each record by key to its
  * node. Each node still replays its partition, fences, heartbeats and reports
  * pod status exactly as a Docker node would, so the control plane can be tested
- * and benchmarked with many nodes on one machine.
+ * and benchmarked with many nodes on one machine. On an authenticating broker
+ * the fleet connects as the admin it is given (one Kafka user per hollow node
+ * would cost a tool run each) but signs each node's records with that node's
+ * own key, minted as it joins, so the control plane checks them as any node's.
  */
 import { randomUUID } from 'node:crypto';
+import type { SASLOptions } from 'kafkajs';
+import { mintNodeKey } from '../shared/auth/node-keys';
+import { fleetSigner } from '../shared/auth/node-signature';
 import { makeKafka } from '../shared/adapters/kafka/client';
 import { KafkaPublisher } from '../shared/adapters/kafka/publisher';
 import { nodePartition } from '../shared/events';
@@ -32,6 +38,8 @@ export interface HollowFleetOptions {
   logger?: Logger;
   /** Images the hollow nodes pretend to miss (ErrImagePull paths). */
   missingImages?: string[];
+  /** On an authenticating broker: the fleet's SASL settings and the credentials directory its nodes' keys go to. */
+  auth?: { sasl: SASLOptions; credentialsDir: string };
 }
 
 export interface HollowFleet {
@@ -50,10 +58,12 @@ export function hollowNodeNames(prefix: string, count: number): string[] {
 export async function startHollowFleet(opts: HollowFleetOptions): Promise<HollowFleet> {
   const logger = opts.logger ?? silentLogger;
   const fleetId = randomUUID();
-  const kafka = makeKafka({ brokers: opts.brokers, clientId: `hollow-fleet-${fleetId.slice(0, 8)}`, topicPrefix: opts.topicPrefix }, logger);
-  const publisher = KafkaPublisher.fromKafka(kafka);
-  await publisher.connect();
+  const kafka = makeKafka({ brokers: opts.brokers, clientId: `hollow-fleet-${fleetId.slice(0, 8)}`, sasl: opts.auth?.sasl, topicPrefix: opts.topicPrefix }, logger);
   const nodeNames = hollowNodeNames(opts.namePrefix ?? 'hollow-', opts.count);
+  const auth = opts.auth;
+  const keys = auth ? new Map(nodeNames.map((n) => [n, mintNodeKey(auth.credentialsDir, n)])) : null;
+  const publisher = KafkaPublisher.fromKafka(kafka, { headers: keys ? fleetSigner({ keyOf: (n) => keys.get(n) }) : undefined });
+  await publisher.connect();
 
   const settings = (nodeName: string): AgentSettings => ({
     nodeName,

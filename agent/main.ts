@@ -7,8 +7,11 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { DynamoPodStore, makeDynamoClient } from '../shared/adapters/dynamodb';
 import { makeKafka } from '../shared/adapters/kafka/client';
-import { mskIamSasl } from '../shared/adapters/kafka/msk-iam';
+import { credentialsDir, kafkaSasl } from '../shared/adapters/kafka/auth';
 import { KafkaPublisher } from '../shared/adapters/kafka/publisher';
+import { nodePrincipal } from '../shared/auth/credentials';
+import { readNodeKey } from '../shared/auth/node-keys';
+import { nodeSigner } from '../shared/auth/node-signature';
 import type { Logger } from '../shared/ports';
 import { createAgent } from './agent';
 import { AgentMetrics } from './metrics';
@@ -30,12 +33,15 @@ async function main(): Promise<void> {
       brokers: env.KAFKA_BROKERS,
       clientId: `agent-${env.NODE_NAME}`,
       ssl: env.KAFKA_SSL === 'true',
-      sasl: env.KAFKA_AUTH === 'iam' ? mskIamSasl(env.AWS_REGION) : undefined,
+      sasl: kafkaSasl(env, nodePrincipal(env.NODE_NAME)),
       topicPrefix: env.KAFKA_TOPIC_PREFIX,
     },
     logger,
   );
-  const publisher = KafkaPublisher.fromKafka(kafka);
+  // With node authentication, every heartbeat and status carries this node's signature.
+  const signingKey = env.KAFKA_AUTH === 'scram' ? readNodeKey(credentialsDir(env), env.NODE_NAME) : undefined;
+  if (env.KAFKA_AUTH === 'scram' && !signingKey) throw new Error(`node ${env.NODE_NAME} has no signing key in ${credentialsDir(env)}: it has not joined the cluster`);
+  const publisher = KafkaPublisher.fromKafka(kafka, { headers: signingKey ? nodeSigner(env.NODE_NAME, signingKey) : undefined });
   await publisher.connect();
   const runtime =
     env.RUNTIME === 'hollow'

@@ -10,7 +10,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { makeDynamoClient } from '../shared/adapters/dynamodb';
+import { kafkaSasl } from '../shared/adapters/kafka/auth';
 import { makeKafka } from '../shared/adapters/kafka/client';
+import { ADMIN_PRINCIPAL } from '../shared/auth/credentials';
 import { baseConfigSchema, tablesFrom } from '../shared/config';
 import { REPO_ROOT } from '../shared/local/paths';
 import { formatReport, rebuildProjections } from '../shared/rebuild/rebuild';
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
   const local: Record<string, string> = !process.env.KAFKA_BROKERS && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const config = baseConfigSchema.parse({ ...local, ...process.env });
   if (config.KAFKA_BROKERS.length === 0) throw new Error(`no cluster: start one with npm start, or set KAFKA_BROKERS and DYNAMODB_ENDPOINT`);
-  const kafka = makeKafka({ brokers: config.KAFKA_BROKERS, clientId: 'podflow-rebuild', topicPrefix: config.KAFKA_TOPIC_PREFIX });
+  const kafka = makeKafka({ brokers: config.KAFKA_BROKERS, clientId: 'podflow-rebuild', sasl: kafkaSasl(config, ADMIN_PRINCIPAL), topicPrefix: config.KAFKA_TOPIC_PREFIX });
   const client = makeDynamoClient({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION });
   try {
     const report = await rebuildProjections({ kafka, client, live: tablesFrom(config), replace: opts.replace, keep: opts.keep });

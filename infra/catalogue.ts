@@ -65,11 +65,12 @@ export const consumerGroupOf = (handler: Pick<HandlerSpec, 'name'>, topic: Topic
 
 /**
  * The API server: it appends commands to pod-events and rc-events, follows
- * pod-changes for watches (one consumer group per instance, under the `api-`
- * prefix) and reads the projections; it writes no table.
+ * pod-changes for watches and pod-history for the events feed (one consumer
+ * group per instance and feed, under the `api-` prefix) and reads the
+ * projections; it writes no table.
  */
 export const API_ACCESS = {
-  consumes: [TOPICS.podChanges] as TopicName[],
+  consumes: [TOPICS.podChanges, TOPICS.podHistory] as TopicName[],
   consumerGroupPrefix: 'api-',
   publishes: [TOPICS.podEvents, TOPICS.rcEvents] as TopicName[],
   tables: { Pods: 'read', Nodes: 'read', PodHistory: 'read', ReplicationControllers: 'read' } as Partial<Record<TableName, TableAccess>>,

@@ -10,8 +10,10 @@ const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter
 export const baseConfigSchema = z.object({
   KAFKA_BROKERS: csv.default([]),
   KAFKA_SSL: z.enum(['true', 'false']).default('false'),
-  /** 'iam' in the cloud (MSK IAM auth); empty locally. */
-  KAFKA_AUTH: z.enum(['', 'iam']).default(''),
+  /** 'iam' in the cloud (MSK IAM auth); 'scram' on the local broker (SCRAM-SHA-512, a principal per role and node); empty: none. */
+  KAFKA_AUTH: z.enum(['', 'iam', 'scram']).default(''),
+  /** With 'scram': the directory of `<principal>.json` credentials and `node-keys/` (shared/auth/credentials.ts). */
+  KAFKA_CREDENTIALS_DIR: z.string().optional(),
   /** Prepended to every topic and consumer group (clusters or test runs sharing one Kafka). */
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
   DYNAMODB_ENDPOINT: z.string().optional(),

@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   let idle: { controlPlaneOnly: Record<string, number>; withHollowNodes: Record<string, number> } | null = null;
   const idleAlone = env.IDLE_SECONDS > 0 ? (await sleep(5000), await idleCores(env.IDLE_SECONDS)) : null;
   if (idleAlone) console.log(`idle, no nodes: ${idleAlone.controlPlane} cores (${JSON.stringify(idleAlone)})`);
-  const fleet = await startHollowFleet({ brokers: cluster.brokers, count: env.NODES, namePrefix: 'hollow-', capacity: { cpu: '64', memory: '256Gi', pods: 200 }, heartbeatIntervalMs: 10_000 });
+  const fleet = await startHollowFleet({ auth: cluster.adminSasl ? { sasl: cluster.adminSasl, credentialsDir: cluster.env.KAFKA_CREDENTIALS_DIR } : undefined, brokers: cluster.brokers, count: env.NODES, namePrefix: 'hollow-', capacity: { cpu: '64', memory: '256Gi', pods: 200 }, heartbeatIntervalMs: 10_000 });
   await fleet.ready;
   console.log(`${env.NODES} hollow nodes ready`);
   if (idleAlone) {
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
 
   // Follow the change feed: when each pod was recorded, bound and seen Running.
   const tracks = new Map<string, Track>();
-  const kafka = makeKafka({ brokers: cluster.brokers, clientId: 'bench' });
+  const kafka = makeKafka({ brokers: cluster.brokers, clientId: 'bench', sasl: cluster.adminSasl });
   const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}`, maxWaitTimeInMs: 20 });
   const joined = new Promise<void>((r) => consumer.on(consumer.events.GROUP_JOIN, () => r()));
   await consumer.connect();

@@ -36,8 +36,8 @@ export interface AgentUnderTest {
 
 export async function startAgentUnderTest(runId: string, clientId: string): Promise<AgentUnderTest> {
   const brokerDir = mkdtempSync(path.join(os.tmpdir(), 'podflow-bench-kafka-'));
-  const broker = await startKafkaBroker({ dataDir: brokerDir, logFile: path.join(brokerDir, 'kafka.log') });
-  const kafka = makeKafka({ brokers: broker.brokers, clientId });
+  const broker = await startKafkaBroker({ dataDir: path.join(brokerDir, 'data'), credentialsDir: path.join(brokerDir, 'kafka-auth'), logFile: path.join(brokerDir, 'kafka.log') });
+  const kafka = makeKafka({ brokers: broker.brokers, clientId, sasl: broker.adminSasl });
   await ensureTopics(kafka, TOPIC_SPECS);
   const publisher = KafkaPublisher.fromKafka(kafka);
   await publisher.connect();

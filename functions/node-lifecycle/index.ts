@@ -3,6 +3,7 @@ import { nodeHeartbeatEvent, TOPICS } from '../../shared/events';
 import { buildHandlerRuntime } from '../../shared/runtime/handler-builder';
 import type { BuildHandler } from '../../shared/runtime/handler-module';
 import { lifecycleConfig, retryIntervalMs } from './config';
+import { requireNodeSignature } from '../../shared/auth/verify-node-records';
 import { makeHeartbeatRecorder, makeSweeper } from './handler';
 
 export const build: BuildHandler = (env, opts) =>
@@ -13,7 +14,8 @@ export const build: BuildHandler = (env, opts) =>
     nodeHeartbeatEvent,
     (w) => {
       const deps = { ...w.stores, publisher: w.publisher, clock: w.clock, logger: w.logger, config: lifecycleConfig(env), retryIntervalMs: retryIntervalMs(env) };
-      return { handle: makeHeartbeatRecorder(deps), sweep: makeSweeper(deps) };
+      // Only a node may beat for itself (its signature; shared/auth/node-signature.ts).
+      return { handle: requireNodeSignature(w.nodeKeys, makeHeartbeatRecorder(deps)), sweep: makeSweeper(deps) };
     },
     opts,
   );

@@ -31,5 +31,5 @@ export const build: BuildHandler = async (env, opts = {}) => {
     timings: { ...(t.RC_RESEND_AFTER_MS ? { resendAfterMs: t.RC_RESEND_AFTER_MS } : {}), ...(t.RC_PENDING_TIMEOUT_MS ? { pendingTimeoutMs: t.RC_PENDING_TIMEOUT_MS } : {}) },
   });
   const run = makeBatchRunner({ handlerName: NAME, schema: replicationControllerInput, handle: controller.handle, publisher: w.publisher, clock: w.clock, logger: w.logger, metrics: opts.metrics });
-  return { name: NAME, topics: [TOPICS.rcEvents, TOPICS.podChanges], run, sweep: async () => void (await controller.sweep()), close: w.close };
+  return { name: NAME, topics: [TOPICS.rcEvents, TOPICS.podChanges], run, sweep: async () => void (await controller.sweep()), kafka: w.kafka, close: w.close };
 };

@@ -14,9 +14,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import type { SASLOptions } from 'kafkajs';
 import { ensureTables, makeDynamoStores } from '../adapters/dynamodb';
+import { ensureAcls } from '../adapters/kafka/acls';
+import { kafkaSasl } from '../adapters/kafka/auth';
 import { makeKafka } from '../adapters/kafka/client';
 import { ensureTopics } from '../adapters/kafka/topics';
+import { ADMIN_PRINCIPAL } from '../auth/credentials';
+import { ensureNodeCredentials } from './kafka-users';
 import { baseConfigSchema } from '../config';
 import { TOPIC_SPECS } from '../events/topics';
 import { startDynamoLocal, type LocalDynamo } from './dynamodb';
@@ -62,6 +67,8 @@ export interface LocalCluster {
   token: string;
   agentToken: string;
   brokers: string[];
+  /** The admin's SASL settings on an authenticating broker (tools and tests that read the topics). */
+  adminSasl?: SASLOptions;
   dynamoEndpoint: string;
   kubeconfig: string;
   /** Scrape URL of each handler process's metrics, by process name (handlers, scheduler). */
@@ -152,6 +159,8 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       ...(tls ? { API_TLS_PORT: String(opts.apiTlsPort), API_TLS_CERT: tls.certFile, API_TLS_KEY: tls.keyFile } : {}),
       KAFKA_BROKERS: brokers.join(','),
+      // The embedded broker authenticates every process as its own principal (shared/local/kafka.ts).
+      ...(broker ? { KAFKA_AUTH: 'scram', KAFKA_CREDENTIALS_DIR: broker.credentialsDir } : {}),
       DYNAMODB_ENDPOINT: dynamoEndpoint,
       API_TOKEN: token,
       AGENT_TOKEN: agentToken,
@@ -163,12 +172,22 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     for (const name of Object.keys(HANDLER_PROCESSES)) metricsPorts[name] = await freePort();
     const metrics = Object.fromEntries(Object.entries(metricsPorts).map(([name, port]) => [name, `http://127.0.0.1:${port}/metrics`]));
     // Where `npm run rebuild` and other tools find this cluster's log and store, and where to scrape the handlers.
-    const { KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, DYNAMODB_ENDPOINT, TABLE_PREFIX } = { KAFKA_TOPIC_PREFIX: '', TABLE_PREFIX: 'podflow-', ...env } as Record<string, string>;
-    writeFileSync(path.join(opts.stateDir, 'cluster.json'), JSON.stringify({ KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, DYNAMODB_ENDPOINT, TABLE_PREFIX, metrics }, null, 2) + '\n', { mode: 0o600 });
+    const { KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, DYNAMODB_ENDPOINT, TABLE_PREFIX, KAFKA_AUTH, KAFKA_CREDENTIALS_DIR } = { KAFKA_TOPIC_PREFIX: '', TABLE_PREFIX: 'podflow-', ...env } as Record<string, string>;
+    writeFileSync(path.join(opts.stateDir, 'cluster.json'), JSON.stringify({ KAFKA_BROKERS, KAFKA_TOPIC_PREFIX, DYNAMODB_ENDPOINT, TABLE_PREFIX, KAFKA_AUTH, KAFKA_CREDENTIALS_DIR, metrics }, null, 2) + '\n', { mode: 0o600 });
     const stores = makeDynamoStores(config);
     await ensureTables(stores.client, stores.tables);
     stores.client.destroy();
-    await ensureTopics(makeKafka({ brokers, clientId: 'podflow-local', topicPrefix: config.KAFKA_TOPIC_PREFIX }), TOPIC_SPECS);
+    const adminSasl = kafkaSasl(config, ADMIN_PRINCIPAL);
+    const adminKafka = makeKafka({ brokers, clientId: 'podflow-local', sasl: adminSasl, topicPrefix: config.KAFKA_TOPIC_PREFIX });
+    await ensureTopics(adminKafka, TOPIC_SPECS);
+    if (config.KAFKA_AUTH === 'scram') await ensureAcls(adminKafka, { roles: true });
+    /** A node joins: its own Kafka user, signing key and ACLs (shared/local/kafka-users.ts, shared/adapters/kafka/acls.ts). */
+    const joinNodes = async (names: string[]) => {
+      if (config.KAFKA_AUTH !== 'scram') return;
+      await ensureNodeCredentials({ credentialsDir: config.KAFKA_CREDENTIALS_DIR!, brokers, nodes: names, logFile: path.join(logDir, 'kafka-users.log') });
+      await ensureAcls(adminKafka, { roles: false, nodes: names });
+    };
+    await joinNodes(opts.agents.map((a) => a.name));
 
     const spawnChild = (name: string, script: string, extra: Record<string, string> = {}) => {
       const logFile = opts.logs === 'inherit' ? null : createWriteStream(path.join(opts.logs, `${name}.log`), { flags: 'a' });
@@ -191,8 +210,10 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     const apiUrl = `http://127.0.0.1:${opts.apiPort}`;
     await waitForHttp(`${apiUrl}/healthz`, 60000);
 
-    const startAgent = async (agent: AgentSpec) =>
-      spawnChild(`agent-${agent.name}`, 'agent/main.js', { NODE_NAME: agent.name, RUNTIME: agent.runtime, AGENT_PORT: '0', PODS_TABLE: stores.tables.Pods, ...(agent.env ?? {}) });
+    const startAgent = async (agent: AgentSpec) => {
+      await joinNodes([agent.name]);
+      return spawnChild(`agent-${agent.name}`, 'agent/main.js', { NODE_NAME: agent.name, RUNTIME: agent.runtime, AGENT_PORT: '0', PODS_TABLE: stores.tables.Pods, ...(agent.env ?? {}) });
+    };
     for (const agent of opts.agents) await startAgent(agent);
 
     const kubeconfig = path.join(opts.stateDir, 'kubeconfig');
@@ -207,7 +228,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
       for (const [name, child] of processes) if (child.pid && child.exitCode === null) out[name] = child.pid;
       return out;
     };
-    return { apiUrl, apiTlsUrl, token, agentToken, brokers, dynamoEndpoint, kubeconfig, metrics, env, processes, pids, startAgent, stop };
+    return { apiUrl, apiTlsUrl, token, agentToken, brokers, adminSasl, dynamoEndpoint, kubeconfig, metrics, env, processes, pids, startAgent, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -19,6 +19,8 @@ export interface InboundRecord {
   offset: string;
   key: string | null;
   value: string | null;
+  /** Record headers as text (a node's signature: shared/auth/node-signature.ts). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface RecordFailure {

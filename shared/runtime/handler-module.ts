@@ -4,6 +4,7 @@
  * batch function. The local runner feeds it from kafkajs; the Lambda adapter
  * feeds it from the MSK event. Timer-driven handlers also export a sweep.
  */
+import type { Kafka } from 'kafkajs';
 import type { TopicName } from '../events/topics';
 import type { HandlerMetrics } from '../metrics/handler-metrics';
 import type { BatchFunction } from './batch-runner';
@@ -16,6 +17,8 @@ export interface HandlerRuntime {
   run: BatchFunction;
   /** For timer-driven work (node-lifecycle sweep): one level-triggered pass. */
   sweep?: () => Promise<void>;
+  /** A client authenticated as this handler's principal: the local runner's consumer group joins with it. */
+  kafka?: Kafka;
   close(): Promise<void>;
 }
 

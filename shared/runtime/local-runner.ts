@@ -1,6 +1,7 @@
 /**
  * The local twin of Lambda + MSK event source mappings: one kafkajs consumer
- * group per handler feeding its batch function, and a timer for sweeps.
+ * group per handler feeding its batch function, and a timer for sweeps. Each
+ * group joins as its handler's own principal when the runtime brings a client.
  */
 import type { Consumer, Kafka } from 'kafkajs';
 import { startConsumer } from '../adapters/kafka/consumer';
@@ -19,7 +20,7 @@ export async function runHandlers(kafka: Kafka, runtimes: HandlerRuntime[], opts
   consumers.push(
     ...(await Promise.all(
       runtimes.map((runtime) =>
-        startConsumer(kafka, {
+        startConsumer(runtime.kafka ?? kafka, {
           groupId: runtime.name,
           topics: runtime.topics,
           run: runtime.run,

@@ -10,15 +10,19 @@ import { systemClock, type Clock, type Logger } from '../ports';
 import { LoggedHistoryStore } from './logged-history';
 import { makeLogger } from './logger';
 import type { Kafka } from 'kafkajs';
-import { mskIamSasl } from '../adapters/kafka/msk-iam';
+import { kafkaSasl, nodeKeysFor } from '../adapters/kafka/auth';
+import type { NodeKeys } from '../auth/node-keys';
 import type { StoreMetrics } from '../metrics/handler-metrics';
 
 export interface Wiring {
   config: BaseConfig;
   logger: Logger;
   clock: Clock;
+  /** Authenticated as this process' principal (its handler name, or 'api'). */
   kafka: Kafka;
   publisher: KafkaPublisher;
+  /** Keys to check node-signed records with; null on a broker without authentication. */
+  nodeKeys: NodeKeys | null;
   stores: Omit<ReturnType<typeof makeDynamoStores>, 'historyStore'> & { historyStore: LoggedHistoryStore };
   close(): Promise<void>;
 }
@@ -27,7 +31,7 @@ export async function wire(name: string, env: NodeJS.ProcessEnv, opts: { storeMe
   const config = baseConfigSchema.parse(env);
   const logger = makeLogger(name, config.LOG_LEVEL);
   const kafka = makeKafka(
-    { brokers: config.KAFKA_BROKERS, clientId: name, ssl: config.KAFKA_SSL === 'true', sasl: await saslFor(config), topicPrefix: config.KAFKA_TOPIC_PREFIX },
+    { brokers: config.KAFKA_BROKERS, clientId: name, ssl: config.KAFKA_SSL === 'true', sasl: kafkaSasl(config, name), topicPrefix: config.KAFKA_TOPIC_PREFIX },
     logger,
   );
   const publisher = KafkaPublisher.fromKafka(kafka);
@@ -41,16 +45,11 @@ export async function wire(name: string, env: NodeJS.ProcessEnv, opts: { storeMe
     clock: systemClock,
     kafka,
     publisher,
+    nodeKeys: nodeKeysFor(config),
     stores,
     close: async () => {
       await publisher.disconnect();
       stores.client.destroy();
     },
   };
-}
-
-/** MSK IAM auth in the cloud: kafkajs' OAUTHBEARER with tokens from the MSK IAM signer. */
-async function saslFor(config: BaseConfig) {
-  if (config.KAFKA_AUTH !== 'iam') return undefined;
-  return mskIamSasl(config.AWS_REGION);
 }

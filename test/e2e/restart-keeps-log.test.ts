@@ -44,7 +44,7 @@ describe('Ctrl-C and a second start keep the log and the pods', () => {
     cluster = null;
 
     cluster = await startTestCluster({ agents, stateDir, ownParts: true });
-    const kafka = makeKafka({ brokers: cluster.brokers, clientId: 'restart-test' });
+    const kafka = makeKafka({ brokers: cluster.brokers, clientId: 'restart-test', sasl: cluster.adminSasl });
     const changes = await collect(kafka, TOPICS.podChanges);
     try {
       const added = await eventually(

@@ -3,6 +3,9 @@ import Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { KafkaPublisher } from '../../shared/adapters/kafka/publisher';
+import { mintNodeKey } from '../../shared/auth/node-keys';
+import { nodeSigner } from '../../shared/auth/node-signature';
+import { suiteParts } from './parts';
 import type { Logger } from '../../shared/ports';
 import { createAgent, type Agent, type AgentDeps, type AgentSettings } from '../../agent/agent';
 import { LABELS } from '../../agent/runtime/labels';
@@ -47,7 +50,8 @@ export interface RunningAgent {
 }
 
 export async function startDockerAgent(kafka: Kafka, settings: AgentSettings, extra: Pick<AgentDeps, 'projection'> = {}): Promise<RunningAgent> {
-  const publisher = KafkaPublisher.fromKafka(kafka);
+  // Signed as the node, as the agent process does (shared/auth/node-signature.ts).
+  const publisher = KafkaPublisher.fromKafka(kafka, { headers: nodeSigner(settings.nodeName, mintNodeKey(suiteParts().credentialsDir, settings.nodeName)) });
   await publisher.connect();
   const agent = await createAgent({ settings, runtime: new DockerRuntime({ network: 'podflow' }), publisher, logger: quietLogger, kafka, ...extra });
   const done = agent.run();

@@ -1,12 +1,17 @@
 /**
  * Starts the real control plane in the test process on the suite's Apache
  * Kafka and DynamoDB Local (topics and tables of its own): the handlers under
- * the local runner and the API, all on loopback.
+ * the local runner and the API, all on loopback. Each handler and the API
+ * authenticate as their own principals; the test's publisher acts as the fake
+ * nodes its tests name, signing their heartbeats and statuses with keys minted
+ * on first use (a node joining).
  */
 import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { makeDynamoStores } from '../../shared/adapters/dynamodb';
 import { KafkaPublisher } from '../../shared/adapters/kafka/publisher';
+import { mintNodeKey } from '../../shared/auth/node-keys';
+import { fleetSigner } from '../../shared/auth/node-signature';
 import { baseConfigSchema } from '../../shared/config';
 import { startTestParts, type TestParts } from './parts';
 import { silentLogger } from '../../shared/runtime/logger';
@@ -56,7 +61,8 @@ export async function startControlPlane(extraEnv: Record<string, string> = {}): 
   };
   const stores = makeDynamoStores(baseConfigSchema.parse(env));
   const kafka = parts.kafka('test');
-  const publisher = KafkaPublisher.fromKafka(kafka);
+  const credentialsDir = env.KAFKA_CREDENTIALS_DIR;
+  const publisher = KafkaPublisher.fromKafka(kafka, { headers: fleetSigner({ keyOf: (node) => mintNodeKey(credentialsDir, node) }) });
   await publisher.connect();
 
   const running: RunningHandlers[] = [];

@@ -1,8 +1,10 @@
 /**
  * Starts the suite's one Apache Kafka broker and one DynamoDB Local (in
  * memory), shared by every test file; each test takes topics and tables under
- * a prefix of its own (test/helpers/parts.ts). Their addresses reach the tests
- * through the environment; global-teardown.ts stops them.
+ * a prefix of its own (test/helpers/parts.ts). The broker authenticates as in
+ * production (SCRAM users, ACLs; shared/local/kafka.ts), its credentials in
+ * the suite's directory. Their addresses reach the tests through the
+ * environment; global-teardown.ts stops them.
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +20,7 @@ export default async function globalSetup(): Promise<void> {
     startDynamoLocal({ logFile: path.join(dir, 'dynamodb.log') }),
   ]);
   process.env.PODFLOW_TEST_KAFKA_BROKERS = broker.brokers.join(',');
+  process.env.PODFLOW_TEST_KAFKA_CREDENTIALS_DIR = broker.credentialsDir;
   process.env.PODFLOW_TEST_DYNAMODB_ENDPOINT = dynamo.endpoint;
   process.env.PODFLOW_TEST_PARTS_DIR = dir;
   (globalThis as { podflowSuiteParts?: unknown }).podflowSuiteParts = { broker, dynamo, dir };

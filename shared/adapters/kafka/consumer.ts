@@ -4,7 +4,7 @@
  * that failed retryably; the consumer then seeks back to it, so the record is
  * tried again after a pause while other partitions keep flowing.
  */
-import { AssignerProtocol, type Consumer, type Kafka, type PartitionAssigner } from 'kafkajs';
+import { AssignerProtocol, type Consumer, type IHeaders, type Kafka, type PartitionAssigner } from 'kafkajs';
 import type { Logger } from '../../ports';
 import type { BatchFunction } from '../../runtime/batch-runner';
 import { logicalTopic, physicalGroup, physicalTopic } from './client';
@@ -49,6 +49,16 @@ export function fixedPartitionAssigner(partitions: number[]): PartitionAssigner 
   });
 }
 
+/** kafkajs header values (Buffer, string or arrays of them) as text; a repeated header keeps its first value. */
+export function textHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(raw) ? raw[0] : raw;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+}
+
 export async function startConsumer(kafka: Kafka, opts: ConsumerOptions): Promise<Consumer> {
   const consumer = kafka.consumer({
     groupId: physicalGroup(kafka, opts.groupId),
@@ -75,6 +85,7 @@ export async function startConsumer(kafka: Kafka, opts: ConsumerOptions): Promis
           offset: m.offset,
           key: m.key ? m.key.toString() : null,
           value: m.value ? m.value.toString() : null,
+          headers: textHeaders(m.headers),
         })),
       );
       const firstFailed = result.failures.reduce<bigint | null>((min, f) => {

@@ -14,6 +14,7 @@ import { physicalTopic } from './client';
 import { nodePartition, TOPICS, type Envelope, type TopicName } from '../../events';
 import { DependencyError } from '../../errors';
 import type { Publisher } from '../../ports';
+import type { RecordHeaders } from '../../auth/node-signature';
 
 interface Pending {
   topic: TopicName;
@@ -31,9 +32,11 @@ export class KafkaPublisher implements Publisher {
     private readonly producer: Producer,
     private readonly lingerMs = 2,
     private readonly topicName: (logical: TopicName) => string = (t) => t,
+    /** Extra headers per record: a node's signature over what it reports (shared/auth/node-signature.ts). */
+    private readonly headers: RecordHeaders = () => ({}),
   ) {}
 
-  static fromKafka(kafka: Kafka, opts: { lingerMs?: number } = {}): KafkaPublisher {
+  static fromKafka(kafka: Kafka, opts: { lingerMs?: number; headers?: RecordHeaders } = {}): KafkaPublisher {
     const producer = kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       idempotent: true,
@@ -42,7 +45,7 @@ export class KafkaPublisher implements Publisher {
       // Bounded, so a publish fails (and its record is retried by the batch runner) instead of hanging while the broker is down.
       retry: { retries: 8, initialRetryTime: 100 },
     });
-    return new KafkaPublisher(producer, opts.lingerMs, (t) => physicalTopic(kafka, t));
+    return new KafkaPublisher(producer, opts.lingerMs, (t) => physicalTopic(kafka, t), opts.headers);
   }
 
   connect(): Promise<void> {
@@ -53,12 +56,15 @@ export class KafkaPublisher implements Publisher {
   async publish(topic: TopicName, events: readonly Envelope[], opts: { partition?: number } = {}): Promise<void> {
     if (events.length === 0) return;
     await this.connect();
-    const messages = events.map((event) => ({
-      key: event.key,
-      value: JSON.stringify(event),
-      partition: opts.partition ?? (topic === TOPICS.nodeAssignments ? nodePartition(event.key) : undefined),
-      headers: { 'event-type': event.type },
-    }));
+    const messages = events.map((event) => {
+      const value = JSON.stringify(event);
+      return {
+        key: event.key,
+        value,
+        partition: opts.partition ?? (topic === TOPICS.nodeAssignments ? nodePartition(event.key) : undefined),
+        headers: { 'event-type': event.type, ...this.headers(topic, event, value) },
+      };
+    });
     await new Promise<void>((resolve, reject) => {
       this.pending.push({ topic, messages, resolve, reject });
       this.timer ??= setTimeout(() => void this.flush(), this.lingerMs);

@@ -49,7 +49,15 @@ export function decodeMskEvent(event: MskEvent): InboundRecord[] {
     offset: String(r.offset),
     key: decode(r.key),
     value: decode(r.value),
+    ...(r.headers?.length ? { headers: decodeHeaders(r.headers) } : {}),
   }));
+}
+
+/** MSK hands headers as [{ name: [bytes] }]; the first value of a name wins, as locally. */
+function decodeHeaders(headers: NonNullable<MskRecord['headers']>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, bytes] of headers.flatMap((h) => Object.entries(h))) out[name] ??= Buffer.from(bytes).toString('utf8');
+  return out;
 }
 
 /** Kafka event sources name a record `topic-partition-offset` in batchItemFailures. */

@@ -102,6 +102,7 @@ describe('agent crash and restart (real process, real Docker)', () => {
   ])('killed %s, the pod converges with exactly one copy of every container', async (_step, rule) => {
     const node = testNodeName('crash');
     nodes.push(node);
+    await broker.joinNodes([node]);
     const pod = twoContainers('crashy');
     let starts = 0;
     let fired = false;
@@ -138,6 +139,7 @@ describe('agent crash and restart (real process, real Docker)', () => {
   it('fences on return: a uid unassigned while the agent was down is gone before the node reports ready', async () => {
     const node = testNodeName('fence');
     nodes.push(node);
+    await broker.joinNodes([node]);
     const stale = twoContainers('stale');
     const first = start(node);
     await assign(publisher, node, stale);

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { KafkaPublisher } from '../../../shared/adapters/kafka/publisher';
 import { TOPICS } from '../../../shared/events';
-import { startTestParts, type TestParts } from '../../helpers/parts';
+import { startTestParts, type TestParts, fleetAuth } from '../../helpers/parts';
 import { startHollowFleet, type HollowFleet } from '../../../agent/hollow-fleet';
 import { aPod, assign, isReadyHeartbeat, isStatusOf, isStoppedOf, TopicRecorder, unassign } from '../../helpers/agent-kafka';
 
@@ -18,7 +18,7 @@ describe('hollow fleet', () => {
     const kafka = broker.kafka();
     recorder = await TopicRecorder.start(kafka, [TOPICS.podStatus, TOPICS.nodeHeartbeats]);
     publisher = KafkaPublisher.fromKafka(kafka);
-    fleet = await startHollowFleet({ brokers: broker.brokers, topicPrefix: broker.prefix, count: 5, namePrefix: prefix, heartbeatIntervalMs: 500, capacity: { cpu: '2', memory: '4Gi', pods: 20 } });
+    fleet = await startHollowFleet({ auth: fleetAuth(), brokers: broker.brokers, topicPrefix: broker.prefix, count: 5, namePrefix: prefix, heartbeatIntervalMs: 500, capacity: { cpu: '2', memory: '4Gi', pods: 20 } });
     await fleet.ready;
   });
 

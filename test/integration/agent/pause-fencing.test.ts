@@ -48,6 +48,7 @@ describe('agent frozen past its heartbeat grace (SIGSTOP/SIGCONT)', () => {
     recorder = await TopicRecorder.start(kafka, [TOPICS.podStatus, TOPICS.nodeHeartbeats]);
     publisher = KafkaPublisher.fromKafka(kafka);
     await publisher.connect();
+    await broker.joinNodes([node]);
   }, 300_000);
 
   afterAll(async () => {

@@ -4,6 +4,7 @@
  * back the same pod list and the same describe history through the API.
  * Real broker and DynamoDB Local; hollow nodes stand in for Docker.
  */
+import { fleetAuth } from '../../helpers/parts';
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { startHollowFleet, type HollowFleet } from '../../../agent/hollow-fleet';
@@ -19,7 +20,7 @@ describe('projections rebuilt from the log', () => {
 
   beforeAll(async () => {
     cp = await startControlPlane({ SWEEP_INTERVAL_MS: '500', RC_POD_SCAN_INTERVAL_MS: '1000' });
-    fleet = await startHollowFleet({ brokers: cp.parts.brokers, topicPrefix: cp.parts.prefix, count: 2, namePrefix: `rb-${randomUUID().slice(0, 4)}-`, heartbeatIntervalMs: 500 });
+    fleet = await startHollowFleet({ auth: fleetAuth(), brokers: cp.parts.brokers, topicPrefix: cp.parts.prefix, count: 2, namePrefix: `rb-${randomUUID().slice(0, 4)}-`, heartbeatIntervalMs: 500 });
     await fleet.ready;
     await eventually(async () => (await cp.stores.nodeStore.list()).filter((n) => n.ready === 'True').length === 2, 20000, 'two Ready nodes');
   }, 90000);

@@ -8,6 +8,7 @@
  * status subresource is read-only for clients, and server-side apply records
  * managers and refuses conflicts.
  */
+import { fleetAuth } from '../../helpers/parts';
 import { randomUUID } from 'node:crypto';
 import { startHollowFleet, type HollowFleet } from '../../../agent/hollow-fleet';
 import { eventually, startControlPlane, type ControlPlane } from '../../helpers/control-plane';
@@ -33,7 +34,7 @@ describe('updates through the log', () => {
 
   beforeAll(async () => {
     cp = await startControlPlane();
-    fleet = await startHollowFleet({ brokers: cp.env.KAFKA_BROKERS.split(','), topicPrefix: cp.env.KAFKA_TOPIC_PREFIX, count: 1, namePrefix: `up-${randomUUID().slice(0, 4)}-`, heartbeatIntervalMs: 500, resyncIntervalMs: 1000 });
+    fleet = await startHollowFleet({ auth: fleetAuth(), brokers: cp.env.KAFKA_BROKERS.split(','), topicPrefix: cp.env.KAFKA_TOPIC_PREFIX, count: 1, namePrefix: `up-${randomUUID().slice(0, 4)}-`, heartbeatIntervalMs: 500, resyncIntervalMs: 1000 });
     await fleet.ready;
     await eventually(async () => (await cp.stores.nodeStore.list()).some((n) => n.ready === 'True'), 20000, 'a Ready node');
   }, 90000);

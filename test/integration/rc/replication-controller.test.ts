@@ -6,6 +6,7 @@
  * their own name on another node after a real node loss, and deleting the RC
  * deletes its pods.
  */
+import { fleetAuth } from '../../helpers/parts';
 import { randomUUID } from 'node:crypto';
 import { startHollowFleet, type HollowFleet } from '../../../agent/hollow-fleet';
 import { makeEvent, TOPICS, type PodEvictionRequested, type RcCreateRequested } from '../../../shared/events';
@@ -50,7 +51,7 @@ describe('replication controllers on the real control plane', () => {
 
   beforeAll(async () => {
     cp = await startControlPlane({ SWEEP_INTERVAL_MS: '500', NODE_GRACE_PERIOD_MS: '2000', POD_EVICTION_TIMEOUT_MS: '1000', RC_RESEND_AFTER_MS: '3000', RC_POD_SCAN_INTERVAL_MS: '1000' });
-    fleet = await startHollowFleet({ brokers: cp.env.KAFKA_BROKERS.split(','), topicPrefix: cp.env.KAFKA_TOPIC_PREFIX, count: 3, namePrefix: `rc-${randomUUID().slice(0, 4)}-`, heartbeatIntervalMs: 500, resyncIntervalMs: 1000 });
+    fleet = await startHollowFleet({ auth: fleetAuth(), brokers: cp.env.KAFKA_BROKERS.split(','), topicPrefix: cp.env.KAFKA_TOPIC_PREFIX, count: 3, namePrefix: `rc-${randomUUID().slice(0, 4)}-`, heartbeatIntervalMs: 500, resyncIntervalMs: 1000 });
     await fleet.ready;
     await eventually(async () => (await cp.stores.nodeStore.list()).filter((n) => n.ready === 'True').length === 3, 20000, 'three Ready nodes');
   }, 90000);

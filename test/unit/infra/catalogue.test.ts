@@ -41,9 +41,9 @@ describe('the access catalogue', () => {
     expect('tables' in AGENT_ACCESS).toBe(false);
   });
 
-  it('lets the API append commands and follow changes, reading the projections without writing them', () => {
+  it('lets the API append commands and follow changes and history, reading the projections without writing them', () => {
     expect(API_ACCESS.publishes).toEqual(['pod-events', 'rc-events']);
-    expect(API_ACCESS.consumes).toEqual(['pod-changes']);
+    expect(API_ACCESS.consumes).toEqual(['pod-changes', 'pod-history']);
     expect(Object.values(API_ACCESS.tables).every((level) => level === 'read')).toBe(true);
   });
 });

@@ -184,12 +184,12 @@ describe('API service', () => {
     expect(baseConfigSchema.parse(env)).toMatchObject({ KAFKA_SSL: 'true', KAFKA_AUTH: 'iam', AWS_REGION: 'eu-west-1', TABLE_PODS: 'podflow-table' });
   });
 
-  it('lets the API read the projections, append pod commands and follow pod changes, nothing more', () => {
+  it('lets the API read the projections, append pod commands and follow pod changes and history, nothing more', () => {
     const t = internal.templates.controlPlane;
     const statements = statementsOfRole(t, logicalId(internal.stacks.controlPlane.api.instances.role));
     const topic = (arn: string) => arn.split('/').pop();
     expect(resourcesFor(statements, 'kafka-cluster:WriteData').map(topic).sort()).toEqual(['pod-events', 'rc-events']);
-    expect(resourcesFor(statements, 'kafka-cluster:ReadData').map(topic)).toEqual(['pod-changes']);
+    expect(resourcesFor(statements, 'kafka-cluster:ReadData').map(topic).sort()).toEqual(['pod-changes', 'pod-history']);
     const actions = statements.flatMap((st) => st.Action);
     expect(actions.filter((a) => ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'].includes(a))).toEqual([]);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);

@@ -5,7 +5,7 @@ describe('MSK event decoding', () => {
   it('decodes base64 keys and values of a recorded MSK event into the runner records', () => {
     const records = decodeMskEvent(mskEventSchema.parse(fixture('pod-events-batch.json')));
     expect(records).toHaveLength(4);
-    expect(records[0]).toEqual({ topic: 'pod-events', partition: 2, offset: '877', key: 'kube-system/dns', value: expect.any(String) });
+    expect(records[0]).toEqual({ topic: 'pod-events', partition: 2, offset: '877', key: 'kube-system/dns', value: expect.any(String), headers: { 'event-type': 'PodDeleteRequested' } });
     expect(JSON.parse(records[0].value!)).toMatchObject({ type: 'PodDeleteRequested', data: { namespace: 'kube-system', name: 'dns' } });
   });
 
