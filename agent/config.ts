@@ -4,7 +4,8 @@
  * back-off 10 s doubling to 300 s, reset after 10 min, 110 pods).
  */
 import { z } from 'zod';
-import { isValidQuantity } from '../shared/kube/quantity';
+import { isValidQuantity, toBytes } from '../shared/kube/quantity';
+import type { NodeContainerDefaults } from './runtime/node-defaults';
 import { dns1123Subdomain } from '../shared/pod/schema';
 import type { AgentSettings } from './agent';
 import { parseLabels } from './node/identity';
@@ -61,6 +62,11 @@ export const agentEnvSchema = z.object({
   /** Per-pod files of this node (termination messages); empty = a directory under the OS temp dir. */
   STATE_DIR: z.string().default(''),
   PAUSE_IMAGE: z.string().min(1).default('podflow/pause:1'),
+  /** Node defaults for pod containers (agent/runtime/node-defaults.ts): pids per container (0: none), memory for a container without a limit ('' : none), json-file rotation. */
+  CONTAINER_PIDS_LIMIT: int(1024),
+  CONTAINER_DEFAULT_MEMORY: z.string().default('1Gi').refine((v) => v === '' || isValidQuantity(v), { message: "must be a Kubernetes quantity (e.g. 1Gi) or '' for none" }),
+  CONTAINER_LOG_MAX_SIZE: z.string().default('10Mi').refine((v) => isValidQuantity(v), { message: 'must be a Kubernetes quantity (e.g. 10Mi)' }),
+  CONTAINER_LOG_MAX_FILES: int(5, 1),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 export type AgentEnv = z.infer<typeof agentEnvSchema>;
@@ -92,5 +98,15 @@ export function settingsFromEnv(env: AgentEnv, logToken: string): AgentSettings 
     logPort: env.AGENT_PORT,
     logToken,
     ...(env.STATE_DIR ? { stateDir: env.STATE_DIR } : {}),
+  };
+}
+
+/** The container defaults the Docker runtime applies (agent/runtime/node-defaults.ts). */
+export function containerDefaultsFromEnv(env: AgentEnv): NodeContainerDefaults {
+  return {
+    pidsLimit: env.CONTAINER_PIDS_LIMIT,
+    memoryBytes: env.CONTAINER_DEFAULT_MEMORY ? toBytes(env.CONTAINER_DEFAULT_MEMORY) : 0,
+    logMaxSizeBytes: toBytes(env.CONTAINER_LOG_MAX_SIZE),
+    logMaxFiles: env.CONTAINER_LOG_MAX_FILES,
   };
 }

@@ -15,7 +15,7 @@ import { nodeSigner } from '../shared/auth/node-signature';
 import type { Logger } from '../shared/ports';
 import { createAgent } from './agent';
 import { AgentMetrics } from './metrics';
-import { parseAgentEnv, settingsFromEnv } from './config';
+import { containerDefaultsFromEnv, parseAgentEnv, settingsFromEnv } from './config';
 import { DockerRuntime } from './runtime/docker';
 import { DockerStreams } from './runtime/docker-streams';
 import { HollowRuntime } from './runtime/hollow';
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const runtime =
     env.RUNTIME === 'hollow'
       ? new HollowRuntime()
-      : new DockerRuntime({ network: env.DOCKER_NETWORK, onError: (err, what) => logger.warn({ err: (err as Error).message }, `${what} failed`) });
+      : new DockerRuntime({ network: env.DOCKER_NETWORK, defaults: containerDefaultsFromEnv(env), onError: (err, what) => logger.warn({ err: (err as Error).message }, `${what} failed`) });
   // The Pods projection fills in what the retained assignments no longer hold (agent/assignments/snapshot.ts).
   const projection = env.PODS_TABLE ? new DynamoPodStore(makeDynamoClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION }), env.PODS_TABLE) : undefined;
   if (!projection) logger.warn('PODS_TABLE is not set: recovery replays only what node-assignments retains');

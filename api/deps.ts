@@ -10,6 +10,8 @@ import type { RcStore } from '../shared/rc/record';
 import type { EventFeed } from './event-feed';
 import type { PodFeed } from './feed';
 import type { ApiMetrics } from './metrics';
+import type { Readiness } from './readiness';
+import type { WatchLimiter } from './watch-limits';
 
 export interface ApiDeps {
   podStore: PodStore;
@@ -36,6 +38,10 @@ export interface ApiDeps {
   watchBookmarkIntervalMs?: number;
   /** Request metrics, shared by the HTTP and HTTPS listeners; a fresh set when absent. */
   metrics?: ApiMetrics;
+  /** Watch bounds (per-user cap, slow-watcher close), shared by both listeners; defaults when absent. */
+  watchLimiter?: WatchLimiter;
+  /** /readyz: the broker and store probes; always ready when absent. */
+  readiness?: Readiness;
 }
 
 export function sendStatus(reply: FastifyReply, status: K8sStatus): FastifyReply {

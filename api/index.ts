@@ -9,6 +9,12 @@ import { PodFeed } from './feed';
 import { EventFeed } from './event-feed';
 import { ApiMetrics } from './metrics';
 import { buildApi } from './server';
+import { BoundedPublisher } from './bounded-publisher';
+import { Readiness } from './readiness';
+import { WatchLimiter } from './watch-limits';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { physicalTopic } from '../shared/adapters/kafka/client';
+import { TOPICS } from '../shared/events';
 
 export const apiConfigSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
@@ -24,7 +30,15 @@ export const apiConfigSchema = z.object({
   ALLOW_PRIVILEGED: z.enum(['true', 'false']).default('false'),
   /** Pod Security level per namespace, e.g. "team-a=restricted,tools=baseline". */
   POD_SECURITY_LEVELS: z.string().default(''),
-  POD_SECURITY_DEFAULT_LEVEL: z.enum(SECURITY_LEVELS).default('privileged'),
+  POD_SECURITY_DEFAULT_LEVEL: z.enum(SECURITY_LEVELS).default('privileged'),  /** A write whose record the broker has not taken within this bound answers 503 with Retry-After. */
+  PUBLISH_TIMEOUT_MS: z.coerce.number().int().positive().default(4_000),
+  /** Concurrent watches per user (429 beyond), and bytes queued for a watcher that does not read before it is closed. */
+  MAX_WATCHES_PER_USER: z.coerce.number().int().positive().default(100),
+  WATCH_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(4 * 1024 * 1024),
+  /** HTTP server bounds: the whole request (headers and body, not the response stream), the headers, an idle keep-alive connection. */
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(0).default(20_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
 });
 
 export function admissionPolicy(config: z.infer<typeof apiConfigSchema>): AdmissionPolicy {
@@ -51,9 +65,27 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
   const feed = new PodFeed(w.logger);
   const eventFeed = new EventFeed(w.logger);
   await Promise.all([feed.start(w.kafka), eventFeed.start(w.kafka)]);
+  // Cheap probes for /readyz: the metadata of one topic, and one table's description (api/readiness.ts).
+  const probeAdmin = w.kafka.admin({ retry: { retries: 0 } });
+  let probeConnected: Promise<void> | null = null;
+  const readiness = new Readiness({
+    broker: async () => {
+      probeConnected ??= probeAdmin.connect().catch((err: unknown) => {
+        probeConnected = null;
+        throw err;
+      });
+      await probeConnected;
+      await probeAdmin.fetchTopicMetadata({ topics: [physicalTopic(w.kafka, TOPICS.podEvents)] });
+    },
+    store: async () => {
+      await w.stores.client.send(new DescribeTableCommand({ TableName: w.stores.tables.Pods }));
+    },
+  });
   const deps = {
     ...w.stores,
-    publisher: w.publisher,
+    publisher: new BoundedPublisher(w.publisher, config.PUBLISH_TIMEOUT_MS),
+    readiness,
+    watchLimiter: new WatchLimiter({ maxPerUser: config.MAX_WATCHES_PER_USER, maxBufferedBytes: config.WATCH_MAX_BUFFERED_BYTES }),
     feed,
     eventFeed,
     clock: w.clock,
@@ -71,6 +103,13 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
       ? buildApi(deps, { https: { cert: readFileSync(config.API_TLS_CERT), key: readFileSync(config.API_TLS_KEY) } })
       : null;
   const tlsAddress = secure ? await secure.listen({ host: config.API_HOST, port: config.API_TLS_PORT }) : undefined;
+  // Node's requestTimeout covers receiving a request, not sending the response: watches, logs -f and exec streams stay open.
+  for (const server of [app.server, secure?.server]) {
+    if (!server) continue;
+    server.requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+    server.headersTimeout = config.HTTP_HEADERS_TIMEOUT_MS;
+    server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  }
   w.logger.info({ address, tlsAddress }, 'API listening');
   return {
     app,
@@ -79,7 +118,7 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
     close: async () => {
       await secure?.close();
       await app.close();
-      await Promise.all([feed.stop(), eventFeed.stop()]);
+      await Promise.all([feed.stop(), eventFeed.stop(), probeConnected ? probeAdmin.disconnect() : Promise.resolve()]);
       await w.close();
     },
   };

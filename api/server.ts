@@ -20,6 +20,8 @@ import { replicationControllerRoutes } from './routes/replicationcontrollers';
 import { timingSafeEqual } from 'node:crypto';
 import { ApiMetrics } from './metrics';
 import { observeRequests } from './request-log';
+import { readyzBody } from './readiness';
+import { useWatchLimiter } from './watch-limits';
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const presented = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7).trim() : '');
@@ -61,8 +63,13 @@ export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buf
     if (!tokenMatches(req.headers.authorization, deps.token)) return sendStatus(reply, unauthorized());
   });
 
+  if (deps.watchLimiter) useWatchLimiter(app, deps.watchLimiter);
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
-    if (err instanceof StatusError) return sendStatus(reply, err.status);
+    if (err instanceof StatusError) {
+      const retryAfter = err.status.details?.retryAfterSeconds;
+      if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+      return sendStatus(reply, err.status);
+    }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendStatus(reply, tooLarge(`the request body is larger than ${deps.bodyLimitBytes ?? 1048576} bytes`));
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendStatus(reply, unsupportedMediaType(err.message));
     if (err.statusCode === 400 || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError) {
@@ -76,7 +83,11 @@ export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buf
   );
 
   app.get('/healthz', async () => 'ok');
-  app.get('/readyz', async () => 'ok');
+  app.get('/readyz', async (_req, reply) => {
+    if (!deps.readiness) return 'ok';
+    const result = await deps.readiness.check();
+    return reply.code(result.ready ? 200 : 503).type('text/plain; charset=utf-8').send(readyzBody(result));
+  });
   app.get('/livez', async () => 'ok');
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   discoveryRoutes(app);

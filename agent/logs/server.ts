@@ -1,6 +1,7 @@
 /**
  * The agent's log server: GET /pods/{namespace}/{name}/logs?container=&follow=
- * &previous=&tailLines= on 127.0.0.1, plain text, streamed while following.
+ * &previous=&tailLines=&limitBytes= on 127.0.0.1, plain text, always streamed
+ * (with backpressure: a slow reader pauses the log read, nothing is buffered whole).
  * Every request needs `Authorization: Bearer <token>` (401 otherwise); the API
  * proxies `kubectl logs` here using the endpoint from the node's heartbeat.
  * GET /metrics serves the agent's Prometheus metrics behind the same token.
@@ -14,6 +15,7 @@ import type { Registry } from 'prom-client';
 import { writeMetrics } from '../../shared/metrics/server';
 import type { ContainerRuntime } from '../runtime/types';
 import { observePod } from '../sync/observe';
+import { limitBytes } from './limit-bytes';
 import type { StreamServer } from '../streams/server';
 
 export interface LogServerDeps {
@@ -66,6 +68,8 @@ export async function startLogServer(deps: LogServerDeps, port: number, host = '
     const follow = url.searchParams.get('follow') === 'true' && !previous;
     const tail = url.searchParams.get('tailLines');
     const tailLines = tail !== null && /^\d+$/.test(tail) ? Number(tail) : undefined;
+    const limit = url.searchParams.get('limitBytes');
+    if (limit !== null && !/^[1-9]\d*$/.test(limit)) return reply(res, 400, `limitBytes must be a positive integer, got "${limit}"`);
     const instances = observePod(await deps.runtime.list(deps.nodeName, pod.metadata.uid)).containers[container] ?? [];
     const instance = previous ? instances[1] : instances[0];
     if (!instance) {
@@ -73,7 +77,8 @@ export async function startLogServer(deps: LogServerDeps, port: number, host = '
         ? `previous terminated container "${container}" in pod "${name}" not found`
         : `container "${container}" in pod "${name}" is waiting to start: ContainerCreating`);
     }
-    const stream = await deps.runtime.logs(instance.id, { follow, tailLines });
+    const logs = await deps.runtime.logs(instance.id, { follow, tailLines });
+    const stream = limit === null ? logs : limitBytes(logs, Number(limit));
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
     res.flushHeaders();
     req.on('close', () => stream.destroy());

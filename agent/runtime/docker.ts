@@ -9,15 +9,18 @@
 import Docker from 'dockerode';
 import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { LABELS } from './labels';
 import { demuxDockerStream } from './log-stream';
+import { hostConfigLimits, logRotation, KUBELET_LIKE_DEFAULTS, type NodeContainerDefaults } from './node-defaults';
 import { RuntimeError, type ContainerRuntime, type ContainerSpec, type LogOptions, type RuntimeContainer, type RuntimeState, type RuntimeVolume, type SandboxSpec, type VolumeOptions } from './types';
 
 export interface DockerRuntimeOptions {
   docker?: Docker;
   network: string;
   onError?: (err: unknown, what: string) => void;
+  /** Pids limit, default memory and log rotation for containers that set none (node-defaults.ts). */
+  defaults?: NodeContainerDefaults;
 }
 
 const ZERO_TIME = /^0001-01-01/;
@@ -168,7 +171,7 @@ export class DockerRuntime implements ContainerRuntime {
       HostConfig: {
         NetworkMode: this.opts.network,
         IpcMode: 'shareable',
-        LogConfig: { Type: 'json-file', Config: {} },
+        LogConfig: { Type: 'json-file', Config: logRotation(this.opts.defaults ?? KUBELET_LIKE_DEFAULTS) },
         PortBindings: Object.fromEntries((spec.ports ?? []).map((p) => [`${p.containerPort}/${p.protocol.toLowerCase()}`, [{ HostIp: p.hostIP ?? '', HostPort: String(p.hostPort) }]])),
       },
     });
@@ -204,14 +207,12 @@ export class DockerRuntime implements ContainerRuntime {
         Binds: binds,
         Mounts: mounts,
         NanoCpus: spec.nanoCpus,
-        Memory: spec.memoryBytes,
-        MemorySwap: spec.memoryBytes,
         Privileged: spec.privileged,
         ReadonlyRootfs: spec.readOnlyRootfs,
         CapAdd: spec.capAdd,
         CapDrop: spec.capDrop,
         SecurityOpt: spec.securityOpt,
-        LogConfig: { Type: 'json-file', Config: {} },
+        ...hostConfigLimits(spec, this.opts.defaults),
       },
     });
   }
@@ -295,9 +296,13 @@ export class DockerRuntime implements ContainerRuntime {
       const raw = (await container.logs({ ...base, follow: true })) as unknown as Readable;
       return info.Config.Tty ? raw : demuxDockerStream(raw);
     }
-    const buffer = (await container.logs({ ...base, follow: false })) as unknown as Buffer;
-    const source = new PassThrough();
-    source.end(buffer);
+    // dockerode buffers a non-following read whole; dial it as a stream so a large log is never held in memory.
+    const source = await new Promise<Readable>((resolve, reject) => {
+      this.docker.modem.dial(
+        { path: `/containers/${id}/logs?`, method: 'GET', options: { ...base, follow: false }, isStream: true, statusCodes: { 200: true, 404: 'no such container', 500: 'server error' } },
+        (err: unknown, stream: unknown) => (err ? reject(err) : resolve(stream as Readable)),
+      );
+    });
     return info.Config.Tty ? source : demuxDockerStream(source);
   }
 

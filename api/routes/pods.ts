@@ -171,7 +171,10 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
       return sendStatus(reply, badRequest(`a container name must be specified for pod ${name}, choose one of: [${record.pod.spec.containers.map((c) => c.name).join(' ')}]`));
     }
     const query = new URLSearchParams({ container, uid: record.uid });
-    for (const k of ['follow', 'previous', 'tailLines', 'timestamps']) if (req.query[k] !== undefined) query.set(k, req.query[k]);
+    for (const k of ['tailLines', 'limitBytes']) {
+      if (req.query[k] !== undefined && !/^[1-9]\d*$/.test(req.query[k])) return sendStatus(reply, badRequest(`${k} must be a positive integer, got "${req.query[k]}"`));
+    }
+    for (const k of ['follow', 'previous', 'tailLines', 'limitBytes', 'timestamps']) if (req.query[k] !== undefined) query.set(k, req.query[k]);
     const upstream = await fetch(`${node.node.endpoint}/pods/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/logs?${query}`, {
       headers: { authorization: `Bearer ${deps.agentToken}` },
     }).catch((err: Error) => err);
@@ -188,7 +191,9 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        reply.raw.write(value);
+        // Backpressure: a client that does not read holds at most one chunk here, never the whole log.
+        if (!reply.raw.write(value)) await new Promise((resolve) => { reply.raw.once('drain', resolve); reply.raw.once('close', resolve); });
+        if (reply.raw.destroyed) break;
       }
     } catch {
       // the client or the agent went away

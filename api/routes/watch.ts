@@ -7,9 +7,12 @@
  * the source buffered after it, or ends with a 410 Expired ERROR when the
  * buffer no longer reaches back that far. `allowWatchBookmarks` adds BOOKMARK
  * events carrying the newest resourceVersion; `timeoutSeconds` ends the stream.
+ * A watcher that stops reading is closed once its queued bytes pass a bound,
+ * and a user holds only so many watches at once (api/watch-limits.ts).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { gone } from '../../shared/kube/status';
+import { limiterOf, tooSlow } from '../watch-limits';
 
 export interface Change<T> {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -46,11 +49,19 @@ const BOOKMARK_INTERVAL_MS = 60_000;
 
 export async function streamWatch<T>(req: FastifyRequest, reply: FastifyReply, opts: WatchOptions<T>): Promise<void> {
   const { source } = opts;
+  const limiter = limiterOf(req);
+  const release = limiter.acquire(req, reply);
+  if (!release) return;
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
   res.flushHeaders();
-  const send = (type: string, object: unknown) => res.write(JSON.stringify({ type, object }) + '\n');
+  const send = (type: string, object: unknown) => {
+    if (res.destroyed) return;
+    res.write(JSON.stringify({ type, object }) + '\n');
+    // A watcher that does not read: drop it, as the Kubernetes API server does; it re-watches from its last resourceVersion.
+    if (tooSlow(res.writableLength, limiter.settings)) res.destroy();
+  };
   const sendObject = (type: string, object: T) => send(type, opts.encode ? opts.encode(object) : object);
 
   // Subscribe first so nothing falls between the snapshot and the live stream. Changes of
@@ -71,10 +82,12 @@ export async function streamWatch<T>(req: FastifyRequest, reply: FastifyReply, o
   const timers: NodeJS.Timeout[] = [];
   const close = () => {
     unsubscribe();
+    release();
     timers.forEach(clearTimeout);
     if (!res.writableEnded) res.end();
   };
   req.raw.on('close', close);
+  res.on('close', close);
   if (opts.timeoutSeconds) timers.push(setTimeout(close, opts.timeoutSeconds * 1000).unref());
   if (opts.allowWatchBookmarks && opts.bookmark) {
     const bookmark = opts.bookmark;
@@ -123,17 +136,26 @@ export interface PolledWatchOptions<T> {
  * sent. Headers go out at once, as for every watch.
  */
 export async function streamPolledWatch<T>(req: FastifyRequest, reply: FastifyReply, opts: PolledWatchOptions<T>): Promise<void> {
+  const limiter = limiterOf(req);
+  const release = limiter.acquire(req, reply);
+  if (!release) return;
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked', 'cache-control': 'no-cache' });
   res.flushHeaders();
-  const send = (type: string, object: T) => res.write(JSON.stringify({ type, object: opts.encode ? opts.encode(object) : object }) + '\n');
+  const send = (type: string, object: T) => {
+    if (res.destroyed) return;
+    res.write(JSON.stringify({ type, object: opts.encode ? opts.encode(object) : object }) + '\n');
+    if (tooSlow(res.writableLength, limiter.settings)) res.destroy();
+  };
   let open = true;
   const close = () => {
     open = false;
+    release();
     if (!res.writableEnded) res.end();
   };
   req.raw.on('close', close);
+  res.on('close', close);
   if (opts.timeoutSeconds) setTimeout(close, opts.timeoutSeconds * 1000).unref();
   const known = new Map<string, T>();
   while (open) {

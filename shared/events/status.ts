@@ -22,6 +22,8 @@ export const k8sStatus = z.strictObject({
       kind: z.string().optional(),
       uid: z.string().optional(),
       causes: z.array(statusCause).optional(),
+      /** How long the client should wait before retrying (Kubernetes' StatusDetails.retryAfterSeconds). */
+      retryAfterSeconds: z.number().int().optional(),
     })
     .optional(),
   code: z.number().int(),
