@@ -3,12 +3,17 @@
  * `npm start`: the whole local cluster in the foreground (Apache Kafka on
  * 127.0.0.1:9092, DynamoDB Local on port 8000, the handlers, the API on
  * 127.0.0.1:8001, agents node-1 and node-2). Ctrl-C stops every process; the
- * log and the tables under .podflow/ stay for the next start.
+ * log and the tables under .podflow/ stay for the next start. A child that
+ * dies is restarted with back-off (noted in its log), the children die with
+ * the launcher even when it is killed, logs rotate by size, and a second
+ * launcher on the same state directory refuses to start (launcher.pid).
  */
 import path from 'node:path';
 import { z } from 'zod';
 import { REPO_ROOT } from '../shared/local/paths';
 import { startCluster } from '../shared/local/cluster';
+import { takePidFile, AlreadyRunningError } from '../shared/local/pid-file';
+import { checkStateDir, UnsafeStateDirError } from '../shared/local/state-dir';
 
 // Node 20 is this project's target; the SDK's notice about its future releases is noise at every start.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -27,7 +32,12 @@ const env = z
 
 async function main(): Promise<void> {
   const stateDir = env.PODFLOW_STATE_DIR;
+  // The state directory holds every secret of the cluster: 0700, secrets 0600, or no start (shared/local/state-dir.ts).
+  for (const warning of checkStateDir(stateDir)) console.warn(`warning: ${warning}`);
+  const releasePidFile = takePidFile(path.join(stateDir, 'launcher.pid'));
+  process.on('exit', releasePidFile);
   const cluster = await startCluster({
+    supervise: { restart: true, onRestart: (name, line) => console.error(`${line}; see ${path.join(stateDir, 'logs', name + '.log')}`) },
     stateDir,
     apiPort: env.PODFLOW_API_PORT,
     apiTlsPort: env.PODFLOW_API_TLS_PORT,
@@ -45,11 +55,6 @@ async function main(): Promise<void> {
   metrics:    ${Object.values(cluster.metrics).join(' ')} (handlers; API and agents: docs/metrics.md)
   node:       ${process.version} (${process.execPath})
 Try: npx podctl get nodes   (Ctrl-C stops the cluster; data stays in ${stateDir})`);
-  for (const [name, child] of cluster.processes) {
-    child.once('exit', (code, signal) => {
-      if (!stopping) console.error(`${name} exited (${signal ?? code}); see ${path.join(stateDir, 'logs', name + '.log')}`);
-    });
-  }
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -64,6 +69,7 @@ Try: npx podctl get nodes   (Ctrl-C stops the cluster; data stays in ${stateDir}
 }
 
 main().catch((err) => {
-  console.error(err);
+  // A refusal is a sentence for the user, not a stack trace.
+  console.error(err instanceof AlreadyRunningError || err instanceof UnsafeStateDirError ? err.message : err);
   process.exit(1);
 });

@@ -11,7 +11,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { SASLOptions } from 'kafkajs';
@@ -29,6 +29,8 @@ import { startKafkaBroker, type LocalBroker } from './kafka';
 import { REPO_ROOT } from './paths';
 import { writeKubeconfig } from './kubeconfig';
 import { ensureLocalTls } from './tls';
+import { nextRestartDelay } from './restart-policy';
+import { DEFAULT_LOG_ROTATION, RotatingLog, type RotationSettings } from './rotating-log';
 
 /** Which handlers run together in one process. */
 export const HANDLER_PROCESSES: Record<string, string[]> = {
@@ -59,6 +61,11 @@ export interface ClusterOptions {
   /** Ports of the embedded broker and store (0 or unset: any free port). */
   kafkaPort?: number;
   dynamoPort?: number;
+  /**
+   * `npm start`: restart a child that dies (back-off, restart-policy.ts, noted in its log) and rotate the
+   * log files by size (rotating-log.ts). Tests that kill a process on purpose leave this off.
+   */
+  supervise?: { restart: boolean; rotation?: RotationSettings; onRestart?: (name: string, line: string) => void };
 }
 
 export interface LocalCluster {
@@ -116,14 +123,18 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
 }
 
 export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> {
-  mkdirSync(opts.stateDir, { recursive: true });
+  mkdirSync(opts.stateDir, { recursive: true, mode: 0o700 });
   const token = secret(path.join(opts.stateDir, 'token'));
   const agentToken = secret(path.join(opts.stateDir, 'agent-token'));
   const processes = new Map<string, ChildProcess>();
   let broker: LocalBroker | null = null;
   let dynamo: LocalDynamo | null = null;
 
+  let stopping = false;
+  const restartTimers = new Set<NodeJS.Timeout>();
   const stop = async () => {
+    stopping = true;
+    restartTimers.forEach(clearTimeout);
     for (const [name, child] of [...processes].reverse()) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
       await new Promise<void>((resolve) => {
@@ -189,17 +200,38 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     };
     await joinNodes(opts.agents.map((a) => a.name));
 
-    const spawnChild = (name: string, script: string, extra: Record<string, string> = {}) => {
-      const logFile = opts.logs === 'inherit' ? null : createWriteStream(path.join(opts.logs, `${name}.log`), { flags: 'a' });
-      const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), path.join(DIST, script)], {
-        env: { ...process.env, ...env, ...extra },
-        stdio: opts.logs === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+    const supervise = opts.supervise;
+    const spawnChild = (name: string, script: string, extra: Record<string, string> = {}, previousDelayMs: number | null = null) => {
+      const logPath = path.join(opts.logs, `${name}.log`);
+      const logFile: RotatingLog | WriteStream | null =
+        opts.logs === 'inherit' ? null : supervise ? new RotatingLog(logPath, supervise.rotation ?? DEFAULT_LOG_ROTATION) : createWriteStream(logPath, { flags: 'a' });
+      // Supervised children hold their stdin from us: its EOF when we die stops them (die-with-parent.ts).
+      const child = spawn(process.execPath, [...(supervise ? ['-r', path.join(DIST, 'shared/local/die-with-parent.js')] : []), ...(opts.nodeArgs ?? []), path.join(DIST, script)], {
+        env: { ...process.env, ...env, ...extra, ...(supervise ? { PODFLOW_DIE_WITH_PARENT: '1' } : {}) },
+        stdio: opts.logs === 'inherit' ? 'inherit' : [supervise ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       });
       if (logFile) {
-        child.stdout?.pipe(logFile);
-        child.stderr?.pipe(logFile);
+        child.stdout?.pipe(logFile, { end: false });
+        child.stderr?.pipe(logFile, { end: false });
       }
       processes.set(name, child);
+      const started = Date.now();
+      child.once('exit', (code, signal) => {
+        if (stopping || !supervise?.restart || processes.get(name) !== child) {
+          logFile?.end();
+          return;
+        }
+        const delay = nextRestartDelay(previousDelayMs, Date.now() - started);
+        const line = `${name} exited (${signal ?? `code ${code}`}); restarting in ${delay} ms`;
+        if (logFile instanceof RotatingLog) logFile.note(line);
+        supervise.onRestart?.(name, line);
+        const timer = setTimeout(() => {
+          restartTimers.delete(timer);
+          logFile?.end();
+          if (!stopping) spawnChild(name, script, extra, delay);
+        }, delay);
+        restartTimers.add(timer);
+      });
       return child;
     };
 

@@ -4,7 +4,7 @@
  * tokens only over TLS, so the API also listens on HTTPS with this certificate.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export interface LocalTls {
@@ -24,6 +24,8 @@ export function ensureLocalTls(dir: string): LocalTls {
     run('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=podflow-api', '-keyout', tls.keyFile, '-out', f('server.csr'));
     writeFileSync(f('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
     run('x509', '-req', '-in', f('server.csr'), '-CA', tls.caFile, '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '825', '-extfile', f('server.ext'), '-out', tls.certFile);
+    // openssl writes keys with the umask's mode; they are secrets (checked at start by state-dir.ts).
+    for (const key of [f('ca.key'), tls.keyFile]) chmodSync(key, 0o600);
   }
   tls.caPem = readFileSync(tls.caFile, 'utf8');
   return tls;
