@@ -32,6 +32,7 @@ import type { ContainerRuntime } from './runtime/types';
 import type { BackoffConfig } from './sync/backoff';
 import { PodManager } from './sync/pod-manager';
 import { Prober } from './probes/prober';
+import { StatsSampler } from './stats/sampler';
 import { StatusReporter } from './status/reporter';
 import type { AgentMetrics } from './metrics';
 import { instrumentRuntime } from './runtime/instrumented';
@@ -50,6 +51,8 @@ export interface AgentSettings extends NodeSettings {
   logToken: string;
   /** Where the agent keeps per-pod files (termination messages); default a directory under the OS temp dir. */
   stateDir?: string;
+  /** How often the usage sampler looks at every container (kubectl top); default 15 s. */
+  statsIntervalMs?: number;
 }
 
 export interface AgentDeps {
@@ -152,6 +155,9 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
     { resyncIntervalMs: settings.resyncIntervalMs },
   );
 
+  // Usage for metrics.k8s.io (kubectl top): Docker nodes only; a hollow node runs nothing to measure.
+  const sampler = runtime.kind === 'docker' && settings.logPort !== null ? new StatsSampler({ nodeName: settings.nodeName, intervalMs: settings.statsIntervalMs ?? 15_000, onError: (err) => logger.warn({ err: (err as Error).message }, 'usage sampling failed') }) : null;
+  sampler?.start();
   let logServer: LogServer | null = null;
   if (settings.logPort !== null) {
     logServer = await startLogServer(
@@ -162,6 +168,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
         findPod: (ns, name) => manager.findPod(ns, name),
         logger,
         metrics: metrics?.registry,
+        ...(sampler ? { stats: () => sampler.summary() } : {}),
         streams: createStreamServer({ runtime, streams, nodeName: settings.nodeName, token: settings.logToken, findPod: (ns, name) => manager.findPod(ns, name), logger }),
       },
       settings.logPort,
@@ -211,6 +218,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       await feed?.stop().catch((err) => logger.warn({ err: (err as Error).message }, 'stopping the assignment feed failed'));
       await manager.shutdown();
       prober.close();
+      await sampler?.stop();
       await logServer?.close();
       await runtime.close();
       if (state !== 'FAILED') state = 'STOPPED';

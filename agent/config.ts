@@ -59,6 +59,8 @@ export const agentEnvSchema = z.object({
   BACKOFF_MAX_MS: int(300_000, 1),
   BACKOFF_RESET_MS: int(600_000, 1),
   DOCKER_NETWORK: z.string().min(1).default('podflow'),
+  /** Usage sampling period for metrics.k8s.io (kubectl top). */
+  STATS_INTERVAL_MS: int(15_000, 500),
   /** Per-pod files of this node (termination messages); empty = a directory under the OS temp dir. */
   STATE_DIR: z.string().default(''),
   PAUSE_IMAGE: z.string().min(1).default('podflow/pause:1'),
@@ -98,6 +100,7 @@ export function settingsFromEnv(env: AgentEnv, logToken: string): AgentSettings 
     logPort: env.AGENT_PORT,
     logToken,
     ...(env.STATE_DIR ? { stateDir: env.STATE_DIR } : {}),
+    statsIntervalMs: env.STATS_INTERVAL_MS,
   };
 }
 

@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { badRequest, internalError, StatusError, tooLarge, unauthorized, unsupportedMediaType } from '../shared/kube/status';
 import { sendStatus, type ApiDeps } from './deps';
 import { discoveryRoutes } from './routes/discovery';
+import { metricsApiRoutes } from './routes/metrics-api';
 import { openApiRoutes } from './routes/openapi';
 import { nodeRoutes } from './routes/nodes';
 import { podRoutes } from './routes/pods';
@@ -97,6 +98,7 @@ export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buf
   podStreamRoutes(app, deps);
   nodeRoutes(app, deps);
   eventRoutes(app, deps);
+  metricsApiRoutes(app, deps);
   if (deps.rcStore) replicationControllerRoutes(app, { ...deps, rcStore: deps.rcStore });
   return app;
 }

@@ -8,6 +8,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
+import type { NodeSummary } from '../../shared/node/usage';
 import type { AddressInfo } from 'node:net';
 import type { Pod } from '../../shared/pod/schema';
 import type { Logger } from '../../shared/ports';
@@ -19,6 +20,8 @@ import { limitBytes } from './limit-bytes';
 import type { StreamServer } from '../streams/server';
 
 export interface LogServerDeps {
+  /** The node's usage summary (GET /stats/summary), for the API's metrics.k8s.io. */
+  stats?: () => NodeSummary;
   runtime: ContainerRuntime;
   nodeName: string;
   token: string;
@@ -55,6 +58,10 @@ export async function startLogServer(deps: LogServerDeps, port: number, host = '
     if (url.pathname === '/healthz') return reply(res, 200, 'ok');
     if (!authorized(req.headers.authorization, deps.token)) return reply(res, 401, 'Unauthorized');
     if (req.method === 'GET' && url.pathname === '/metrics' && deps.metrics) return writeMetrics(deps.metrics, res);
+    if (req.method === 'GET' && url.pathname === '/stats/summary' && deps.stats) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify(deps.stats()));
+    }
     const match = ROUTE.exec(url.pathname);
     if (req.method !== 'GET' || !match) return reply(res, 404, 'not found');
     const [namespace, name] = [decodeURIComponent(match[1]), decodeURIComponent(match[2])];

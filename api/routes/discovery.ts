@@ -1,5 +1,6 @@
-/** What kubectl and the Kubernetes client libraries read before they talk: /version, /api, /api/v1, /apis. */
+/** What kubectl and the Kubernetes client libraries read before they talk: /version, /api, /api/v1, /apis (metrics.k8s.io, for kubectl top). */
 import type { FastifyInstance } from 'fastify';
+import { METRICS_GROUP } from './metrics-api';
 
 export const API_RESOURCES = [
   { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['po'], categories: ['all'] },
@@ -36,5 +37,5 @@ export function discoveryRoutes(app: FastifyInstance, extraResources: typeof API
     serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: req.headers.host ?? '127.0.0.1' }],
   }));
   app.get('/api/v1', async () => ({ kind: 'APIResourceList', groupVersion: 'v1', resources: [...API_RESOURCES, ...extraResources] }));
-  app.get('/apis', async () => ({ kind: 'APIGroupList', apiVersion: 'v1', groups: [] }));
+  app.get('/apis', async () => ({ kind: 'APIGroupList', apiVersion: 'v1', groups: [METRICS_GROUP] }));
 }

@@ -13,6 +13,7 @@ import { deleteCommand } from './commands/delete';
 import { describeCommand } from './commands/describe';
 import { getCommand } from './commands/get';
 import { logsCommand } from './commands/logs';
+import { topCommand } from './commands/top';
 import { scaleCommand } from './commands/scale';
 import { clientVersion, versionCommand } from './commands/version';
 import { SHELLS, completeCommand, completionFor, completionScript, completionTree, type Shell } from './commands/completion';
@@ -128,6 +129,16 @@ export function buildProgram(penv: ProgramEnv, setCode: (code: number) => void):
     .requiredOption('--replicas <count>', 'the new number of replicas')
     .option('--current-replicas <count>', 'only scale if the current number of replicas is this')
     .action(run((cmd, args: string[]) => scaleCommand(context(cmd), args, cmd.opts())));
+
+  program
+    .command('top')
+    .description('Show CPU and memory use of pods or nodes (metrics.k8s.io)')
+    .argument('<resource>', 'pod | node')
+    .argument('[name]', 'one pod or node')
+    .option('--containers', 'one line per container')
+    .option('-l, --selector <selector>', 'label selector')
+    .option('-A, --all-namespaces', 'pods of every namespace')
+    .action(run((cmd, resource: string, name: string | undefined) => topCommand(context(cmd), name ? [resource, name] : [resource], cmd.opts())));
 
   program
     .command('version')

@@ -6,7 +6,8 @@
  * postStart and preStop hooks (an httpGet hook calls a server of this test on
  * 127.0.0.1, so the test sees when it ran), termination messages,
  * activeDeadlineSeconds set by a live update, the downward API (env and a
- * volume that follows the pod's labels), and the seed's web server whose page
+ * volume that follows the pod's labels), `kubectl top` and `podctl top`, and
+ * the seed's web server whose page
  * an init container pulled. All pods are applied at once up front; each
  * test then waits for its own.
  */
@@ -19,6 +20,7 @@ import { eventually } from '../helpers/control-plane';
 import { cleanupNode, startTestCluster, uniqueNodeName, type TestCluster } from '../helpers/cluster';
 import { kubectlRunner } from '../helpers/kubectl';
 import { freePort } from '../../shared/local/java-process';
+import { runPodctl } from '../../bin/podctl/program';
 import type { ContainerStatus, Pod } from '../../shared/pod/schema';
 
 jest.setTimeout(240_000);
@@ -183,6 +185,20 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
+metadata: {name: busy, labels: {top: "yes"}}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers: [{name: loop, image: podflow/base:1, command: [sh, -c, "while :; do :; done"], resources: {limits: {cpu: 200m, memory: 32Mi}}}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: idle, labels: {top: "yes"}}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers: [{name: sleeper, image: podflow/base:1, command: [sleep, "3600"]}]
+---
+apiVersion: v1
+kind: Pod
 metadata: {name: deadline}
 spec:
   terminationGracePeriodSeconds: 1
@@ -210,7 +226,7 @@ describe('the pod lifecycle on Docker, through kubectl', () => {
     hookPort = (server.address() as AddressInfo).port;
     hostPortNumber = await freePort();
     // Namespace "host" may use host ports (Pod Security level privileged); the others keep the cluster's default.
-    cluster = await startTestCluster({ agents: [{ name: node, runtime: 'docker', env: { HEARTBEAT_INTERVAL_MS: '1000', BACKOFF_INITIAL_MS: '1000', BACKOFF_MAX_MS: '4000' } }], tls: true, env: { POD_SECURITY_LEVELS: 'host=privileged' } });
+    cluster = await startTestCluster({ agents: [{ name: node, runtime: 'docker', env: { HEARTBEAT_INTERVAL_MS: '1000', BACKOFF_INITIAL_MS: '1000', BACKOFF_MAX_MS: '4000', STATS_INTERVAL_MS: '1000' } }], tls: true, env: { POD_SECURITY_LEVELS: 'host=privileged' } });
     await until('node Ready', async () => (await kubectl(['get', 'node', node])).out.includes(' Ready'));
     const file = path.join(dir, 'pods.yaml');
     writeFileSync(file, pods());
@@ -396,6 +412,33 @@ describe('the pod lifecycle on Docker, through kubectl', () => {
     expect(await kubectl(['label', 'pod', 'downward', 'tier=back', '--overwrite'])).toMatchObject({ code: 0 });
     await until('labels file updated', async () => (await kubectl(['exec', 'downward', '--', 'cat', '/etc/podinfo/labels'])).out === 'app="downward"\ntier="back"');
     expect(status(await getPod('downward'), 'app')?.restartCount).toBe(0);
+  });
+
+  it('kubectl top and podctl top show usage sampled by the agent: a busy pod uses more CPU than an idle one', async () => {
+    const cpuOf = (out: string, name: string) => Number(/(\d+)m/.exec(out.split('\n').find((l) => l.startsWith(`${name} `)) ?? '')?.[1] ?? NaN);
+    const top = await until('kubectl top pod', async () => {
+      const r = await kubectl(['top', 'pod', '-l', 'top=yes']);
+      return r.code === 0 && cpuOf(r.out, 'busy') >= 50 && !Number.isNaN(cpuOf(r.out, 'idle')) && r.out;
+    }, 90_000);
+    expect(top.split('\n')[0]).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)\s*$/);
+    expect(cpuOf(top, 'busy')).toBeGreaterThan(cpuOf(top, 'idle'));
+    expect(cpuOf(top, 'busy')).toBeLessThanOrEqual(300); // its limit is 200m
+    const containers = await kubectl(['top', 'pod', 'busy', '--containers']);
+    expect(containers.out).toMatch(/\nbusy\s+loop\s+\d+m\s+\d+Mi\s*\n/);
+    const nodes = await kubectl(['top', 'node']);
+    expect(nodes).toMatchObject({ code: 0 });
+    expect(nodes.out).toMatch(new RegExp(`\\n${node}\\s+\\d+m\\s+\\d+%\\s+\\d+Mi\\s+\\d+%\\s*\\n`));
+
+    let out = '';
+    const code = await runPodctl(['top', 'pod', '--containers', '-l', 'top=yes'], {
+      io: { out: (t) => void (out += t), err: (t) => void (out += t), readStdin: () => '' },
+      writeRaw: () => undefined,
+      env: { KUBECONFIG: cluster.kubeconfig },
+      cwd: dir,
+    });
+    expect(code).toBe(0);
+    expect(out).toMatch(/^NAME\s+CONTAINER\s+CPU\(cores\)\s+MEMORY\(bytes\)\nbusy\s+loop\s+\d+m\s+\d+Mi\nidle\s+sleeper\s+\d+m\s+\d+Mi\n$/);
+    expect(await kubectl(['delete', 'pod', 'busy', '--wait=false'])).toMatchObject({ code: 0 });
   });
 
   it('serves the page an init container pulled, Ready only once the server answers (examples/web-with-init-puller.yaml)', async () => {
