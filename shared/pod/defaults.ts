@@ -28,8 +28,16 @@ function defaultHook(h: LifecycleHandler | undefined): LifecycleHandler | undefi
   return h ? defaultHttpGet(h) : undefined;
 }
 
+/** As the API server's SetDefaults_Pod: a resource with a limit and no request requests its limit. */
+function defaultRequests(resources: Container['resources']): Container['resources'] {
+  const limits = resources?.limits;
+  if (!limits || Object.keys(limits).length === 0) return resources;
+  return { ...resources, requests: { ...limits, ...(resources?.requests ?? {}) } };
+}
+
 function defaultContainer(c: Container): Container {
   const out: Container = { ...c, imagePullPolicy: c.imagePullPolicy ?? defaultImagePullPolicy(c.image) };
+  if (c.resources) out.resources = defaultRequests(c.resources);
   for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) if (c[kind]) out[kind] = defaultProbe(c[kind]);
   if (c.lifecycle) {
     const lifecycle = { ...c.lifecycle };

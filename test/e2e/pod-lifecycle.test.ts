@@ -438,6 +438,10 @@ describe('the pod lifecycle on Docker, through kubectl', () => {
     });
     expect(code).toBe(0);
     expect(out).toMatch(/^NAME\s+CONTAINER\s+CPU\(cores\)\s+MEMORY\(bytes\)\nbusy\s+loop\s+\d+m\s+\d+Mi\nidle\s+sleeper\s+\d+m\s+\d+Mi\n$/);
+    // kubectl describe node adds up the requests and limits of the node's pods against its allocatable.
+    const described = (await kubectl(['describe', 'node', node])).out;
+    expect(described).toMatch(/default\s+busy\s+200m \(\d+%\)\s+200m \(\d+%\)\s+32Mi \(\d+%\)\s+32Mi/);
+    expect(described).toMatch(/Allocated resources:[\s\S]*cpu\s+[1-9]\d*m \(\d+%\)\s+[1-9]\d*m \(\d+%\)/);
     expect(await kubectl(['delete', 'pod', 'busy', '--wait=false'])).toMatchObject({ code: 0 });
   });
 

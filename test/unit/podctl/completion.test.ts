@@ -13,7 +13,7 @@ const tree = completionTree(buildProgram({ io: { out: () => undefined, err: () =
 
 describe('completion candidates', () => {
   it.each([
-    ['the subcommands', [], '', ['apply', 'get', 'describe', 'delete', 'logs', 'scale', 'version', 'completion']],
+    ['the subcommands', [], '', ['apply', 'get', 'describe', 'delete', 'logs', 'scale', 'top', 'version', 'completion']],
     ['subcommands by prefix', [], 'de', ['describe', 'delete']],
     ['after global flags and their values', ['-n', 'team', '--context=x'], 'g', ['get']],
     ['resource types after get', ['get'], 'r', ['replicationcontrollers', 'replicationcontroller', 'rc']],
