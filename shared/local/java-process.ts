@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
+import { RotatingLog } from './rotating-log';
 import net from 'node:net';
 
 export interface JavaProcess {
@@ -28,9 +29,11 @@ export function spawnJava(args: string[], opts: { cwd?: string; logFile: string;
     // A group of its own: Ctrl-C in the terminal reaches the launcher only, which stops the JVM in order.
     detached: true,
   });
-  const log = createWriteStream(opts.logFile, { flags: 'a' });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  // Rotated by size like the Node children's logs: a broker left running for weeks must not fill the disk.
+  const log = new RotatingLog(opts.logFile);
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
+  child.once('close', () => log.end());
   let done = false;
   const exit = new Promise<void>((resolve) => child.once('exit', () => ((done = true), resolve())));
   return {
