@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { startCluster, type AgentSpec, type LocalCluster } from '../../shared/local/cluster';
+import { freePort } from '../../shared/local/java-process';
 import { requester, type Requester } from './http';
 import { startTestParts } from './parts';
 
@@ -27,8 +28,10 @@ export async function startTestCluster(o: { agents: AgentSpec[]; env?: Record<st
   const parts = o.ownParts ? null : await startTestParts({ tables: false });
   const cluster = await startCluster({
     stateDir,
-    apiPort: 20000 + Math.floor(Math.random() * 20000),
-    apiTlsPort: o.tls ? 40000 + Math.floor(Math.random() * 20000) : 0,
+    // Ports the OS hands out as free, not random picks: a random port in the ephemeral range can be the local end
+    // of one of the suite's own connections, and then the API never listens.
+    apiPort: await freePort(),
+    apiTlsPort: o.tls ? await freePort() : 0,
     agents: o.agents,
     logs: path.join(stateDir, 'logs'),
     env: { LOG_LEVEL: 'warn', ...(parts?.env ?? {}), ...(o.env ?? {}) },
