@@ -442,6 +442,9 @@ describe('the pod lifecycle on Docker, through kubectl', () => {
     const described = (await kubectl(['describe', 'node', node])).out;
     expect(described).toMatch(/default\s+busy\s+200m \(\d+%\)\s+200m \(\d+%\)\s+32Mi \(\d+%\)\s+32Mi/);
     expect(described).toMatch(/Allocated resources:[\s\S]*cpu\s+[1-9]\d*m \(\d+%\)\s+[1-9]\d*m \(\d+%\)/);
+    let podctlNode = '';
+    expect(await runPodctl(['describe', 'node', node], { io: { out: (t) => void (podctlNode += t), err: () => undefined, readStdin: () => '' }, writeRaw: () => undefined, env: { KUBECONFIG: cluster.kubeconfig }, cwd: dir })).toBe(0);
+    expect(podctlNode).toMatch(/Allocated resources:[\s\S]*Resource usage \(metrics\.k8s\.io\):\n\s+cpu\s+\d+m \(\d+%\)\n\s+memory\s+\d+\w+ \(\d+%\)/);
     expect(await kubectl(['delete', 'pod', 'busy', '--wait=false'])).toMatchObject({ code: 0 });
   });
 

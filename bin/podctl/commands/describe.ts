@@ -33,7 +33,11 @@ async function describeOne(ctx: CommandContext, resource: Resource, obj: KubeObj
   const now = ctx.now();
   const events = await eventsOf(ctx, resource, obj);
   if (resource === POD) return describePod(obj as unknown as Pod, events ?? [], now);
-  if (resource === NODE) return describeNode(obj as unknown as Node, await podsIn(ctx, undefined), events ?? [], now);
+  if (resource === NODE) {
+    // Usage is shown when the metrics API answers; a cluster without it still describes the node.
+    const metrics = await ctx.client.get<{ usage: { cpu: string; memory: string } }>(`/apis/metrics.k8s.io/v1beta1/nodes/${encodeURIComponent(obj.metadata.name)}`).catch(() => undefined);
+    return describeNode(obj as unknown as Node, await podsIn(ctx, undefined), events ?? [], now, metrics?.usage);
+  }
   if (resource === REPLICATION_CONTROLLER) {
     const rc = obj as unknown as ReplicationController;
     const selector = Object.entries(rc.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');

@@ -38,7 +38,8 @@ export function nonTerminatedPodsOn(node: string, pods: Pod[]): Pod[] {
   return pods.filter((p) => p.spec.nodeName === node && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
 }
 
-export function describeNode(node: Node, pods: Pod[] | undefined, events: CoreEvent[] | undefined, now: Date): string {
+/** `usage`: the node's NodeMetrics usage (metrics.k8s.io), shown under Allocated resources when known. */
+export function describeNode(node: Node, pods: Pod[] | undefined, events: CoreEvent[] | undefined, now: Date, usage?: { cpu: string; memory: string }): string {
   const w = new PrefixWriter();
   const status = node.status ?? {};
   w.write(LEVEL_0, `Name:\t${node.metadata.name}\n`);
@@ -81,6 +82,16 @@ export function describeNode(node: Node, pods: Pod[] | undefined, events: CoreEv
   for (const [label, value] of infoRows) w.write(LEVEL_0, `  ${label}:\t${value ?? ''}\n`);
   if (node.spec?.podCIDR) w.write(LEVEL_0, `PodCIDR:\t${node.spec.podCIDR}\n`);
   if (pods) describeNodeResources(w, node, nonTerminatedPodsOn(node.metadata.name, pods), now);
+  if (usage) {
+    // What kubectl top node shows, beside what the pods ask for.
+    const allocatable = node.status?.allocatable ?? {};
+    const pct = (used: number, of: number | undefined) => (of ? ` (${Math.round((used / of) * 100)}%)` : '');
+    const cpu = toMilliCpu(usage.cpu);
+    const memory = toBytes(usage.memory);
+    w.write(LEVEL_0, 'Resource usage (metrics.k8s.io):\n');
+    w.write(LEVEL_1, `cpu\t${formatMilliCpu(cpu)}${pct(cpu, allocatable.cpu ? toMilliCpu(allocatable.cpu) : undefined)}\n`);
+    w.write(LEVEL_1, `memory\t${formatBytes(memory)}${pct(memory, allocatable.memory ? toBytes(allocatable.memory) : undefined)}\n`);
+  }
   if (events) describeEvents(events, w, now);
   return w.toString();
 }
