@@ -36,7 +36,7 @@ export interface ExecuteContext {
   logger: Logger;
   /** What hooks need to run commands in containers (absent on nodes that run no processes: no hooks run there). */
   handlers?: HandlerDeps;
-  /** The node directory of a pod uid, for its containers' termination-message files (Docker only). */
+  /** The node directory of a pod uid (termination-message files, downwardAPI volumes); set only where the engine binds host files (Docker). */
   podDir?: (uid: string) => string;
   /** The node's address and allocatable, for the downward API. */
   hostIP?: string;
@@ -257,7 +257,7 @@ async function startContainer(
     return undefined;
   }
   const downward = downwardContext(ctx, sandbox.ip);
-  const dir = ctx.podDir && ctx.runtime.kind === 'docker' ? ctx.podDir(pod.metadata.uid) : undefined;
+  const dir = ctx.podDir?.(pod.metadata.uid);
   const spec = containerSpecFor(pod, container, ctx.nodeName, sandbox.id, attempt, downwardEnv(pod, container, downward), dir);
   if (dir) {
     await mkdir(dir, { recursive: true, mode: 0o700 });

@@ -191,7 +191,7 @@ export class PodWorker {
   /** Rewrites the pod's downwardAPI volumes if what they show changed (labels, annotations) while it runs. */
   private async refreshFiles(pod: Pod, observed: ObservedPod): Promise<void> {
     const sandbox = readySandbox(observed);
-    if (!this.ctx.podDir || this.ctx.runtime.kind !== 'docker' || !sandbox || !pod.spec.volumes?.some((v) => v.downwardAPI)) return;
+    if (!this.ctx.podDir || !sandbox || !pod.spec.volumes?.some((v) => v.downwardAPI)) return;
     await writeDownwardVolumes(this.ctx.podDir(this.uid), pod, downwardContext(this.ctx, sandbox.ip));
   }
 
@@ -217,7 +217,7 @@ export class PodWorker {
         seen.add(inst.id);
         if (inst.state !== 'exited' || this.messages.has(inst.id)) continue;
         let message = '';
-        if (this.ctx.podDir && this.ctx.runtime.kind === 'docker') {
+        if (this.ctx.podDir) {
           message = await readHead(terminationLogFile(this.ctx.podDir(this.uid), spec.name, attemptOf(inst.labels)), MESSAGE_BYTES);
         }
         if (!message && spec.terminationMessagePolicy === 'FallbackToLogsOnError' && (inst.exitCode ?? 0) !== 0) {

@@ -12,17 +12,14 @@
  *   node dist/bench/pod-startup/lifecycle.js [--pods 10] [--probed 100] [--window 60]
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import type { PodStatusEvent } from '../../shared/events';
-import { REPO_ROOT } from '../../shared/local/paths';
 import type { Container, Pod } from '../../shared/pod/schema';
 import { cleanupDocker, ensureImages } from './baselines';
 import { SLEEPER } from './podflow';
 import { startAgentUnderTest } from './agent-under-test';
-import { summarize, table, type Summary } from './stats';
+import { summarize, table, writeResults, type Summary } from './stats';
 
 const run = promisify(execFile);
 
@@ -131,11 +128,7 @@ async function main(): Promise<void> {
   for (const c of cpu) process.stdout.write(`| ${c.pods} (${c.label}) | ${c.probes} | ${c.cpuSeconds.toFixed(2)} | ${c.cores.toFixed(4)} |\n`);
   const [idle, loaded] = cpu;
   if (idle && loaded) process.stdout.write(`probing costs ${((loaded.cores - idle.cores) * 1000).toFixed(1)} millicores for ${loaded.probes} probes at 10 s periods\n`);
-  const dir = path.join(REPO_ROOT, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `pod-lifecycle-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ benchmark: 'pod-lifecycle', at: new Date().toISOString(), podsPerRuntime: count, startup: results, probeLoad: { windowSeconds: windowS, runs: cpu } }, null, 2)}\n`);
-  process.stdout.write(`results written to ${path.relative(REPO_ROOT, file)}\n`);
+  writeResults('pod-lifecycle', { podsPerRuntime: count, startup: results, probeLoad: { windowSeconds: windowS, runs: cpu } });
 }
 
 main().then(

@@ -9,13 +9,11 @@
  *
  *   node dist/bench/pod-startup/run.js [--pods 20] [--warmup 2]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { REPO_ROOT } from '../../shared/local/paths';
 import { runPodflowPod } from './podflow';
 import { startAgentUnderTest } from './agent-under-test';
 import { cleanupDocker, dockerPod, ensureImages, preparePodman, podmanPod, cleanupPodman } from './baselines';
-import { summarize, table, type Summary } from './stats';
+import { summarize, table, writeResults, type Summary } from './stats';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -80,11 +78,7 @@ async function main(): Promise<void> {
     process.stdout.write(`target podflow <= 1.3x docker (p50): ${ratio.toFixed(2)}x ${ratio <= 1.3 ? 'met' : 'NOT met'}\n`);
   }
   if (flow && pod) process.stdout.write(`target podflow faster than podman (p50): ${flow.p50 < pod.p50 ? 'met' : 'NOT met'}\n`);
-  const dir = path.join(REPO_ROOT, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `pod-startup-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ benchmark: 'pod-startup', at: new Date().toISOString(), podsPerRuntime: count, warmup, containersPerPod: 2, results, skipped }, null, 2)}\n`);
-  process.stdout.write(`results written to ${path.relative(REPO_ROOT, file)}\n`);
+  writeResults('pod-startup', { podsPerRuntime: count, warmup, containersPerPod: 2, results, skipped });
 }
 
 main().then(

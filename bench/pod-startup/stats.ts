@@ -1,4 +1,7 @@
-/** Latency summaries (nearest-rank percentiles) and the ratio table the benchmark prints. */
+/** Latency summaries (nearest-rank percentiles), the ratio table the benchmarks print, and their JSON results file. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from '../../shared/local/paths';
 export interface Summary {
   label: string;
   count: number;
@@ -45,4 +48,14 @@ export function table(rows: readonly Summary[], baseline?: Summary): string {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   return [line(head), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+/** Writes `bench/results/<name>-<time>.json` with the benchmark's name and time first, and says where. */
+export function writeResults(name: string, body: Record<string, unknown>): void {
+  const dir = path.join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const at = new Date().toISOString();
+  const file = path.join(dir, `${name}-${at.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify({ benchmark: name, at, ...body }, null, 2)}\n`);
+  process.stdout.write(`results written to ${path.relative(REPO_ROOT, file)}\n`);
 }
