@@ -7,7 +7,7 @@
  * ready again and resumes status reports, never for the superseded uid.
  */
 import { randomUUID } from 'node:crypto';
-import { TOPICS, type NodeHeartbeat, type PodStatusReported, type PodStopped } from '../../../shared/events';
+import { TOPICS, type NodeHeartbeat, type PodStatusReported } from '../../../shared/events';
 import { startTestParts, type TestParts } from '../../helpers/parts';
 import { KafkaPublisher } from '../../../shared/adapters/kafka/publisher';
 import type { Pod } from '../../../shared/pod/schema';
@@ -39,7 +39,12 @@ describe('agent frozen past its heartbeat grace (SIGSTOP/SIGCONT)', () => {
       },
     });
   const running = (e: PodStatusReported) => e.data.status.phase === 'Running' && e.data.status.containerStatuses!.every((c) => c.ready);
-  const after = <T extends AgentOutput>(mark: number, test: (e: AgentOutput) => e is T) => (e: AgentOutput): e is T => recorder.events.indexOf(e) >= mark && test(e);
+  // Made after a moment, by the agent's own clock (same machine). A record the
+  // agent made before the freeze can still reach the recorder after it, so
+  // order of arrival is not enough.
+  const madeAfter = <T extends AgentOutput>(at: number, test: (e: AgentOutput) => e is T) => (e: AgentOutput): e is T => Date.parse(e.time) > at && test(e);
+
+  const isHeartbeat = (e: AgentOutput): e is NodeHeartbeat => e.type === 'NodeHeartbeat';
 
   beforeAll(async () => {
     ensureAgentBuilt();
@@ -86,29 +91,30 @@ describe('agent frozen past its heartbeat grace (SIGSTOP/SIGCONT)', () => {
     await new Promise((r) => setTimeout(r, 500)); // let the last reports of the start leave
 
     agent.child.kill('SIGSTOP');
-    const mark = recorder.events.length;
+    await new Promise((r) => setTimeout(r, 50)); // the stop has landed on every thread
+    const frozenAt = Date.now();
     await unassign(publisher, node, evicted, 0, 'NodeLost');
     await new Promise((r) => setTimeout(r, PAUSE_THRESHOLD_MS * 2));
-    expect(recorder.events.slice(mark).filter((e) => e.type === 'NodeHeartbeat')).toEqual([]); // frozen: silent
+    expect(recorder.events.filter(madeAfter(frozenAt, isHeartbeat))).toEqual([]); // frozen: silent
     agent.child.kill('SIGCONT');
 
-    const readyAgain = await recorder.waitFor(after(mark, isReadyHeartbeat(node)), 30_000, 'ready heartbeat after the pause');
-    const stopped = await recorder.waitFor(after(mark, isStoppedOf(evicted.metadata.uid)), 10_000, 'evicted PodStopped');
+    const readyAgain = await recorder.waitFor(madeAfter(frozenAt, isReadyHeartbeat(node)), 30_000, 'ready heartbeat after the pause');
+    const stopped = await recorder.waitFor(madeAfter(frozenAt, isStoppedOf(evicted.metadata.uid)), 10_000, 'evicted PodStopped');
     // The containers and the volume were gone before the node said ready again.
     expect(Date.parse(stopped.time)).toBeLessThanOrEqual(Date.parse(readyAgain.time));
     expect(await nodeContainers(node, evicted.metadata.uid)).toEqual([]);
     expect(await nodeVolumes(node, evicted.metadata.uid)).toEqual([]);
     // It said not ready first.
-    const beats = recorder.events.slice(mark).filter((e): e is NodeHeartbeat => e.type === 'NodeHeartbeat' && e.data.node.name === node);
+    const beats = recorder.events.filter(madeAfter(frozenAt, isHeartbeat)).filter((e) => e.data.node.name === node);
     expect(beats[0].data.ready).toBe(false);
     expect(agent.output()).toMatch(/frozen/);
 
     // Status reports resume, for the kept pod only; its containers were left alone.
-    const keptAgain = await recorder.waitFor(after(mark, isStatusOf(kept.metadata.uid, running)), 15_000, 'kept status after the pause');
+    const keptAgain = await recorder.waitFor(madeAfter(frozenAt, isStatusOf(kept.metadata.uid, running)), 15_000, 'kept status after the pause');
     expect(Date.parse(keptAgain.time)).toBeGreaterThanOrEqual(Date.parse(readyAgain.time));
     expect((await nodeContainers(node, kept.metadata.uid)).map((c) => c.Id).sort()).toEqual(keptContainers);
     await new Promise((r) => setTimeout(r, 1500)); // a resync or two later
-    const late = recorder.events.slice(mark).filter((e): e is PodStatusReported | PodStopped => e.type === 'PodStatusReported' && e.data.uid === evicted.metadata.uid);
+    const late = recorder.events.filter(madeAfter(frozenAt, (e): e is PodStatusReported => e.type === 'PodStatusReported' && e.data.uid === evicted.metadata.uid));
     expect(late).toEqual([]);
   });
 });
