@@ -39,11 +39,15 @@ import { instrumentRuntime } from './runtime/instrumented';
 
 export type AgentState = 'INITIALIZED' | 'RUNNING' | 'DRAINING' | 'STOPPED' | 'FAILED';
 
+import type { PodSecurityLevels } from '../shared/pod/admission';
+
 export interface AgentSettings extends NodeSettings {
   heartbeatIntervalMs: number;
   resyncIntervalMs: number;
   backoff: BackoffConfig;
   pauseImage: string;
+  /** The cluster's Pod Security levels, checked again here before anything runs; none: the defaults (baseline). */
+  podSecurity?: PodSecurityLevels;
   /** A wall-clock gap between two looks longer than this means the process was frozen; default 3 heartbeat intervals. */
   pauseThresholdMs?: number;
   /** Log server port; 0 picks one; null runs none (hollow fleets). */
@@ -142,6 +146,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
         nodeName: settings.nodeName,
         allowPrivileged: settings.allowPrivileged,
         allowHostPath: settings.allowHostPath,
+        ...(settings.podSecurity ? { podSecurity: settings.podSecurity } : {}),
         agentVersion: settings.agentVersion ?? AGENT_VERSION,
       },
       reporter,

@@ -9,6 +9,7 @@ import type { NodeContainerDefaults } from './runtime/node-defaults';
 import { dns1123Subdomain } from '../shared/pod/schema';
 import type { AgentSettings } from './agent';
 import { parseLabels } from './node/identity';
+import { admissionSettings, parseNamespaceLevels } from '../shared/pod/admission';
 
 const bool = z.enum(['true', 'false', '1', '0', '']).default('false').transform((v) => v === 'true' || v === '1');
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
@@ -39,6 +40,16 @@ export const agentEnvSchema = z.object({
   AGENT_TOKEN: z.string().default(''),
   ALLOW_PRIVILEGED: bool,
   ALLOW_HOST_PATH: bool,
+  /** The cluster's Pod Security levels (shared/pod/admission.ts), checked again before this node runs anything. */
+  POD_SECURITY_LEVELS: z.string().default('').transform((s, ctx) => {
+    try {
+      return parseNamespaceLevels(s);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
+  POD_SECURITY_DEFAULT_LEVEL: admissionSettings.shape.POD_SECURITY_DEFAULT_LEVEL,
   CAPACITY_CPU: optionalQuantity,
   CAPACITY_MEMORY: optionalQuantity,
   MAX_PODS: int(110, 1),
@@ -91,6 +102,7 @@ export function settingsFromEnv(env: AgentEnv, logToken: string): AgentSettings 
     maxPods: env.MAX_PODS,
     allowPrivileged: env.ALLOW_PRIVILEGED,
     allowHostPath: env.ALLOW_HOST_PATH,
+    podSecurity: { namespaceLevels: env.POD_SECURITY_LEVELS, defaultLevel: env.POD_SECURITY_DEFAULT_LEVEL },
     address: env.NODE_IP,
     heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
     resyncIntervalMs: env.RESYNC_INTERVAL_MS,

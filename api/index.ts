@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import { wire } from '../shared/runtime/wiring';
-import { admitPod, type AdmissionPolicy } from '../shared/pod/admission';
-import { SECURITY_LEVELS, type SecurityLevel } from '../shared/pod/security';
+import { admissionPolicyFromEnv, admitPod } from '../shared/pod/admission';
 import { PodFeed } from './feed';
 import { EventFeed } from './event-feed';
 import { ApiMetrics } from './metrics';
@@ -26,11 +25,7 @@ export const apiConfigSchema = z.object({
   API_TOKEN: z.string().min(16, 'API_TOKEN must be at least 16 characters'),
   AGENT_TOKEN: z.string().min(16, 'AGENT_TOKEN must be at least 16 characters'),
   WRITE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  /** Cluster policy for securityContext.privileged (Kubernetes' --allow-privileged). */
-  ALLOW_PRIVILEGED: z.enum(['true', 'false']).default('false'),
-  /** Pod Security level per namespace, e.g. "team-a=restricted,tools=baseline". */
-  POD_SECURITY_LEVELS: z.string().default(''),
-  POD_SECURITY_DEFAULT_LEVEL: z.enum(SECURITY_LEVELS).default('privileged'),  /** A write whose record the broker has not taken within this bound answers 503 with Retry-After. */
+  /** A write whose record the broker has not taken within this bound answers 503 with Retry-After. */
   PUBLISH_TIMEOUT_MS: z.coerce.number().int().positive().default(4_000),
   /** Concurrent watches per user (429 beyond), and bytes queued for a watcher that does not read before it is closed. */
   MAX_WATCHES_PER_USER: z.coerce.number().int().positive().default(100),
@@ -41,16 +36,6 @@ export const apiConfigSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
 });
 
-export function admissionPolicy(config: z.infer<typeof apiConfigSchema>): AdmissionPolicy {
-  const namespaceLevels: Record<string, SecurityLevel> = {};
-  for (const pair of config.POD_SECURITY_LEVELS.split(',').filter(Boolean)) {
-    const [namespace, level] = pair.split('=').map((x) => x.trim());
-    if (!namespace || !(SECURITY_LEVELS as readonly string[]).includes(level)) throw new Error(`POD_SECURITY_LEVELS: bad entry "${pair}" (want namespace=privileged|baseline|restricted)`);
-    namespaceLevels[namespace] = level as SecurityLevel;
-  }
-  return { allowPrivileged: config.ALLOW_PRIVILEGED === 'true', namespaceLevels, defaultLevel: config.POD_SECURITY_DEFAULT_LEVEL };
-}
-
 export interface RunningApi {
   app: FastifyInstance;
   url: string;
@@ -60,7 +45,7 @@ export interface RunningApi {
 
 export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
   const config = apiConfigSchema.parse(env);
-  const policy = admissionPolicy(config);
+  const policy = admissionPolicyFromEnv(env);
   const w = await wire('api', env);
   const feed = new PodFeed(w.logger);
   const eventFeed = new EventFeed(w.logger);

@@ -15,6 +15,7 @@ import { mergePatch } from '../../shared/rc/merge-patch';
 import type { RcRecord, RcStore } from '../../shared/rc/record';
 import { scale, scaleOf, type ReplicationController } from '../../shared/rc/schema';
 import { validateReplicationController } from '../../shared/rc/validate';
+import { admitTemplate } from '../../shared/pod/admission';
 import { causesFromZod } from '../../shared/pod/validate';
 import { list } from '../objects';
 import { checkFieldSelectorKeys, deleteOptions, isDeleteDryRun, isDryRun, pagedList, readListOptions } from '../list-options';
@@ -118,7 +119,9 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
   async function create(namespace: string, name: string, body: Record<string, unknown>, managedFields: unknown[], dryRun = false): Promise<Answer> {
     const meta = asObject(body.metadata) ?? {};
     const validated = validateReplicationController({ ...body, metadata: { ...meta, ...(name ? { name } : {}), namespace, managedFields } });
-    if (!validated.ok) return { status: invalid(KIND, name, validated.causes) };
+    // The template is admitted as the pods it will create, even when something else is invalid: every cause at once.
+    const refused = admitTemplate({ ...body, metadata: { namespace } }, (pod) => deps.admit?.(pod) ?? []);
+    if (!validated.ok || refused.length) return { status: invalid(KIND, name, [...(validated.ok ? [] : validated.causes), ...refused]) };
     if (live(await store.get(namespace, name))) return { status: alreadyExists(RESOURCE, name) };
     const id = randomUUID();
     // A dry run stops after validation and the existence check: what the controller would record, nothing published.
@@ -136,7 +139,8 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     const meta = asObject(next.metadata) ?? {};
     if (meta.name !== undefined && meta.name !== name) return { status: badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`) };
     const validated = validateReplicationController({ ...next, metadata: { ...meta, name, namespace } });
-    if (!validated.ok) return { status: invalid(KIND, name, validated.causes) };
+    const refused = admitTemplate({ ...next, metadata: { namespace } }, (pod) => deps.admit?.(pod) ?? []);
+    if (!validated.ok || refused.length) return { status: invalid(KIND, name, [...(validated.ok ? [] : validated.causes), ...refused]) };
     const data: RcUpdateRequested['data'] = { namespace, name, uid: current.uid, spec: validated.value.spec };
     if (resourceVersion) data.resourceVersion = resourceVersion;
     if (validated.value.metadata.labels) data.labels = validated.value.metadata.labels;

@@ -10,11 +10,18 @@ import { invalid } from '../../shared/kube/status';
 import { nextResourceVersion } from '../../shared/kube/resource-version';
 import { semanticCauses } from '../../shared/pod/validate';
 import type { ControlPlaneDeps } from '../../shared/ports';
+import type { StatusCause } from '../../shared/events/status';
 import { decideAndExecute, publishAll } from '../../shared/runtime/execute';
 import { makeEvent, TOPICS, type PodRequestRejected } from '../../shared/events';
 
 export interface PodControllerDeps extends ControlPlaneDeps {
   source?: string;
+  /**
+   * The cluster's admission (shared/pod/admission.ts), applied to every create
+   * whoever published it: the API has checked already, a producer outside it
+   * and a replication controller's template are checked here.
+   */
+  admit: (pod: unknown) => StatusCause[];
 }
 
 /** generateName gets a suffix derived from the request id, so a replay picks the same name. */
@@ -36,7 +43,7 @@ export function makePodController(deps: PodControllerDeps) {
     let name: string;
     if (event.type === 'PodCreateRequested') {
       namespace = event.data.pod.metadata.namespace ?? 'default';
-      const causes = semanticCauses(event.data.pod);
+      const causes = [...semanticCauses(event.data.pod), ...deps.admit({ ...event.data.pod, metadata: { ...event.data.pod.metadata, namespace } })];
       const resolved = resolveName(event);
       if (causes.length || !resolved) {
         const status = invalid('Pod', event.data.pod.metadata.name ?? event.data.pod.metadata.generateName ?? '', causes);

@@ -3,6 +3,7 @@ import { podEvent, TOPICS } from '../../shared/events';
 import { buildHandlerRuntime } from '../../shared/runtime/handler-builder';
 import type { BuildHandler } from '../../shared/runtime/handler-module';
 import { makePodController } from './handler';
+import { admissionPolicyFromEnv, admitPod } from '../../shared/pod/admission';
 
 export const build: BuildHandler = (env, opts) =>
   buildHandlerRuntime(
@@ -10,6 +11,9 @@ export const build: BuildHandler = (env, opts) =>
     env,
     TOPICS.podEvents,
     podEvent,
-    (w) => ({ handle: makePodController({ ...w.stores, publisher: w.publisher, clock: w.clock, logger: w.logger }) }),
+    (w) => {
+      const policy = admissionPolicyFromEnv(env);
+      return { handle: makePodController({ ...w.stores, publisher: w.publisher, clock: w.clock, logger: w.logger, admit: (pod) => admitPod(pod, policy) }) };
+    },
     opts,
   );

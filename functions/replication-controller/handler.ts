@@ -16,6 +16,8 @@ import { isActive, rcOwnerOf } from '../../shared/rc/ownership';
 import { deleteOwned } from '../../shared/rc/pod-requests';
 import { DEFAULT_TIMINGS, reconcile, type ReconcileContext } from '../../shared/rc/reconcile';
 import type { RcRecord, RcStore } from '../../shared/rc/record';
+import type { ReplicationController } from '../../shared/rc/schema';
+import type { StatusCause } from '../../shared/events/status';
 import { decideSameNameReplacement, needsSameNameReplacement } from '../../shared/rc/replacement';
 import { validateReplicationController } from '../../shared/rc/validate';
 import { applyEffects, decideAndApply, followUps, type EffectPorts, type Effects, type Outbound } from '../../shared/runtime/effects';
@@ -28,6 +30,8 @@ export interface ReplicationControllerDeps {
   clock: Clock;
   logger: Logger;
   timings?: Partial<typeof DEFAULT_TIMINGS>;
+  /** The cluster's admission of a pod (shared/pod/admission.ts): a template it refuses creates nothing. */
+  admit: (pod: unknown) => StatusCause[];
   /** The sweep's scan of every pod (orphans, lost annotated pods) runs at most this often: it reads the whole Pods table. */
   podScanIntervalMs?: number;
 }
@@ -40,7 +44,9 @@ export type ReplicationControllerInput = RcEvent | PodChangeEvent;
 
 export function makeReplicationController(deps: ReplicationControllerDeps) {
   const timings = { ...DEFAULT_TIMINGS, ...deps.timings };
-  const ctx = (): ReconcileContext => ({ now: deps.clock.now(), nextResourceVersion, ...timings });
+  // The pods a template would create, checked as the pod-controller will check them.
+  const admitTemplate = (rc: ReplicationController) => deps.admit({ metadata: { ...rc.spec.template.metadata, namespace: rc.metadata.namespace }, spec: rc.spec.template.spec });
+  const ctx = (): ReconcileContext => ({ now: deps.clock.now(), nextResourceVersion, ...timings, admitTemplate });
   const podScanIntervalMs = deps.podScanIntervalMs ?? DEFAULT_POD_SCAN_INTERVAL_MS;
   let lastPodScan = -Infinity;
   const ports: EffectPorts = deps;

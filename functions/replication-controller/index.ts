@@ -5,6 +5,7 @@ import { makeBatchRunner } from '../../shared/runtime/batch-runner';
 import type { BuildHandler } from '../../shared/runtime/handler-module';
 import { wire } from '../../shared/runtime/wiring';
 import { makeReplicationController } from './handler';
+import { admissionPolicyFromEnv, admitPod } from '../../shared/pod/admission';
 
 export const NAME = 'replication-controller';
 
@@ -20,6 +21,7 @@ const timingsSchema = z.object({
 export const build: BuildHandler = async (env, opts = {}) => {
   const w = await wire(NAME, env, { storeMetrics: opts.metrics });
   const t = timingsSchema.parse(env);
+  const policy = admissionPolicyFromEnv(env);
   const controller = makeReplicationController({
     rcStore: w.stores.rcStore,
     podStore: w.stores.podStore,
@@ -28,6 +30,7 @@ export const build: BuildHandler = async (env, opts = {}) => {
     clock: w.clock,
     logger: w.logger,
     podScanIntervalMs: t.RC_POD_SCAN_INTERVAL_MS,
+    admit: (pod) => admitPod(pod, policy),
     timings: { ...(t.RC_RESEND_AFTER_MS ? { resendAfterMs: t.RC_RESEND_AFTER_MS } : {}), ...(t.RC_PENDING_TIMEOUT_MS ? { pendingTimeoutMs: t.RC_PENDING_TIMEOUT_MS } : {}) },
   });
   const run = makeBatchRunner({ handlerName: NAME, schema: replicationControllerInput, handle: controller.handle, publisher: w.publisher, clock: w.clock, logger: w.logger, metrics: opts.metrics });

@@ -1,10 +1,13 @@
 /**
  * Admission of a pod, after validation: the cluster's privileged policy and
- * the namespace's pod security level at the API; the same facts seen from a
- * node (capability, agent version) as the refusal an agent reports; and the
- * runtime hardening every unprivileged container gets. Pure and total on
- * untrusted input: a refusal is a list of causes, never an exception.
+ * the namespace's pod security level; the same facts seen from a node
+ * (capability, agent version) as the refusal an agent reports; and the runtime
+ * hardening every unprivileged container gets. One path for every way a pod
+ * comes in: the API, a replication controller's template, a create published
+ * on pod-events from outside, and the agent before it runs anything. Pure and
+ * total on untrusted input: a refusal is a list of causes, never an exception.
  */
+import { z } from 'zod';
 import type { StatusCause } from '../events/status';
 import { MIN_AGENT_VERSION_PRIVILEGED, isAtLeast } from '../scheduling/plugins/node-version';
 import { forbidden } from '../kube/field-errors';
@@ -19,15 +22,69 @@ export interface AdmissionPolicy {
   defaultLevel: SecurityLevel;
 }
 
-/** As Kubernetes ships: privileged containers off, no pod security level enforced. */
-export const DEFAULT_ADMISSION_POLICY: AdmissionPolicy = { allowPrivileged: false, namespaceLevels: {}, defaultLevel: 'privileged' };
+/** The namespace half of the policy: what an agent knows of the cluster's levels. */
+export type PodSecurityLevels = Pick<AdmissionPolicy, 'namespaceLevels' | 'defaultLevel'>;
+
+/**
+ * Privileged containers off, and every namespace at `baseline`, the level the
+ * Pod Security Standards recommend for general workloads: no host namespaces,
+ * hostPath, hostPort or capabilities beyond the default set. A namespace is
+ * `privileged` only by setting.
+ */
+export const DEFAULT_ADMISSION_POLICY: AdmissionPolicy = { allowPrivileged: false, namespaceLevels: {}, defaultLevel: 'baseline' };
+
+/** The settings every process that admits pods reads (API, pod-controller, replication-controller, agent). */
+export const admissionSettings = z.object({
+  /** Cluster policy for privileged containers and capabilities beyond the baseline set (Kubernetes' --allow-privileged). */
+  ALLOW_PRIVILEGED: z.enum(['true', 'false', '1', '0', '']).default('false'),
+  /** Pod Security level per namespace, e.g. "team-a=restricted,tools=privileged". */
+  POD_SECURITY_LEVELS: z.string().default(''),
+  POD_SECURITY_DEFAULT_LEVEL: z.enum(SECURITY_LEVELS).default(DEFAULT_ADMISSION_POLICY.defaultLevel),
+});
+
+/** `team-a=restricted,tools=privileged` as a map; a malformed entry is an error at start, never a silent default. */
+export function parseNamespaceLevels(text: string): Record<string, SecurityLevel> {
+  const namespaceLevels: Record<string, SecurityLevel> = {};
+  for (const pair of text.split(',').filter((p) => p.trim())) {
+    const [namespace, level] = pair.split('=').map((x) => x.trim());
+    if (!namespace || !(SECURITY_LEVELS as readonly string[]).includes(level)) throw new Error(`POD_SECURITY_LEVELS: bad entry "${pair}" (want namespace=privileged|baseline|restricted)`);
+    namespaceLevels[namespace] = level as SecurityLevel;
+  }
+  return namespaceLevels;
+}
+
+/** The admission policy from the environment. */
+export function admissionPolicyFromEnv(env: Record<string, string | undefined>): AdmissionPolicy {
+  const config = admissionSettings.parse(env);
+  return {
+    allowPrivileged: config.ALLOW_PRIVILEGED === 'true' || config.ALLOW_PRIVILEGED === '1',
+    namespaceLevels: parseNamespaceLevels(config.POD_SECURITY_LEVELS),
+    defaultLevel: config.POD_SECURITY_DEFAULT_LEVEL,
+  };
+}
 
 export const CLUSTER_POLICY_DETAIL = 'disallowed by cluster policy';
+
+const CONTAINER_FIELDS = ['initContainers', 'containers'] as const;
 
 /** The paths of privileged containers, init containers included. */
 function privilegedContainers(manifest: unknown): string[] {
   const spec = obj(obj(manifest)?.spec);
-  return (['initContainers', 'containers'] as const).flatMap((field) => arr(spec?.[field]).flatMap((c, i) => (obj(obj(c)?.securityContext)?.privileged === true ? [`spec.${field}[${i}]`] : [])));
+  return CONTAINER_FIELDS.flatMap((field) => arr(spec?.[field]).flatMap((c, i) => (obj(obj(c)?.securityContext)?.privileged === true ? [`spec.${field}[${i}]`] : [])));
+}
+
+/**
+ * The paths of `capabilities.add` entries beyond the baseline set (`ALL`,
+ * `SYS_ADMIN`, `NET_ADMIN`, ...): as much root on the node as a privileged
+ * container, so gated the same way.
+ */
+function extraCapabilities(manifest: unknown): string[] {
+  const spec = obj(obj(manifest)?.spec);
+  return CONTAINER_FIELDS.flatMap((field) =>
+    arr(spec?.[field]).flatMap((c, i) =>
+      strings(obj(obj(obj(c)?.securityContext)?.capabilities)?.add).flatMap((cap, j) => (BASELINE_CAPABILITIES.includes(capabilityName(cap)) ? [] : [`spec.${field}[${i}].securityContext.capabilities.add[${j}]`])),
+    ),
+  );
 }
 
 /** The namespace's level; an unknown level fails closed to `restricted`. */
@@ -37,18 +94,31 @@ export function levelFor(namespace: string, policy: AdmissionPolicy): SecurityLe
 }
 
 /**
- * Why the API refuses the pod (empty: admitted). A privileged container the
- * cluster forbids is reported once, as the cluster's refusal, even when the
- * namespace level forbids it too.
+ * Why the pod is refused (empty: admitted). A privileged container or an
+ * extra capability the cluster forbids is reported once, as the cluster's
+ * refusal, even when the namespace level forbids it too.
  */
 export function admitPod(manifest: unknown, policy: AdmissionPolicy): StatusCause[] {
   const clusterCauses = policy.allowPrivileged
     ? []
-    : privilegedContainers(manifest).map((p) => forbidden(`${p}.securityContext.privileged`, CLUSTER_POLICY_DETAIL));
+    : [...privilegedContainers(manifest).map((p) => `${p}.securityContext.privileged`), ...extraCapabilities(manifest)].map((field) => forbidden(field, CLUSTER_POLICY_DETAIL));
   const namespace = str(obj(obj(manifest)?.metadata)?.namespace) || 'default';
   const refused = new Set(clusterCauses.map((c) => c.field));
   const levelCauses = checkPodSecurity(obj(manifest)?.spec, levelFor(namespace, policy)).filter((c) => !refused.has(c.field));
   return [...clusterCauses, ...levelCauses];
+}
+
+/**
+ * Admission of a replication controller's pod template: the pod it would
+ * create, checked as that pod will be, with the causes at the template's own
+ * paths (`spec.template.spec.containers[0]...`).
+ */
+export function admitTemplate(rc: unknown, admit: (pod: unknown) => StatusCause[]): StatusCause[] {
+  const namespace = str(obj(obj(rc)?.metadata)?.namespace) || 'default';
+  const template = obj(obj(obj(rc)?.spec)?.template);
+  if (!template) return [];
+  const causes = admit({ metadata: { ...obj(template.metadata), namespace }, spec: template.spec });
+  return causes.map((c) => (c.field?.startsWith('spec') ? { ...c, field: `spec.template.${c.field}` } : c));
 }
 
 export interface NodeCapabilities {
@@ -68,6 +138,7 @@ export function nodeRefusal(pod: unknown, node: NodeCapabilities): { reason: str
   const canPrivileged = node.allowPrivileged && isAtLeast(node.agentVersion, MIN_AGENT_VERSION_PRIVILEGED);
   const problems = [
     ...(canPrivileged ? [] : privilegedContainers(pod).map((p) => `${p}.securityContext.privileged: forbidden`)),
+    ...(canPrivileged ? [] : extraCapabilities(pod).map((p) => `${p}: forbidden`)),
     ...(node.allowHostPath ? [] : arr(spec?.volumes).flatMap((v, i) => (obj(v)?.hostPath !== undefined ? [`spec.volumes[${i}].hostPath: forbidden`] : []))),
   ];
   if (!problems.length) return null;

@@ -12,13 +12,16 @@
  * gap; a pass that sees a create still missing after `resendAfterMs` publishes
  * it again with the same id (the pod decider deduplicates by uid), and gives up
  * on it after `pendingTimeoutMs` (so a refused create is retried with a new slot).
+ * A template the cluster's admission refuses creates nothing: the RC says why
+ * in a ReplicaFailure condition until its template or the policy changes.
  */
 import type { PodCreateRequested, PodDeleteRequested } from '../events';
+import type { StatusCause } from '../events/status';
 import type { HistoryEntry, PodRecord } from '../ports';
 import { createForSlot, deleteOwned, replacementHistory } from './pod-requests';
 import { isActive, isLost, isReady, labelsMatch, rcOwnerOf } from './ownership';
 import { MAX_SETTLED, type InFlight, type RcRecord } from './record';
-import type { RcStatus } from './schema';
+import type { RcCondition, RcStatus, ReplicationController } from './schema';
 
 export interface ReconcileContext {
   now: Date;
@@ -29,6 +32,8 @@ export interface ReconcileContext {
   pendingTimeoutMs: number;
   /** Lost pods older than this are not paired with a replacement any more. */
   lostWindowMs: number;
+  /** The cluster's admission of the pods the template would create (shared/pod/admission.ts admitTemplate); none: all admitted. */
+  admitTemplate?: (rc: ReplicationController) => StatusCause[];
 }
 
 export const DEFAULT_TIMINGS = { resendAfterMs: 5_000, pendingTimeoutMs: 60_000, lostWindowMs: 10 * 60_000 };
@@ -56,7 +61,7 @@ export function ownedBy(record: Pick<RcRecord, 'uid'>, pods: readonly PodRecord[
   return pods.filter((p) => rcOwnerOf(p.pod)?.uid === record.uid);
 }
 
-export function statusFrom(record: RcRecord, active: readonly PodRecord[]): RcStatus {
+export function statusFrom(record: RcRecord, active: readonly PodRecord[], failure?: RcCondition): RcStatus {
   const ready = active.filter((p) => isReady(p.pod)).length;
   return {
     replicas: active.length,
@@ -64,7 +69,15 @@ export function statusFrom(record: RcRecord, active: readonly PodRecord[]): RcSt
     readyReplicas: ready,
     availableReplicas: ready,
     observedGeneration: record.rc.metadata.generation,
+    ...(failure ? { conditions: [failure] } : {}),
   };
+}
+
+/** The ReplicaFailure condition for a refused template, keeping its transition time while the reason stands. */
+export function replicaFailure(rc: ReplicationController, causes: readonly StatusCause[], now: Date): RcCondition {
+  const message = `Error creating: pods "${rc.metadata.name}-" is forbidden: ${causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join(', ')}`;
+  const previous = rc.status.conditions?.find((c) => c.type === 'ReplicaFailure' && c.message === message);
+  return { type: 'ReplicaFailure', status: 'True', lastTransitionTime: previous?.lastTransitionTime ?? now.toISOString(), reason: 'FailedCreate', message };
 }
 
 export function reconcile(record: RcRecord, pods: readonly PodRecord[], ctx: ReconcileContext): ReconcileDecision {
@@ -98,7 +111,9 @@ export function reconcile(record: RcRecord, pods: readonly PodRecord[], ctx: Rec
   const newPending: InFlight[] = [];
   const history: HistoryEntry[] = [];
   let nextSlot = record.nextSlot;
-  if (diff > 0 && !record.deleted) {
+  const refused = diff > 0 && !record.deleted ? (ctx.admitTemplate?.(record.rc) ?? []) : [];
+  const failure = refused.length ? replicaFailure(record.rc, refused, now) : undefined;
+  if (diff > 0 && !record.deleted && !failure) {
     for (let i = 0; i < diff; i++) {
       const planned = createForSlot(record.rc, nextSlot, now);
       newPending.push({ uid: planned.uid, at: now.toISOString(), slot: nextSlot });
@@ -122,7 +137,7 @@ export function reconcile(record: RcRecord, pods: readonly PodRecord[], ctx: Rec
   for (const p of resends) creates.push(createForSlot(record.rc, p.slot!, new Date(p.at)).event);
 
   const newSettled = [...record.settled, ...newlyLost.map((p) => p.uid), ...newDeleting.map((d) => d.uid)].slice(-MAX_SETTLED);
-  const status = statusFrom(record, active);
+  const status = statusFrom(record, active, failure);
   const next: RcRecord = {
     ...record,
     nextSlot,

@@ -24,12 +24,23 @@ export const rcSpec = z.strictObject({
 });
 export type RcSpec = z.infer<typeof rcSpec>;
 
+/** ReplicaFailure (reason FailedCreate) while the controller cannot create the pods it should, as Kubernetes reports it. */
+export const rcCondition = z.strictObject({
+  type: z.string(),
+  status: z.enum(['True', 'False', 'Unknown']),
+  lastTransitionTime: z.string().optional(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+});
+export type RcCondition = z.infer<typeof rcCondition>;
+
 export const rcStatus = z.strictObject({
   replicas: z.number().int().min(0),
   fullyLabeledReplicas: z.number().int().min(0).optional(),
   readyReplicas: z.number().int().min(0).optional(),
   availableReplicas: z.number().int().min(0).optional(),
   observedGeneration: z.number().int().min(0).optional(),
+  conditions: z.array(rcCondition).optional(),
 });
 export type RcStatus = z.infer<typeof rcStatus>;
 

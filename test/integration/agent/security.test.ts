@@ -51,7 +51,8 @@ describe('node admission and container security on Docker', () => {
     recorder = await TopicRecorder.start(kafka, [TOPICS.podStatus]);
     [refusing, allowing] = await Promise.all([
       startDockerAgent(kafka, agentSettings(strictNode, { resyncIntervalMs: RESYNC_MS })),
-      startDockerAgent(kafka, agentSettings(privNode, { allowPrivileged: true })),
+      // Privileged runs only where the node, and the namespace's level, both allow it.
+      startDockerAgent(kafka, agentSettings(privNode, { allowPrivileged: true, podSecurity: { namespaceLevels: { [namespace]: 'privileged' }, defaultLevel: 'baseline' } })),
     ]);
   });
 
@@ -69,6 +70,13 @@ describe('node admission and container security on Docker', () => {
       'spec.containers[1].securityContext.privileged: forbidden',
     ],
     ['hostpath', { volumes: [{ name: 'h', hostPath: { path: '/etc' } }], containers: [{ name: 'c', image: 'podflow/base:1', volumeMounts: [{ name: 'h', mountPath: '/h' }] }] }, 'spec.volumes[0].hostPath: forbidden'],
+    // Whatever the assignment says, the node checks what the API would have: every capability, and a hostPort in a baseline namespace.
+    ['all-capabilities', { containers: [{ name: 'c', image: 'podflow/base:1', command: SLEEPER, securityContext: { capabilities: { add: ['ALL'] } } }] }, 'spec.containers[0].securityContext.capabilities.add[0]: forbidden'],
+    [
+      'hostport',
+      { containers: [{ name: 'c', image: 'podflow/base:1', command: SLEEPER, ports: [{ containerPort: 80, hostPort: 18080 }] }] },
+      'spec.containers[0].ports[0].hostPort: Forbidden: violates PodSecurity "baseline": hostPort (container "c" uses hostPort 18080)',
+    ],
   ])('refuses a %s pod with the exact FailedValidation event, once, leaving it Pending with no container', async (kind, spec, cause) => {
     const name = `refused-${kind}`;
     const pod = aPod({ name, namespace, spec: spec as PodSpec });

@@ -1,5 +1,5 @@
 import type { StatusCause } from '../../../shared/events/status';
-import { admitPod, containerSecurityDefaults, DEFAULT_ADMISSION_POLICY, DEFAULT_CAPABILITIES, levelFor, nodeRefusal, type AdmissionPolicy, type NodeCapabilities } from '../../../shared/pod/admission';
+import { admissionPolicyFromEnv, admitPod, admitTemplate, containerSecurityDefaults, DEFAULT_ADMISSION_POLICY, DEFAULT_CAPABILITIES, levelFor, nodeRefusal, type AdmissionPolicy, type NodeCapabilities } from '../../../shared/pod/admission';
 import { invalid } from '../../../shared/kube/status';
 import { manifestWith } from './manifests';
 
@@ -7,6 +7,7 @@ const privilegedAt = (index: number) => manifestWith((m) => (m.spec.containers[i
 /** A level as a policy file might spell it, possibly wrongly. */
 type SecurityLevelish = string | undefined;
 const policy = (o: Partial<AdmissionPolicy> = {}): AdmissionPolicy => ({ ...DEFAULT_ADMISSION_POLICY, ...o });
+const withCapabilities = (add: string[]) => manifestWith((m) => (m.spec.containers[0].securityContext = { capabilities: { add } }));
 
 describe('admitPod', () => {
   it.each([0, 1])('refuses a privileged container %p when the cluster forbids it, naming its real index', (index) => {
@@ -21,9 +22,10 @@ describe('admitPod', () => {
   });
 
   it.each<[string, AdmissionPolicy, string[]]>([
-    ['cluster allows, no level enforced', policy({ allowPrivileged: true }), []],
-    ['cluster allows, namespace baseline', policy({ allowPrivileged: true, namespaceLevels: { default: 'baseline' } }), ['spec.containers[0].securityContext.privileged']],
-    ['cluster allows, other namespace baseline', policy({ allowPrivileged: true, namespaceLevels: { other: 'baseline' } }), []],
+    ['cluster allows, no level enforced', policy({ allowPrivileged: true, defaultLevel: 'privileged' }), []],
+    ['cluster allows, namespace baseline (the default)', policy({ allowPrivileged: true }), ['spec.containers[0].securityContext.privileged']],
+    ['cluster allows, namespace privileged by setting', policy({ allowPrivileged: true, namespaceLevels: { default: 'privileged' } }), []],
+    ['cluster allows, other namespace privileged', policy({ allowPrivileged: true, namespaceLevels: { other: 'privileged' } }), ['spec.containers[0].securityContext.privileged']],
     ['cluster allows, default level restricted', policy({ allowPrivileged: true, defaultLevel: 'restricted' }), ['spec.containers[0].securityContext.privileged']],
   ])('applies the namespace level after the cluster policy: %s', (_name, p, fields) => {
     const causes = admitPod(privilegedAt(0), p);
@@ -41,12 +43,45 @@ describe('admitPod', () => {
     });
     const p = policy({ namespaceLevels: { 'team-a': 'baseline' } });
     expect(admitPod(m, p)).toEqual<StatusCause[]>([{ reason: 'FieldValueForbidden', field: 'spec.volumes[1].hostPath', message: 'Forbidden: violates PodSecurity "baseline": hostPath volumes (volume "host")' }]);
-    expect(admitPod({ ...m, metadata: { ...m.metadata, namespace: 'team-b' } }, p)).toEqual([]);
+    expect(admitPod({ ...m, metadata: { ...m.metadata, namespace: 'team-b' } }, policy({ namespaceLevels: { 'team-b': 'privileged' } }))).toEqual([]);
+  });
+
+  it.each<[string, string[], AdmissionPolicy, string[]]>([
+    ['ALL, by default', ['ALL'], DEFAULT_ADMISSION_POLICY, ['Forbidden: disallowed by cluster policy']],
+    ['SYS_ADMIN in a privileged namespace, cluster forbidding', ['CAP_SYS_ADMIN'], policy({ defaultLevel: 'privileged' }), ['Forbidden: disallowed by cluster policy']],
+    [
+      'NET_ADMIN with the cluster allowing, namespace baseline',
+      ['net_admin'],
+      policy({ allowPrivileged: true }),
+      ['Forbidden: violates PodSecurity "baseline": non-default capabilities (container "app" must not include "net_admin" in securityContext.capabilities.add)'],
+    ],
+    ['ALL with the cluster allowing, namespace privileged', ['ALL'], policy({ allowPrivileged: true, defaultLevel: 'privileged' }), []],
+    ['the baseline set, by default', ['NET_BIND_SERVICE', 'CAP_CHOWN', 'kill'], DEFAULT_ADMISSION_POLICY, []],
+  ])('gates capabilities beyond the baseline set like privileged: %s', (_name, add, p, messages) => {
+    expect(admitPod(withCapabilities(add), p).map((c) => c.message)).toEqual(messages);
+  });
+
+  it('admits a template as the pod it creates, with the causes at the template paths', () => {
+    const rc = { metadata: { name: 'web', namespace: 'default' }, spec: { template: { metadata: { labels: { app: 'web' } }, spec: withCapabilities(['ALL']).spec } } };
+    expect(admitTemplate(rc, (pod) => admitPod(pod, DEFAULT_ADMISSION_POLICY))).toEqual([
+      { reason: 'FieldValueForbidden', field: 'spec.template.spec.containers[0].securityContext.capabilities.add[0]', message: 'Forbidden: disallowed by cluster policy' },
+    ]);
+    expect(admitTemplate({ metadata: { namespace: 'tools' }, spec: {} }, () => [{ message: 'never asked' }])).toEqual([]);
+  });
+
+  it('reads the policy from the environment, baseline unless set, and refuses a malformed level list', () => {
+    expect(admissionPolicyFromEnv({})).toEqual({ allowPrivileged: false, namespaceLevels: {}, defaultLevel: 'baseline' });
+    expect(admissionPolicyFromEnv({ ALLOW_PRIVILEGED: 'true', POD_SECURITY_LEVELS: ' tools=privileged, team-a=restricted ' })).toEqual({
+      allowPrivileged: true,
+      namespaceLevels: { tools: 'privileged', 'team-a': 'restricted' },
+      defaultLevel: 'baseline',
+    });
+    expect(() => admissionPolicyFromEnv({ POD_SECURITY_LEVELS: 'tools=root' })).toThrow('POD_SECURITY_LEVELS: bad entry "tools=root" (want namespace=privileged|baseline|restricted)');
   });
 
   it.each<[string, SecurityLevelish, string]>([
     ['a listed namespace', 'baseline', 'baseline'],
-    ['an inherited object key is no namespace entry', undefined, 'privileged'],
+    ['an inherited object key is no namespace entry', undefined, 'baseline'],
     ['an unknown level fails closed', 'lenient', 'restricted'],
   ])('picks the level for %s', (_name, level, expected) => {
     const namespaceLevels = level === undefined ? {} : ({ ns: level } as AdmissionPolicy['namespaceLevels']);

@@ -3,7 +3,8 @@ import { silentLogger } from '../../../shared/runtime/logger';
 import { makeReplicationController } from '../../../functions/replication-controller/handler';
 import { replacementUid, slotUid } from '../../../shared/rc/ids';
 import { REPLACE_ON_NODE_LOSS } from '../../../shared/rc/replacement';
-import { aRecord, anOwnedPod, T0 } from './given';
+import { aRecord, anOwnedPod, anRc, T0 } from './given';
+import { admitPod, DEFAULT_ADMISSION_POLICY } from '../../../shared/pod/admission';
 import { MemoryHistoryStore, MemoryPodStore, MemoryRcStore, RecordingPublisher } from '../../../shared/adapters/memory';
 
 function setup() {
@@ -11,7 +12,8 @@ function setup() {
   const podStore = new MemoryPodStore();
   const historyStore = new MemoryHistoryStore();
   const publisher = new RecordingPublisher();
-  const controller = makeReplicationController({ rcStore, podStore, historyStore, publisher, clock: { now: () => T0 }, logger: silentLogger, podScanIntervalMs: 0 });
+  const admit = (pod: unknown) => admitPod(pod, DEFAULT_ADMISSION_POLICY);
+  const controller = makeReplicationController({ rcStore, podStore, historyStore, publisher, clock: { now: () => T0 }, logger: silentLogger, podScanIntervalMs: 0, admit });
   return { rcStore, podStore, historyStore, publisher, controller };
 }
 
@@ -19,6 +21,31 @@ const changed = (change: PodChanged['data']['change'], pod: PodChanged['data']['
   makeEvent<PodChanged>('PodChanged', `${pod.metadata.namespace}/${pod.metadata.name}`, { change, pod }, { source: 'test', time: T0 });
 
 describe('replication-controller handler', () => {
+  it('creates nothing from a template the cluster refuses, and says why in a ReplicaFailure condition until the template is fixed', async () => {
+    const { rcStore, publisher, controller } = setup();
+    const rc = anRc({ replicas: 2 });
+    rc.spec.template.spec.containers[0].securityContext = { privileged: true };
+    await rcStore.put(aRecord({ rc, version: 1 }), null);
+    await controller.sweep();
+    expect(publisher.ofType('PodCreateRequested')).toEqual([]);
+    const refused = (await rcStore.get('default', 'web'))!;
+    expect(refused.rc.status.conditions).toEqual([
+      {
+        type: 'ReplicaFailure',
+        status: 'True',
+        reason: 'FailedCreate',
+        lastTransitionTime: T0.toISOString(),
+        message: 'Error creating: pods "web-" is forbidden: spec.containers[0].securityContext.privileged: Forbidden: disallowed by cluster policy',
+      },
+    ]);
+    const fixed = structuredClone(refused);
+    fixed.rc.spec.template.spec.containers[0].securityContext = undefined;
+    await rcStore.put({ ...fixed, version: refused.version + 1 }, refused.version);
+    await controller.sweep();
+    expect(publisher.ofType('PodCreateRequested')).toHaveLength(2);
+    expect((await rcStore.get('default', 'web'))!.rc.status.conditions).toBeUndefined();
+  });
+
   it('the sweep heals a missed event: an RC short of pods gets them without any pod change', async () => {
     const { rcStore, publisher, controller } = setup();
     await rcStore.put(aRecord({ replicas: 2, version: 1 }), null);
