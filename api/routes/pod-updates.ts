@@ -9,6 +9,7 @@
  * pod. The status is written by the pod's node alone: a client's PUT or PATCH
  * of it answers 405.
  */
+import { podUid } from '../../shared/pod/uid';
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -103,7 +104,7 @@ export function podUpdateRoutes(app: FastifyInstance, deps: ApiDeps): void {
       return outcome.ok ? { ok: true, pod: outcome.pod, created: true } : { ok: false, status: outcome.status };
     }
     await deps.publisher.publish(TOPICS.podEvents, [command]);
-    const answer = await outcomeOf(id, namespace, name, (r) => r?.uid === id);
+    const answer = await outcomeOf(id, namespace, name, (r) => r?.uid === podUid(namespace, name, id));
     return answer.ok ? { ...answer, created: true } : answer;
   }
 

@@ -4,6 +4,7 @@
  * Pods table; watch replays the feed's buffer from a resourceVersion and
  * follows it; logs are proxied to the pod's agent.
  */
+import { podUid } from '../../shared/pod/uid';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -127,7 +128,7 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
       return outcome.ok ? reply.code(201).send(outcome.pod) : sendStatus(reply, outcome.status);
     }
     await deps.publisher.publish(TOPICS.podEvents, [command]);
-    const outcome = await awaitOutcome(id, namespace, manifest.metadata.name ?? '', (r) => r?.uid === id);
+    const outcome = await awaitOutcome(id, namespace, manifest.metadata.name ?? '', (r) => r?.uid === podUid(namespace, manifest.metadata.name ?? '', id));
     if (!outcome) return sendStatus(reply, timeout(`Timeout: request did not complete within the allotted timeout of ${writeTimeoutMs / 1000}s; the pod may still be created`));
     if (outcome.kind === 'rejected') return sendStatus(reply, outcome.status);
     const pod = outcome.kind === 'changed' ? outcome.event.object : outcome.record!.pod;

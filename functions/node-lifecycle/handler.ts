@@ -8,7 +8,7 @@
 import { makeEvent, TOPICS, type NodeHeartbeatEvent, type PodEvictionRequested, type PodScheduleRequested } from '../../shared/events';
 import { applyEffects, followUps } from '../../shared/runtime/effects';
 import { historyEntry } from '../../shared/pod/decider';
-import { desiredReady, planSweep, type LifecycleConfig } from '../../shared/node/lifecycle';
+import { desiredReady, heartbeatSeenAt, planSweep, type LifecycleConfig } from '../../shared/node/lifecycle';
 import type { ControlPlaneDeps, PodRecord } from '../../shared/ports';
 
 export interface NodeLifecycleDeps extends ControlPlaneDeps {
@@ -31,8 +31,12 @@ export function needsRetry(pod: PodRecord): boolean {
 
 export function makeHeartbeatRecorder(deps: NodeLifecycleDeps) {
   return async function handle(event: NodeHeartbeatEvent): Promise<void> {
-    const at = Math.max(Date.parse(event.time), 0);
-    // The store keeps a heartbeat older than the one it holds (a replay) from making a node look alive again.
+    const at = heartbeatSeenAt(event.time, deps.clock.now().getTime(), deps.config);
+    if (at === null) {
+      deps.logger.debug({ node: event.data.node.name, time: event.time }, 'stale heartbeat ignored');
+      return;
+    }
+    // The store keeps a heartbeat older than the one it holds from making a node look alive again.
     await deps.nodeStore.recordHeartbeat(event.data.node, event.data.bootId, event.data.ready, at);
   };
 }

@@ -17,6 +17,20 @@ export interface LifecycleConfig {
   unhealthyThreshold: number;
 }
 
+/**
+ * When a heartbeat counts as seen: the receiver's clock, never the sender's
+ * `time`, so a node with a clock ahead (or one that lies) cannot stay alive
+ * without speaking. The sender's time only refuses a record already older than
+ * the grace period by the receiver's clock: a replay of a dead node's last
+ * heartbeats (after a handler restart re-reads its partition) must not bring
+ * it back. Null: ignore the record.
+ */
+export function heartbeatSeenAt(senderTime: string, receiverNow: number, config: Pick<LifecycleConfig, 'gracePeriodMs'>): number | null {
+  const sent = Date.parse(senderTime);
+  if (!Number.isFinite(sent) || sent < receiverNow - config.gracePeriodMs) return null;
+  return receiverNow;
+}
+
 export const DEFAULT_LIFECYCLE: LifecycleConfig = {
   gracePeriodMs: 40_000,
   evictionTimeoutMs: 300_000,

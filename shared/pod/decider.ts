@@ -8,6 +8,7 @@
  * re-publishes what it published the first time (the outbox rule), and
  * outbound ids derive from the inbound id so consumers can spot the repeat.
  */
+import { podUid } from './uid';
 import { makeEvent, TOPICS, type Envelope, type PodAccepted, type PodChanged, type PodCreateRequested, type PodDeleteRequested, type PodEvictionRequested, type PodUpdateRequested, type PodRequestRejected, type PodUnassigned, type TopicName } from '../events';
 import type { K8sStatus } from '../events/status';
 import type { HistoryEntry, PodRecord } from '../ports';
@@ -83,7 +84,7 @@ function decideCreate(state: PodRecord | null, cmd: PodCreateRequested, ctx: Dec
   const manifest = cmd.data.pod;
   const namespace = manifest.metadata.namespace ?? 'default';
   const name = manifest.metadata.name ?? '';
-  const uid = cmd.id;
+  const uid = podUid(namespace, name, cmd.id);
   if (state && state.uid === uid) {
     if (state.deleted) return { kind: 'ignore', reason: 'create replayed after the pod was deleted' };
     return { kind: 'publish', outbound: acceptedOutbound(state.pod, state.version, ctx, uid) };

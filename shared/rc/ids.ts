@@ -1,24 +1,21 @@
 /**
  * Deterministic identities: the ids of the commands the controller publishes
  * are derived from what it decided on (an RC uid and a slot, an old pod's uid),
- * so a replayed or repeated decision publishes the same request id, which is
- * the pod's uid, which the pod decider deduplicates (invariant 1).
+ * so a replayed or repeated decision publishes the same request id, from
+ * which the pod-controller mints the same pod uid (shared/pod/uid.ts), which
+ * the pod decider deduplicates (invariant 1).
  */
 import { createHash } from 'node:crypto';
+import { derivedUid } from '../pod/uid';
 
-/** A UUID-shaped id (version 5 layout) derived from `seed`: stable across processes and replays. */
-export function derivedUid(seed: string): string {
-  const h = createHash('sha256').update(seed).digest('hex');
-  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+export { derivedUid };
 
-/** The uid of the pod an RC creates for `slot` (slots only grow, so uids never repeat). */
+/** The request id of the create an RC publishes for `slot` (slots only grow, so ids never repeat). */
 export function slotUid(rcUid: string, slot: number): string {
   return derivedUid(`rc/${rcUid}/slot/${slot}`);
 }
 
-/** The uid of the same-name replacement of a lost bare pod. */
+/** The request id of the create of the same-name replacement of a lost bare pod. */
 export function replacementUid(oldUid: string): string {
   return derivedUid(`replacement/${oldUid}`);
 }

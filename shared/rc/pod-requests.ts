@@ -9,6 +9,7 @@ import { makeEvent, type PodCreateRequested, type PodDeleteRequested } from '../
 import type { HistoryEntry } from '../ports';
 import type { Pod, PodManifest } from '../pod/schema';
 import { generatedName, slotUid } from './ids';
+import { podUid } from '../pod/uid';
 import { ownerReferenceFor } from './ownership';
 import type { ReplicationController } from './schema';
 
@@ -22,9 +23,10 @@ export interface PlannedCreate {
 }
 
 export function createForSlot(rc: ReplicationController, slot: number, now: Date): PlannedCreate {
-  const uid = slotUid(rc.metadata.uid, slot);
+  const id = slotUid(rc.metadata.uid, slot);
   const prefix = `${rc.metadata.name}-`;
-  const name = generatedName(prefix, uid);
+  const name = generatedName(prefix, id);
+  const uid = podUid(rc.metadata.namespace, name, id);
   const template = rc.spec.template;
   const metadata: PodManifest['metadata'] = {
     generateName: prefix,
@@ -34,7 +36,7 @@ export function createForSlot(rc: ReplicationController, slot: number, now: Date
   };
   if (template.metadata?.annotations) metadata.annotations = { ...template.metadata.annotations };
   const { nodeName: _n, ...spec } = template.spec;
-  const event = makeEvent<PodCreateRequested>('PodCreateRequested', `${rc.metadata.namespace}/${name}`, { pod: { apiVersion: 'v1', kind: 'Pod', metadata, spec } }, { source: CONTROLLER_SOURCE, time: now, id: uid });
+  const event = makeEvent<PodCreateRequested>('PodCreateRequested', `${rc.metadata.namespace}/${name}`, { pod: { apiVersion: 'v1', kind: 'Pod', metadata, spec } }, { source: CONTROLLER_SOURCE, time: now, id });
   return { event, name, uid };
 }
 

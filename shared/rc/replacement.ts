@@ -11,6 +11,7 @@ import { makeEvent, type PodCreateRequested } from '../events';
 import type { HistoryEntry, PodRecord } from '../ports';
 import type { Pod, PodManifest } from '../pod/schema';
 import { replacementUid } from './ids';
+import { podUid } from '../pod/uid';
 import { controllerRef } from './ownership';
 import { CONTROLLER_SOURCE, replacementHistory } from './pod-requests';
 
@@ -32,14 +33,15 @@ export function wantsSameNameReplacement(pod: Pod): ReplacementDecision | null {
 export function decideSameNameReplacement(pod: Pod, now: Date): ReplacementDecision {
   const refused = wantsSameNameReplacement(pod);
   if (refused) return refused;
-  const uid = replacementUid(pod.metadata.uid);
+  const id = replacementUid(pod.metadata.uid);
   const { name, namespace, labels, annotations, ownerReferences } = pod.metadata;
+  const uid = podUid(namespace, name, id);
   const metadata: PodManifest['metadata'] = { name, namespace };
   if (labels) metadata.labels = { ...labels };
   if (annotations) metadata.annotations = { ...annotations };
   if (ownerReferences?.length) metadata.ownerReferences = ownerReferences;
   const { nodeName: _n, ...spec } = pod.spec;
-  const create = makeEvent<PodCreateRequested>('PodCreateRequested', `${namespace}/${name}`, { pod: { apiVersion: 'v1', kind: 'Pod', metadata, spec } }, { source: CONTROLLER_SOURCE, time: now, id: uid, causationId: pod.metadata.uid });
+  const create = makeEvent<PodCreateRequested>('PodCreateRequested', `${namespace}/${name}`, { pod: { apiVersion: 'v1', kind: 'Pod', metadata, spec } }, { source: CONTROLLER_SOURCE, time: now, id, causationId: pod.metadata.uid });
   return { kind: 'replace', create, history: replacementHistory(pod, { name, uid }, now) };
 }
 

@@ -4,6 +4,7 @@
  * dead-lettered without blocking their partition, and restarting the handlers
  * mid-stream loses no pod.
  */
+import { podUid } from '../../../shared/pod/uid';
 import { physicalTopic } from '../../../shared/adapters/kafka/client';
 import { randomUUID } from 'node:crypto';
 import { makeEvent, TOPICS, type Envelope, type PodAccepted, type PodAssigned, type PodCreateRequested, type PodDeleteRequested, type PodEvictionRequested } from '../../../shared/events';
@@ -54,7 +55,7 @@ describe('control-plane invariants on the real parts', () => {
       const r = await cp.stores.podStore.get(ns, 'twice');
       return r?.nodeName ? r : null;
     }, 15000, 'bound');
-    const assigned = (await eventually(async () => assignments.events.find((e) => e.type === 'PodAssigned' && (e as PodAssigned).data.pod.metadata.uid === create.id), 15000, 'assigned')) as PodAssigned;
+    const assigned = (await eventually(async () => assignments.events.find((e) => e.type === 'PodAssigned' && (e as PodAssigned).data.pod.metadata.uid === podUid(ns, 'twice', create.id)), 15000, 'assigned')) as PodAssigned;
     await cp.publisher.publish(TOPICS.podStatus, twice(running(assigned.data.pod, 'dup-node', 1)));
     await eventually(async () => (await cp.stores.podStore.get(ns, 'twice'))?.pod.status.phase === 'Running', 15000, 'Running');
     const del = makeEvent<PodDeleteRequested>('PodDeleteRequested', `${ns}/twice`, { namespace: ns, name: 'twice' }, { source: 'test', time: new Date() });
@@ -67,7 +68,7 @@ describe('control-plane invariants on the real parts', () => {
     }, 15000, 'deleted');
     await new Promise((r) => setTimeout(r, 1500)); // let every duplicate arrive
 
-    expect(bound.uid).toBe(create.id);
+    expect(bound.uid).toBe(podUid(ns, 'twice', create.id)); // minted by the control plane from the request
     const final = await cp.stores.podStore.get(ns, 'twice');
     expect(final).toEqual(gone); // nothing moved after the last first delivery
     expect(final!.version).toBe(5); // accepted, bound, running, terminating, deleted
@@ -76,7 +77,7 @@ describe('control-plane invariants on the real parts', () => {
     const node = await cp.stores.nodeStore.get('dup-node');
     expect(node!.allocated).toEqual({ cpu: 0, memory: 0, pods: 0 });
     expect(node!.reservations).toEqual({});
-    const assignedIds = assignments.events.filter((e) => e.type === 'PodAssigned' && (e as PodAssigned).data.pod.metadata.uid === create.id).map((e) => e.id);
+    const assignedIds = assignments.events.filter((e) => e.type === 'PodAssigned' && (e as PodAssigned).data.pod.metadata.uid === bound.uid).map((e) => e.id);
     expect(new Set(assignedIds).size).toBe(1); // re-published, never re-decided
   });
 
@@ -125,7 +126,7 @@ describe('control-plane invariants on the real parts', () => {
     await cp.publisher.publish(TOPICS.podEvents, [first]);
     const firstAccepted = (await eventually(async () => podEvents.events.find((e) => e.type === 'PodAccepted' && e.causationId === first.id), 15000, 'PodAccepted')) as PodAccepted;
     expect(firstAccepted.data.version).toBeGreaterThan(0);
-    const firstBound = await bound(first.id);
+    const firstBound = await bound(podUid(ns, 'again', first.id));
     const del = makeEvent<PodDeleteRequested>('PodDeleteRequested', `${ns}/again`, { namespace: ns, name: 'again' }, { source: 'test', time: new Date() });
     await cp.publisher.publish(TOPICS.podEvents, [del]);
     await eventually(async () => (await cp.stores.podStore.get(ns, 'again'))?.pod.metadata.deletionTimestamp, 15000, 'terminating');
@@ -133,15 +134,15 @@ describe('control-plane invariants on the real parts', () => {
     await eventually(async () => (await cp.stores.podStore.get(ns, 'again'))?.deleted, 15000, 'deleted');
     const second = createRequest('again', { namespace: ns, nodeSelector: { pool: 'stale' } });
     await cp.publisher.publish(TOPICS.podEvents, [second]);
-    const secondBound = await bound(second.id);
+    const secondBound = await bound(podUid(ns, 'again', second.id));
 
     await cp.publisher.publish(TOPICS.podEvents, [firstAccepted]);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await cp.stores.podStore.get(ns, 'again')).toEqual(secondBound);
     const node = await cp.stores.nodeStore.get('stale-node');
-    expect(Object.keys(node!.reservations)).toEqual([second.id]);
+    expect(Object.keys(node!.reservations)).toEqual([secondBound.uid]);
     const assignedUids = assignments.events.filter((e) => e.type === 'PodAssigned' && e.key === 'stale-node').map((e) => (e as PodAssigned).data.pod.metadata.uid);
-    expect(assignedUids.filter((uid) => uid === first.id)).toHaveLength(1);
+    expect(assignedUids.filter((uid) => uid === firstBound.uid)).toHaveLength(1);
   });
 
   it('never overcommits a node when two schedulers race over the same pods', async () => {

@@ -99,7 +99,7 @@ describe('control plane on the real broker and DynamoDB Local', () => {
 describe('admission by namespace security level', () => {
   let cp: ControlPlane;
   beforeAll(async () => {
-    cp = await startControlPlane({ POD_SECURITY_LEVELS: 'locked=restricted,base=baseline' });
+    cp = await startControlPlane({ POD_SECURITY_LEVELS: 'locked=restricted,base=baseline,host=privileged' });
   }, 90000);
   afterAll(() => cp?.stop());
 
@@ -114,7 +114,7 @@ describe('admission by namespace security level', () => {
   });
 
   it('admits the same pod in a namespace at the privileged level', async () => {
-    const r = await cp.request('POST', '/api/v1/namespaces/default/pods', {
+    const r = await cp.request('POST', '/api/v1/namespaces/host/pods', {
       metadata: { name: 'hosty' },
       spec: { volumes: [{ name: 'h', hostPath: { path: '/etc' } }], containers: [{ name: 'a', image: 'x', volumeMounts: [{ name: 'h', mountPath: '/h' }] }] },
     });

@@ -138,9 +138,10 @@ describe('computePodActions', () => {
     expect(result.waiting.app.reason).toBe('CreateContainerConfigError');
   });
 
-  it('allows hostPath on a node that allows it', () => {
+  it('allows hostPath on a node that allows it, in a privileged namespace', () => {
     const p = pod({ volumes: [{ name: 'h', hostPath: { path: '/tmp' } }] });
-    const result = computePodActions(p, observePod([]), NOW, { ...cfg, node: { ...cfg.node, allowHostPath: true } }, noMemory());
+    const node = { ...cfg.node, allowHostPath: true, podSecurity: { namespaceLevels: {}, defaultLevel: 'privileged' as const } };
+    const result = computePodActions(p, observePod([]), NOW, { ...cfg, node }, noMemory());
     expect(result.refusal).toBeNull();
     expect(types(result.actions)).toEqual(['CreateSandbox#0']);
   });

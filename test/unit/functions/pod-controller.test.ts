@@ -10,6 +10,7 @@ import { memoryPorts } from '../../../shared/adapters/memory';
 import { makeEvent, TOPICS, type PodCreateRequested, type PodDeleteRequested } from '../../../shared/events';
 import { aPodSpec } from '../../helpers/factories';
 import { admitPod, DEFAULT_ADMISSION_POLICY } from '../../../shared/pod/admission';
+import { podUid } from '../../../shared/pod/uid';
 
 function given() {
   const ports = memoryPorts();
@@ -22,11 +23,11 @@ function given() {
 }
 
 describe('pod-controller handler', () => {
-  it('records a created pod with the request id as its uid, and announces it (ADDED, PodAccepted, Accepted)', async () => {
+  it('records a created pod with a uid it mints from the name and the request id, and announces it (ADDED, PodAccepted, Accepted)', async () => {
     const { ports, handle, create } = given();
     await handle(create('web'));
     const stored = (await ports.podStore.get('default', 'web'))!;
-    expect(stored).toMatchObject({ uid: 'req-web', version: 1, deleted: false });
+    expect(stored).toMatchObject({ uid: podUid('default', 'web', 'req-web'), version: 1, deleted: false });
     expect(ports.publisher.sent.map((s) => [s.topic, s.event.type])).toEqual([
       [TOPICS.podChanges, 'PodChanged'],
       [TOPICS.podEvents, 'PodAccepted'],
@@ -47,7 +48,7 @@ describe('pod-controller handler', () => {
     const { ports, handle, create } = given();
     await handle(create('web', 'first'));
     await handle(create('web', 'second'));
-    expect((await ports.podStore.get('default', 'web'))!.uid).toBe('first');
+    expect((await ports.podStore.get('default', 'web'))!.uid).toBe(podUid('default', 'web', 'first'));
     const rejected = ports.publisher.ofType('PodRequestRejected');
     expect(rejected).toHaveLength(1);
     expect((rejected[0].data as { status: { reason: string } }).status.reason).toBe('AlreadyExists');

@@ -1,4 +1,4 @@
-import { DEFAULT_LIFECYCLE, evictionTimeoutFor, planSweep, type LifecycleConfig } from '../../../shared/node/lifecycle';
+import { DEFAULT_LIFECYCLE, evictionTimeoutFor, heartbeatSeenAt, planSweep, type LifecycleConfig } from '../../../shared/node/lifecycle';
 import type { NodeReady, NodeRecord, PodRecord } from '../../../shared/ports';
 import { aNodeDescription, aPodSpec, aRecordedPod } from '../../helpers/factories';
 
@@ -134,5 +134,18 @@ describe('planSweep', () => {
     [0, 0],
   ])('takes tolerationSeconds %p as an eviction timeout of %p ms', (seconds, ms) => {
     expect(evictionTimeoutFor(podOn('a', 'p', seconds), DEFAULT_LIFECYCLE)).toBe(ms);
+  });
+});
+
+describe('when a heartbeat counts as seen (the receiver’s clock)', () => {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  it.each<[string, string, number | null]>([
+    ['a heartbeat sent now', iso(NOW), NOW],
+    ['a sender clock an hour ahead gains nothing', iso(NOW + 3600 * S), NOW],
+    ['a sender clock behind, within the grace period', iso(NOW - 30 * S), NOW],
+    ['a replay older than the grace period', iso(NOW - 41 * S), null],
+    ['an unreadable time', 'yesterday', null],
+  ])('%s', (_name, time, expected) => {
+    expect(heartbeatSeenAt(time, NOW, DEFAULT_LIFECYCLE)).toBe(expected);
   });
 });

@@ -1,5 +1,6 @@
 import { decide, type PodCommand, type PodDecision } from '../../../shared/pod/decider';
 import type { PodRecord } from '../../../shared/ports';
+import { podUid } from '../../../shared/pod/uid';
 import { context, createRequest, deleteRequest, evictionRequest, sent, stored } from './given';
 
 interface Row {
@@ -9,34 +10,38 @@ interface Row {
   then: { kind: PodDecision['kind']; sent: string[]; record?: Partial<PodRecord>; expectedVersion?: number | null; release?: { nodeName: string; uid: string } };
 }
 
+/** The uids the control plane mints for creates req-1 and req-2 of default/web. */
+const U1 = podUid('default', 'web', 'req-1');
+const U2 = podUid('default', 'web', 'req-2');
+
 const rows: Row[] = [
   {
-    name: 'a create is accepted with uid = request id, written only if no pod exists yet',
+    name: 'a create is accepted with uid minted from the name and the request id, written only if no pod exists yet',
     given: null,
     when: createRequest('req-1'),
-    then: { kind: 'write', sent: ['pod-changes PodChanged req-1:added ADDED', 'pod-events PodAccepted req-1:accepted'], record: { uid: 'req-1', version: 1, deleted: false }, expectedVersion: null },
+    then: { kind: 'write', sent: [`pod-changes PodChanged ${U1}:added ADDED`, `pod-events PodAccepted ${U1}:accepted`], record: { uid: U1, version: 1, deleted: false }, expectedVersion: null },
   },
   {
     name: 'the same create replayed re-publishes the same events and writes nothing',
-    given: stored({ uid: 'req-1' }),
+    given: stored({ uid: U1 }),
     when: createRequest('req-1'),
-    then: { kind: 'publish', sent: ['pod-changes PodChanged req-1:added ADDED', 'pod-events PodAccepted req-1:accepted'] },
+    then: { kind: 'publish', sent: [`pod-changes PodChanged ${U1}:added ADDED`, `pod-events PodAccepted ${U1}:accepted`] },
   },
   {
     name: 'another create for a live name is rejected (409 AlreadyExists)',
-    given: stored({ uid: 'req-1' }),
+    given: stored({ uid: U1 }),
     when: createRequest('req-2'),
     then: { kind: 'publish', sent: ['pod-changes PodRequestRejected req-2:rejected'] },
   },
   {
     name: 'a create over a tombstone makes a new incarnation with the new uid',
-    given: stored({ uid: 'req-1', deleted: true, version: 5 }),
+    given: stored({ uid: U1, deleted: true, version: 5 }),
     when: createRequest('req-2'),
-    then: { kind: 'write', sent: ['pod-changes PodChanged req-2:added ADDED', 'pod-events PodAccepted req-2:accepted'], record: { uid: 'req-2', version: 6, deleted: false }, expectedVersion: 5 },
+    then: { kind: 'write', sent: [`pod-changes PodChanged ${U2}:added ADDED`, `pod-events PodAccepted ${U2}:accepted`], record: { uid: U2, version: 6, deleted: false }, expectedVersion: 5 },
   },
   {
     name: 'a create replayed after its pod was deleted is ignored',
-    given: stored({ uid: 'req-1', deleted: true }),
+    given: stored({ uid: U1, deleted: true }),
     when: createRequest('req-1'),
     then: { kind: 'ignore', sent: [] },
   },
@@ -116,10 +121,10 @@ describe('pod decider', () => {
     expect(replay.outbound.map((o) => [o.topic, o.event.id, o.event.type, o.event.data])).toEqual(first.outbound.map((o) => [o.topic, o.event.id, o.event.type, o.event.data]));
   });
 
-  it('stores the accepted pod with the defaults and the request id as uid', () => {
+  it('stores the accepted pod with the defaults and a uid minted from the name and the request id', () => {
     const decision = decide(null, createRequest('req-1'), context());
     if (decision.kind !== 'write') throw new Error('expected a write');
-    expect(decision.record.pod.metadata).toEqual(expect.objectContaining({ uid: 'req-1', name: 'web', namespace: 'default', creationTimestamp: '2026-01-01T00:05:00.000Z' }));
+    expect(decision.record.pod.metadata).toEqual(expect.objectContaining({ uid: U1, name: 'web', namespace: 'default', creationTimestamp: '2026-01-01T00:05:00.000Z' }));
     expect(decision.record.pod.spec).toEqual(expect.objectContaining({ restartPolicy: 'Always', terminationGracePeriodSeconds: 30, schedulerName: 'default-scheduler' }));
     expect(decision.record.pod.status).toEqual({ phase: 'Pending', qosClass: 'BestEffort' });
   });
@@ -146,5 +151,15 @@ describe('pod decider', () => {
     if (decision.kind !== 'write') throw new Error('expected a write');
     expect(decision.record.pod.status).toEqual(expect.objectContaining({ phase: 'Failed', reason: 'NodeLost' }));
     expect(decision.history).toEqual([expect.objectContaining({ type: 'Warning', reason: 'NodeLost', uid: 'req-1' })]);
+  });
+
+  it('mints a uid a producer cannot choose: the same request id for another name, or a live pod’s uid as the id, makes a new uid', () => {
+    const victim = decide(null, createRequest('req-1', 'victim'), context());
+    if (victim.kind !== 'write') throw new Error('expected a write');
+    const replayedId = decide(null, createRequest('req-1', 'attacker'), context());
+    const uidAsId = decide(null, createRequest(victim.record.uid, 'attacker'), context());
+    if (replayedId.kind !== 'write' || uidAsId.kind !== 'write') throw new Error('expected writes');
+    expect(new Set([victim.record.uid, replayedId.record.uid, uidAsId.record.uid]).size).toBe(3);
+    expect(victim.record.uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });

@@ -2,6 +2,7 @@ import { makeEvent, type PodChanged, type PodCreateRequested } from '../../../sh
 import { silentLogger } from '../../../shared/runtime/logger';
 import { makeReplicationController } from '../../../functions/replication-controller/handler';
 import { replacementUid, slotUid } from '../../../shared/rc/ids';
+import { podUid } from '../../../shared/pod/uid';
 import { REPLACE_ON_NODE_LOSS } from '../../../shared/rc/replacement';
 import { aRecord, anOwnedPod, anRc, T0 } from './given';
 import { admitPod, DEFAULT_ADMISSION_POLICY } from '../../../shared/pod/admission';
@@ -86,7 +87,7 @@ describe('replication-controller handler', () => {
     ]);
     expect(historyStore.entries.map((e) => [e.uid, e.reason])).toEqual([
       ['uid-db', 'Replaced'],
-      [replacementUid('uid-db'), 'ReplacementFor'],
+      [podUid('default', 'db', replacementUid('uid-db')), 'ReplacementFor'],
     ]);
   });
 });

@@ -1,9 +1,13 @@
 import type { PodCreateRequested, PodDeleteRequested } from '../../../shared/events';
 import { slotUid } from '../../../shared/rc/ids';
+import { createForSlot } from '../../../shared/rc/pod-requests';
 import { reconcile } from '../../../shared/rc/reconcile';
-import { aRecord, anOwnedPod, at, ctx, iso } from './given';
+import { aRecord, anOwnedPod, anRc, at, ctx, iso } from './given';
 
+/** The request ids of the creates (from which the pod-controller mints the pods' uids). */
 const createdUids = (creates: PodCreateRequested[]) => creates.map((c) => c.id);
+/** The uid the pod created for a slot of the test RC gets. */
+const podUidOfSlot = (slot: number) => createForSlot(anRc(), slot, at(0)).uid;
 const deletedNames = (deletes: PodDeleteRequested[]) => deletes.map((d) => d.data.name);
 
 describe('reconcile: scale up', () => {
@@ -36,10 +40,10 @@ describe('reconcile: scale up', () => {
   });
 
   it('a pending create seen in the Pods table (in any state) stops being pending', () => {
-    const uid = slotUid('rc-uid-1', 0);
+    const uid = podUidOfSlot(0);
     const pod = { ...anOwnedPod('web-x', 'deleted'), uid };
     const d = reconcile(aRecord({ replicas: 1, nextSlot: 1, pending: [{ uid, at: iso(-1), slot: 0 }] }), [pod], ctx());
-    expect(d.record!.pending.map((p) => p.uid)).toEqual([slotUid('rc-uid-1', 1)]);
+    expect(d.record!.pending.map((p) => p.uid)).toEqual([podUidOfSlot(1)]);
   });
 
   it('publishes a create again, same id, when it is still not visible after resendAfterMs', () => {
@@ -95,8 +99,8 @@ describe('reconcile: replacement and status', () => {
   it('replaces a pod lost with its node by a new uid and links the two in both histories', () => {
     const pods = [anOwnedPod('web-a', 'ready'), anOwnedPod('web-b', 'lost')];
     const d = reconcile(aRecord({ replicas: 2, nextSlot: 2 }), pods, ctx());
-    const newUid = slotUid('rc-uid-1', 2);
-    expect(createdUids(d.creates)).toEqual([newUid]);
+    const newUid = podUidOfSlot(2);
+    expect(createdUids(d.creates)).toEqual([slotUid('rc-uid-1', 2)]);
     expect(d.history.map((h) => [h.name === 'web-b' ? 'old' : 'new', h.uid, h.reason, h.message])).toEqual([
       ['old', 'uid-web-b', 'Replaced', expect.stringMatching(new RegExp(`^replaced by pod web-[0-9a-f]{5} \\(uid ${newUid}\\) after NodeLost on node-1$`))],
       ['new', newUid, 'ReplacementFor', 'replacement for pod web-b (uid uid-web-b) after NodeLost on node-1'],

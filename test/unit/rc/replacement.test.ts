@@ -1,5 +1,6 @@
 import type { Pod } from '../../../shared/pod/schema';
 import { replacementUid } from '../../../shared/rc/ids';
+import { podUid } from '../../../shared/pod/uid';
 import { decideSameNameReplacement, needsSameNameReplacement, REPLACE_ON_NODE_LOSS } from '../../../shared/rc/replacement';
 import { anOwnedPod, T0 } from './given';
 
@@ -40,7 +41,9 @@ describe('same-name replacement of bare pods', () => {
     const old = aBarePod();
     const d = decideSameNameReplacement(old, T0);
     if (d.kind !== 'replace') throw new Error('expected a replacement');
-    const newUid = replacementUid(old.metadata.uid);
+    // The create's id comes from the old uid; the new pod's uid is minted from it as the pod-controller does.
+    expect(d.create.id).toBe(replacementUid(old.metadata.uid));
+    const newUid = podUid(old.metadata.namespace, old.metadata.name, d.create.id);
     expect(d.history.map((h) => [h.name, h.uid, h.type, h.reason, h.message])).toEqual([
       ['db', old.metadata.uid, 'Normal', 'Replaced', `replaced by pod db (uid ${newUid}) after NodeLost on node-1`],
       ['db', newUid, 'Normal', 'ReplacementFor', `replacement for pod db (uid ${old.metadata.uid}) after NodeLost on node-1`],
