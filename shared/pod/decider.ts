@@ -87,7 +87,7 @@ function decideCreate(state: PodRecord | null, cmd: PodCreateRequested, ctx: Dec
   const uid = podUid(namespace, name, cmd.id);
   if (state && state.uid === uid) {
     if (state.deleted) return { kind: 'ignore', reason: 'create replayed after the pod was deleted' };
-    return { kind: 'publish', outbound: acceptedOutbound(state.pod, state.version, ctx, uid) };
+    return { kind: 'publish', outbound: acceptedOutbound(state.pod, state.version, ctx, cmd.id) };
   }
   if (state && !state.deleted) return rejected(namespace, name, alreadyExists('pods', name), ctx, cmd.id);
 
@@ -105,7 +105,7 @@ function decideCreate(state: PodRecord | null, cmd: PodCreateRequested, ctx: Dec
     kind: 'write',
     record: { namespace, name, uid, version, pod, deleted: false },
     expectedVersion: state ? state.version : null,
-    outbound: acceptedOutbound(pod, version, ctx, uid),
+    outbound: acceptedOutbound(pod, version, ctx, cmd.id),
     history: [historyEntry(pod, { type: 'Normal', reason: 'Accepted', message: `Pod ${namespace}/${name} accepted with uid ${uid}`, source: ctx.source }, cmd.id, time)],
   };
 }

@@ -208,7 +208,7 @@ describe('control-plane invariants on the real parts', () => {
       const all = await cp.stores.podStore.list({ namespace: 'restart' });
       return all.length === 40 && all.every((p) => p.nodeName) ? all : null;
     }, 40000, 'all 40 pods bound');
-    expect(pods.map((p) => p.uid).sort()).toEqual(creates.map((c) => c.id).sort());
+    expect(pods.map((p) => p.uid).sort()).toEqual(creates.map((c) => podUid('restart', c.data.pod.metadata.name!, c.id)).sort());
     expect(pods.every((p) => p.version === 2)).toBe(true); // accepted and bound once each
     const node = (await cp.stores.nodeStore.get('restart-node'))!;
     expect(node.allocated.pods).toBe(40);

@@ -19,13 +19,13 @@ const rows: Row[] = [
     name: 'a create is accepted with uid minted from the name and the request id, written only if no pod exists yet',
     given: null,
     when: createRequest('req-1'),
-    then: { kind: 'write', sent: [`pod-changes PodChanged ${U1}:added ADDED`, `pod-events PodAccepted ${U1}:accepted`], record: { uid: U1, version: 1, deleted: false }, expectedVersion: null },
+    then: { kind: 'write', sent: ['pod-changes PodChanged req-1:added ADDED', 'pod-events PodAccepted req-1:accepted'], record: { uid: U1, version: 1, deleted: false }, expectedVersion: null },
   },
   {
     name: 'the same create replayed re-publishes the same events and writes nothing',
     given: stored({ uid: U1 }),
     when: createRequest('req-1'),
-    then: { kind: 'publish', sent: [`pod-changes PodChanged ${U1}:added ADDED`, `pod-events PodAccepted ${U1}:accepted`] },
+    then: { kind: 'publish', sent: ['pod-changes PodChanged req-1:added ADDED', 'pod-events PodAccepted req-1:accepted'] },
   },
   {
     name: 'another create for a live name is rejected (409 AlreadyExists)',
@@ -37,7 +37,7 @@ const rows: Row[] = [
     name: 'a create over a tombstone makes a new incarnation with the new uid',
     given: stored({ uid: U1, deleted: true, version: 5 }),
     when: createRequest('req-2'),
-    then: { kind: 'write', sent: [`pod-changes PodChanged ${U2}:added ADDED`, `pod-events PodAccepted ${U2}:accepted`], record: { uid: U2, version: 6, deleted: false }, expectedVersion: 5 },
+    then: { kind: 'write', sent: ['pod-changes PodChanged req-2:added ADDED', 'pod-events PodAccepted req-2:accepted'], record: { uid: U2, version: 6, deleted: false }, expectedVersion: 5 },
   },
   {
     name: 'a create replayed after its pod was deleted is ignored',
