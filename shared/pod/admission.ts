@@ -12,7 +12,7 @@ import type { StatusCause } from '../events/status';
 import { MIN_AGENT_VERSION_PRIVILEGED, isAtLeast } from '../scheduling/plugins/node-version';
 import { forbidden } from '../kube/field-errors';
 import { arr, num, obj, str, strings } from '../kube/loose';
-import { BASELINE_CAPABILITIES, capabilityName, checkPodSecurity, SECURITY_LEVELS, type SecurityLevel } from './security';
+import { BASELINE_CAPABILITIES, capabilityName, checkPodSecurity, extraCapabilities, privilegedContainers, SECURITY_LEVELS, type SecurityLevel } from './security';
 
 export interface AdmissionPolicy {
   /** Cluster-wide: may any pod run a privileged container. */
@@ -64,28 +64,6 @@ export function admissionPolicyFromEnv(env: Record<string, string | undefined>):
 }
 
 export const CLUSTER_POLICY_DETAIL = 'disallowed by cluster policy';
-
-const CONTAINER_FIELDS = ['initContainers', 'containers'] as const;
-
-/** The paths of privileged containers, init containers included. */
-function privilegedContainers(manifest: unknown): string[] {
-  const spec = obj(obj(manifest)?.spec);
-  return CONTAINER_FIELDS.flatMap((field) => arr(spec?.[field]).flatMap((c, i) => (obj(obj(c)?.securityContext)?.privileged === true ? [`spec.${field}[${i}]`] : [])));
-}
-
-/**
- * The paths of `capabilities.add` entries beyond the baseline set (`ALL`,
- * `SYS_ADMIN`, `NET_ADMIN`, ...): as much root on the node as a privileged
- * container, so gated the same way.
- */
-function extraCapabilities(manifest: unknown): string[] {
-  const spec = obj(obj(manifest)?.spec);
-  return CONTAINER_FIELDS.flatMap((field) =>
-    arr(spec?.[field]).flatMap((c, i) =>
-      strings(obj(obj(obj(c)?.securityContext)?.capabilities)?.add).flatMap((cap, j) => (BASELINE_CAPABILITIES.includes(capabilityName(cap)) ? [] : [`spec.${field}[${i}].securityContext.capabilities.add[${j}]`])),
-    ),
-  );
-}
 
 /** The namespace's level; an unknown level fails closed to `restricted`. */
 export function levelFor(namespace: string, policy: AdmissionPolicy): SecurityLevel {

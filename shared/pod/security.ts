@@ -34,6 +34,33 @@ export const RESTRICTED_CAPABILITIES: readonly string[] = ['NET_BIND_SERVICE'];
 /** `CAP_SYS_ADMIN` and `sys_admin` name the same capability. */
 export const capabilityName = (c: string) => c.trim().toUpperCase().replace(/^CAP_/, '');
 
+const CONTAINER_FIELDS = ['initContainers', 'containers'] as const;
+
+/** The paths of privileged containers, init containers included. */
+export function privilegedContainers(manifest: unknown): string[] {
+  const spec = obj(obj(manifest)?.spec);
+  return CONTAINER_FIELDS.flatMap((field) => arr(spec?.[field]).flatMap((c, i) => (obj(obj(c)?.securityContext)?.privileged === true ? [`spec.${field}[${i}]`] : [])));
+}
+
+/**
+ * The paths of `capabilities.add` entries beyond the baseline set (`ALL`,
+ * `SYS_ADMIN`, `NET_ADMIN`, ...): as much root on the node as a privileged
+ * container, so gated the same way.
+ */
+export function extraCapabilities(manifest: unknown): string[] {
+  const spec = obj(obj(manifest)?.spec);
+  return CONTAINER_FIELDS.flatMap((field) =>
+    arr(spec?.[field]).flatMap((c, i) =>
+      strings(obj(obj(obj(c)?.securityContext)?.capabilities)?.add).flatMap((cap, j) => (BASELINE_CAPABILITIES.includes(capabilityName(cap)) ? [] : [`spec.${field}[${i}].securityContext.capabilities.add[${j}]`])),
+    ),
+  );
+}
+
+/** Whether the pod can run only on a node that allows privileged containers (the scheduler's filters and the agent's refusal agree). */
+export function needsPrivilegedNode(pod: unknown): boolean {
+  return privilegedContainers(pod).length > 0 || extraCapabilities(pod).length > 0;
+}
+
 interface ContainerView {
   index: number;
   name: string;

@@ -5,6 +5,7 @@
  * cannot be read counts as too old, so skew never lands a pod on a node that
  * would refuse it.
  */
+import { needsPrivilegedNode } from '../../pod/security';
 import { SUCCESS, unresolvable, type FilterPlugin } from '../framework';
 
 /** The first agent version that runs privileged containers. */
@@ -51,7 +52,7 @@ export const AGENT_TOO_OLD_FOR_PRIVILEGED = 'node(s) had an agent too old for pr
 export const nodeVersion: FilterPlugin = {
   name: 'NodeVersion',
   filter: ({ pod }, node) => {
-    const wantsPrivileged = pod.spec.containers.some((c) => c.securityContext?.privileged === true);
+    const wantsPrivileged = needsPrivilegedNode(pod);
     if (wantsPrivileged && !isAtLeast(node.node.agentVersion, MIN_AGENT_VERSION_PRIVILEGED)) return unresolvable(AGENT_TOO_OLD_FOR_PRIVILEGED);
     return SUCCESS;
   },

@@ -8,11 +8,23 @@ import { compareVersions, isAtLeast, MIN_AGENT_VERSION_PRIVILEGED, nodeVersion }
 import { DEFAULT_PROFILE, FILTERS, profile } from '../../../shared/scheduling/registry';
 import type { PodInfo } from '../../../shared/scheduling/framework';
 import type { NodeRecord } from '../../../shared/ports';
+import type { Container } from '../../../shared/pod/schema';
 import { aNode, aPod } from './nodes';
 
 const ok: PluginStatus = { code: 'Success', reasons: [] };
 const no = (reason: string): PluginStatus => ({ code: 'Unschedulable', reasons: [reason] });
 const never = (reason: string): PluginStatus => ({ code: 'UnschedulableAndUnresolvable', reasons: [reason] });
+
+const withSecurity = (securityContext: Container['securityContext']): PodInfo => {
+  const info = aPod();
+  info.pod.spec.containers[0].securityContext = securityContext;
+  return info;
+};
+const withInit = (securityContext: Container['securityContext']): PodInfo => {
+  const info = aPod();
+  info.pod.spec.initContainers = [{ name: 'init', image: 'podflow/base:1', securityContext }];
+  return info;
+};
 
 const rows: [FilterPlugin, string, PodInfo, NodeRecord, PluginStatus][] = [
   [nodeReady, 'a Ready node with a ready agent', aPod(), aNode('a'), ok],
@@ -28,6 +40,9 @@ const rows: [FilterPlugin, string, PodInfo, NodeRecord, PluginStatus][] = [
   [nodePrivileged, 'an unprivileged pod on a strict node', aPod(), aNode('a', { allowPrivileged: false }), ok],
   [nodePrivileged, 'a privileged pod on a node that allows it', aPod({ privileged: true }), aNode('a', { allowPrivileged: true }), ok],
   [nodePrivileged, 'a privileged pod on a node that does not', aPod({ privileged: true }), aNode('a', { allowPrivileged: false }), never("node(s) didn't allow privileged containers")],
+  [nodePrivileged, 'every capability on a node that does not allow privileged', withSecurity({ capabilities: { add: ['ALL'] } }), aNode('a', { allowPrivileged: false }), never("node(s) didn't allow privileged containers")],
+  [nodePrivileged, 'a privileged init container on a node that does not', withInit({ privileged: true }), aNode('a', { allowPrivileged: false }), never("node(s) didn't allow privileged containers")],
+  [nodePrivileged, 'baseline capabilities on a strict node', withSecurity({ capabilities: { add: ['NET_BIND_SERVICE'] } }), aNode('a', { allowPrivileged: false }), ok],
   [nodeVersion, 'a privileged pod on an agent at the minimum version', aPod({ privileged: true }), aNode('a', { agentVersion: MIN_AGENT_VERSION_PRIVILEGED }), ok],
   [nodeVersion, 'a privileged pod on a newer agent', aPod({ privileged: true }), aNode('a', { agentVersion: '1.4.2' }), ok],
   [nodeVersion, 'a privileged pod on an older agent', aPod({ privileged: true }), aNode('a', { agentVersion: '0.0.9' }), never('node(s) had an agent too old for privileged containers')],
