@@ -48,7 +48,13 @@ export class PodFeed implements WatchSource<Pod> {
     if (event.type === 'PodRequestRejected') {
       outcome = { kind: 'rejected', status: event.data.status };
     } else {
-      const rv = BigInt(event.data.pod.metadata.resourceVersion);
+      const rawRv = event.data.pod.metadata.resourceVersion;
+      if (typeof rawRv !== 'string' || !/^[0-9]+$/.test(rawRv)) {
+        // Ordering and resumes need a number: such a record cannot be placed, and must not stall the feed.
+        this.logger.warn({ resourceVersion: rawRv, uid: event.data.pod.metadata.uid }, 'change with a non-numeric resourceVersion skipped');
+        return;
+      }
+      const rv = BigInt(rawRv);
       const watchEvent: WatchEvent = { type: event.data.change, object: event.data.pod, rv };
       this.insert(watchEvent);
       outcome = { kind: 'changed', event: watchEvent };

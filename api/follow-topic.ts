@@ -2,7 +2,9 @@
  * How the API follows a topic for its in-memory views (the pod change feed,
  * the event feed): a consumer group of its own per API process (so every
  * instance sees every record), each record parsed with its schema, an
- * unreadable one logged and skipped. Resolves once the group has joined.
+ * unreadable one, or one the view cannot apply (a change with a non-numeric
+ * resourceVersion), logged and skipped: a bad record never stalls the view.
+ * Resolves once the group has joined.
  */
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
@@ -31,8 +33,16 @@ export async function followTopic<S extends z.ZodType>(kafka: Kafka, logger: Log
     eachBatch: async ({ batch }) => {
       for (const m of batch.messages) {
         const parsed = parseRecord(opts.schema, { topic: opts.topic, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? null, value: m.value?.toString() ?? null });
-        if (parsed.ok) onEvent(parsed.event);
-        else logger.warn({ topic: opts.topic, offset: m.offset, reason: parsed.reason }, 'unreadable record skipped');
+        if (!parsed.ok) {
+          logger.warn({ topic: opts.topic, offset: m.offset, reason: parsed.reason }, 'unreadable record skipped');
+          continue;
+        }
+        try {
+          onEvent(parsed.event);
+        } catch (err) {
+          // Throwing here would make kafkajs redeliver the batch forever.
+          logger.warn({ topic: opts.topic, offset: m.offset, reason: err instanceof Error ? err.message : String(err) }, 'record the view cannot apply skipped');
+        }
       }
     },
   });

@@ -23,6 +23,8 @@ export const baseConfigSchema = z.object({
   TABLE_NODES: z.string().optional(),
   TABLE_POD_HISTORY: z.string().optional(),
   TABLE_REPLICATION_CONTROLLERS: z.string().optional(),
+  /** Deliveries of a record that keep failing retryably before a handler dead-letters it (shared/runtime/delivery-count.ts). */
+  HANDLER_MAX_DELIVERIES: z.coerce.number().int().min(1).default(8),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

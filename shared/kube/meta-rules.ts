@@ -24,7 +24,7 @@ export function annotationCauses(annotations: unknown, field: string): FieldCaus
   let size = 0;
   for (const [key, value] of entries(annotations, str)) {
     for (const msg of isQualifiedName(key.toLowerCase())) causes.push(invalid(field, key, msg));
-    size += key.length + value.length;
+    size += Buffer.byteLength(key, 'utf8') + Buffer.byteLength(value, 'utf8'); // bytes, as Kubernetes counts them
   }
   if (size > TOTAL_ANNOTATION_SIZE_MAX) causes.push(tooLong(field, TOTAL_ANNOTATION_SIZE_MAX));
   return causes;

@@ -14,6 +14,7 @@ import { obj } from '../kube/loose';
 import { metadataCauses } from '../kube/meta-rules';
 import { podManifest, type PodManifest } from './schema';
 import { specCauses } from './spec-rules';
+import { sizeCauses } from './size';
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; causes: StatusCause[] };
 
@@ -92,7 +93,7 @@ export function causesFromZod(error: z.ZodError, prefix: readonly PropertyKey[] 
 
 /** Rules across fields and the ones the shape cannot say: names, references, ports, quantities, labels. */
 export function semanticCauses(pod: PodManifest): StatusCause[] {
-  return [...metadataCauses(pod.metadata), ...specCauses(pod.spec)];
+  return [...metadataCauses(pod.metadata), ...specCauses(pod.spec), ...sizeCauses(pod)];
 }
 
 const SECTION_ORDER = [ROOT_FIELD, 'apiVersion', 'kind', 'metadata', 'spec', 'status'];
@@ -120,7 +121,7 @@ function merge(shape: StatusCause[], rules: StatusCause[]): StatusCause[] {
 export function validatePodManifest(input: unknown): Validation<PodManifest> {
   const parsed = podManifest.safeParse(input, { reportInput: true });
   const root = obj(input);
-  const rules = root ? [...metadataCauses(root.metadata), ...specCauses(root.spec)] : [];
+  const rules = root ? [...metadataCauses(root.metadata), ...specCauses(root.spec), ...sizeCauses(root)] : [];
   const shape = parsed.success ? [] : causesFromZod(parsed.error);
   const causes = merge(shape, rules);
   if (parsed.success && causes.length === 0) return { ok: true, value: parsed.data };

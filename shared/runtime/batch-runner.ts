@@ -4,7 +4,10 @@
  * schema, keeps order per key, runs different keys concurrently, retries
  * retryable errors a few times in place, and sends what can never succeed
  * (bad JSON, schema errors, non-retryable errors) to the dead-letter topic with
- * its reason, so one poison record never blocks a partition.
+ * its reason, so one poison record never blocks a partition. A record that
+ * keeps failing retryably is redelivered at most `maxDeliveries` times (counted
+ * in this process, shared/runtime/delivery-count.ts), then dead-lettered with
+ * its last error so the records behind it on its key proceed.
  */
 import type { z } from 'zod';
 import { makeEvent, TOPICS, type DeadLetter } from '../events';
@@ -12,6 +15,7 @@ import { isRetryable } from '../errors';
 import type { Clock, Logger, Publisher } from '../ports';
 import { noHandlerMetrics, type HandlerMetrics, type RecordOutcome } from '../metrics/handler-metrics';
 import { stopwatch } from '../metrics/stopwatch';
+import { DEFAULT_MAX_DELIVERIES, deliveryId, exhausted, makeDeliveryCounter } from './delivery-count';
 
 export interface InboundRecord {
   topic: string;
@@ -51,6 +55,8 @@ export interface BatchRunnerOptions<S extends z.ZodTypeAny> {
   /** Tries per record for retryable errors before the batch reports it failed. */
   attempts?: number;
   retryDelayMs?: number;
+  /** Deliveries of a record that fail retryably (each after `attempts` tries) before it is dead-lettered. */
+  maxDeliveries?: number;
   /** Records by outcome and batch durations (Prometheus locally, embedded-metric lines in Lambda). */
   metrics?: HandlerMetrics;
 }
@@ -88,6 +94,8 @@ export function makeBatchRunner<S extends z.ZodTypeAny>(opts: BatchRunnerOptions
   const attempts = opts.attempts ?? 3;
   const retryDelayMs = opts.retryDelayMs ?? 50;
   const metrics = opts.metrics ?? noHandlerMetrics;
+  const maxDeliveries = opts.maxDeliveries ?? DEFAULT_MAX_DELIVERIES;
+  const deliveries = makeDeliveryCounter();
 
   async function deadLetter(record: InboundRecord, reason: string): Promise<void> {
     const value = record.value === null ? null : record.value.slice(0, MAX_DEAD_LETTER_VALUE);
@@ -120,13 +128,21 @@ export function makeBatchRunner<S extends z.ZodTypeAny>(opts: BatchRunnerOptions
     for (let attempt = 1; ; attempt++) {
       try {
         await opts.handle(parsed.event, record);
+        deliveries.settled(deliveryId(record));
         return 'done';
       } catch (err) {
         if (!isRetryable(err)) {
           await deadLetter(record, `${opts.handlerName}: ${describeError(err)}`);
+          deliveries.settled(deliveryId(record));
           return 'dead';
         }
         if (attempt >= attempts) {
+          const delivered = deliveries.failed(deliveryId(record));
+          if (exhausted(delivered, maxDeliveries)) {
+            await deadLetter(record, `${opts.handlerName}: still failing after ${delivered} deliveries: ${describeError(err)}`);
+            deliveries.settled(deliveryId(record));
+            return 'dead';
+          }
           opts.logger.warn({ err: describeError(err), offset: record.offset, partition: record.partition }, 'record failed, will be retried');
           return { topic: record.topic, partition: record.partition, offset: record.offset, error: err };
         }

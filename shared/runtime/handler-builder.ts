@@ -15,6 +15,6 @@ export async function buildHandlerRuntime<S extends z.ZodTypeAny>(
 ): Promise<HandlerRuntime> {
   const w = await wire(name, env, { storeMetrics: opts.metrics });
   const { handle, sweep } = make(w);
-  const run = makeBatchRunner({ handlerName: name, schema, handle, publisher: w.publisher, clock: w.clock, logger: w.logger, metrics: opts.metrics });
+  const run = makeBatchRunner({ handlerName: name, schema, handle, publisher: w.publisher, clock: w.clock, logger: w.logger, metrics: opts.metrics, maxDeliveries: w.config.HANDLER_MAX_DELIVERIES });
   return { name, topics: [topic], run, sweep: sweep ? async () => void (await sweep()) : undefined, kafka: w.kafka, close: w.close };
 }

@@ -3,6 +3,7 @@ import { DynamoDBClient, PutItemCommand, QueryCommand, ScanCommand, type DynamoD
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { ConflictError, DependencyError } from '../../errors';
 import { batcherFor } from './batching';
+import { classifyDynamoError } from './errors';
 
 export function makeDynamoClient(opts: { endpoint?: string; region: string }): DynamoDBClient {
   // cacheMiddleware: build each command's middleware stack once, not on every request.
@@ -22,8 +23,11 @@ export function isConditionFailure(err: unknown): boolean {
 
 /** Turns SDK errors into domain errors so they never leak past the adapter. */
 export function mapDynamoError(err: unknown, what: string): never {
-  if (isConditionFailure(err)) throw new ConflictError(`${what}: condition failed`, { cause: err });
-  throw new DependencyError(`${what}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  const kind = classifyDynamoError(err);
+  if (kind === 'conflict') throw new ConflictError(`${what}: condition failed`, { cause: err });
+  const name = (err as { name?: string })?.name;
+  const detail = kind === 'permanent' && name ? `${name}: ` : '';
+  throw new DependencyError(`${what}: ${detail}${(err as Error)?.message ?? String(err)}`, { cause: err, retryable: kind === 'transient' });
 }
 
 /** A consistent read of one item by key, or null (coalesced with the other reads of this turn). */
