@@ -38,6 +38,8 @@ export const agentEnvSchema = z.object({
   RUNTIME: z.enum(['docker', 'hollow']).default('docker'),
   AGENT_PORT: int(10250),
   AGENT_TOKEN: z.string().default(''),
+  /** 'cluster': AGENT_TOKEN is the cluster's agent token, and this node accepts only its own token derived from it (shared/auth/agent-token.ts); the launcher passes the node token itself. */
+  AGENT_TOKEN_KIND: z.enum(['node', 'cluster']).default('node'),
   ALLOW_PRIVILEGED: bool,
   ALLOW_HOST_PATH: bool,
   /** The cluster's Pod Security levels (shared/pod/admission.ts), checked again before this node runs anything. */

@@ -3,6 +3,7 @@
  * place that does), wires Kafka, Docker (or the hollow runtime) and a logger,
  * runs the agent and drains it on SIGTERM/SIGINT. Containers survive the agent.
  */
+import { nodeAgentToken } from '../shared/auth/agent-token';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { DynamoPodStore, makeDynamoClient } from '../shared/adapters/dynamodb';
@@ -23,7 +24,8 @@ import { HollowRuntime } from './runtime/hollow';
 async function main(): Promise<void> {
   const env = parseAgentEnv(process.env);
   const logger = pino({ level: env.LOG_LEVEL, base: { component: 'agent' } }) as unknown as Logger;
-  let token = env.AGENT_TOKEN;
+  // The API presents each node's own token; given the cluster's, this node derives its own and accepts only that.
+  let token = env.AGENT_TOKEN && env.AGENT_TOKEN_KIND === 'cluster' ? nodeAgentToken(env.AGENT_TOKEN, env.NODE_NAME) : env.AGENT_TOKEN;
   if (!token) {
     token = randomBytes(24).toString('hex');
     logger.warn('AGENT_TOKEN is not set: the log server accepts only a random token nobody knows');

@@ -6,6 +6,7 @@
  * left out, as metrics-server leaves out a node it cannot scrape). Only nodes
  * whose endpoint the control plane recorded are asked.
  */
+import { nodeAgentToken } from '../../shared/auth/agent-token';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { NodeRecord } from '../../shared/ports';
 import { notFound } from '../../shared/kube/status';
@@ -27,7 +28,7 @@ const window = (u: Usage) => `${Math.max(1, Math.round(u.windowMs / 1000))}s`;
 async function scrape(deps: ApiDeps, node: NodeRecord): Promise<NodeSummary | null> {
   if (node.ready !== 'True' || !node.node.endpoint) return null;
   try {
-    const res = await fetch(`${node.node.endpoint}/stats/summary`, { headers: { authorization: `Bearer ${deps.agentToken}` }, signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
+    const res = await fetch(`${node.node.endpoint}/stats/summary`, { headers: { authorization: `Bearer ${nodeAgentToken(deps.agentToken, node.name)}` }, signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
     return res.ok ? ((await res.json()) as NodeSummary) : null;
   } catch {
     return null;

@@ -9,6 +9,7 @@
  * messages both ways unchanged: the agent speaks the channel protocol. Every
  * refusal before the upgrade is a Status on the raw socket.
  */
+import { nodeAgentToken } from '../../shared/auth/agent-token';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -73,7 +74,7 @@ export function podStreamRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (!target.ok) return rejectUpgrade(socket, target.status);
     const node = await deps.nodeStore.get(target.nodeName);
     if (!node?.node.endpoint) return rejectUpgrade(socket, badRequest(`node ${target.nodeName} serves no streams yet`));
-    if (verb === 'portforward') return portForwardUpgrade(req, socket, head, { endpoint: node.node.endpoint, nodeName: node.name, namespace, name, uid: target.uid, agentToken: deps.agentToken, logger: deps.logger });
+    if (verb === 'portforward') return portForwardUpgrade(req, socket, head, { endpoint: node.node.endpoint, nodeName: node.name, namespace, name, uid: target.uid, agentToken: nodeAgentToken(deps.agentToken, node.name), logger: deps.logger });
     if (req.headers.upgrade?.toLowerCase() !== 'websocket') {
       return rejectUpgrade(socket, badRequest(`upgrade to ${req.headers.upgrade ?? 'nothing'} is not supported for ${verb}: this server streams over WebSocket (v5.channel.k8s.io)`));
     }
@@ -86,7 +87,7 @@ export function podStreamRoutes(app: FastifyInstance, deps: ApiDeps): void {
     query.set('container', target.container);
     query.set('uid', target.uid);
     const agentUrl = `${node.node.endpoint.replace(/^http/, 'ws')}/pods/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/${verb}?${query}`;
-    const upstream = new WebSocket(agentUrl, [protocol], { headers: { authorization: `Bearer ${deps.agentToken}` }, perMessageDeflate: false });
+    const upstream = new WebSocket(agentUrl, [protocol], { headers: { authorization: `Bearer ${nodeAgentToken(deps.agentToken, node.name)}` }, perMessageDeflate: false });
     const early: { data: RawData; isBinary: boolean }[] = [];
     upstream.on('message', (data, isBinary) => early.push({ data, isBinary }));
     socket.on('error', () => upstream.terminate());

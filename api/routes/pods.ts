@@ -4,6 +4,7 @@
  * Pods table; watch replays the feed's buffer from a resourceVersion and
  * follows it; logs are proxied to the pod's agent.
  */
+import { nodeAgentToken } from '../../shared/auth/agent-token';
 import { podUid } from '../../shared/pod/uid';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -177,7 +178,7 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     }
     for (const k of ['follow', 'previous', 'tailLines', 'limitBytes', 'timestamps']) if (req.query[k] !== undefined) query.set(k, req.query[k]);
     const upstream = await fetch(`${node.node.endpoint}/pods/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/logs?${query}`, {
-      headers: { authorization: `Bearer ${deps.agentToken}` },
+      headers: { authorization: `Bearer ${nodeAgentToken(deps.agentToken, node.name)}` },
     }).catch((err: Error) => err);
     if (upstream instanceof Error) return sendStatus(reply, { ...badRequest(`node ${node.name} is not reachable for logs: ${upstream.message}`), code: 502, reason: 'BadGateway' });
     if (!upstream.ok || !upstream.body) {

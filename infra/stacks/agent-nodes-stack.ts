@@ -82,6 +82,8 @@ export class AgentNodesStack extends Stack {
         NODE_IP: '$(imds local-ipv4)',
         NODE_LABELS: 'topology.kubernetes.io/zone=$(imds placement/availability-zone),node.kubernetes.io/instance-type=$(imds instance-type)',
         AGENT_TOKEN: `$(secret '${props.agentToken.secretArn}')`,
+        // Nodes read the one secret and each accepts only its own derived token (shared/auth/agent-token.ts).
+        AGENT_TOKEN_KIND: 'cluster',
       },
     });
 

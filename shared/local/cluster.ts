@@ -9,6 +9,7 @@
  * cluster.json under `metrics` (the API and the agents serve theirs on their
  * own ports, behind their tokens).
  */
+import { nodeAgentToken } from '../auth/agent-token';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream, type WriteStream } from 'node:fs';
@@ -244,7 +245,9 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
 
     const startAgent = async (agent: AgentSpec) => {
       await joinNodes([agent.name]);
-      return spawnChild(`agent-${agent.name}`, 'agent/main.js', { NODE_NAME: agent.name, RUNTIME: agent.runtime, AGENT_PORT: '0', PODS_TABLE: stores.tables.Pods, ...(agent.env ?? {}) });
+      // Each agent gets only its own node's token; the cluster's stays with the API.
+      const agentEnv = { NODE_NAME: agent.name, RUNTIME: agent.runtime, AGENT_PORT: '0', PODS_TABLE: stores.tables.Pods, AGENT_TOKEN: nodeAgentToken(agentToken, agent.name) };
+      return spawnChild(`agent-${agent.name}`, 'agent/main.js', { ...agentEnv, ...(agent.env ?? {}) });
     };
     for (const agent of opts.agents) await startAgent(agent);
 

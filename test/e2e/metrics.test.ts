@@ -6,6 +6,7 @@
  * would), the handler process's at the URL in cluster.json. The API's request
  * log is read from its log file: one JSON line per request, no token in it.
  */
+import { nodeAgentToken } from '../../shared/auth/agent-token';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cleanupNode, startTestCluster, uniqueNodeName, type TestCluster } from '../helpers/cluster';
@@ -73,7 +74,8 @@ describe('metrics endpoints after a pod’s life', () => {
     const agentUrl = `http://127.0.0.1:${port}/metrics`;
     expect((await scrape(agentUrl)).status).toBe(401);
     expect((await scrape(agentUrl, cluster.token)).status).toBe(401);
-    const agent = await scrape(agentUrl, cluster.agentToken);
+    expect((await scrape(agentUrl, cluster.agentToken)).status).toBe(401); // the cluster's token opens no agent: each has its own
+    const agent = await scrape(agentUrl, nodeAgentToken(cluster.agentToken, node));
     expect(agent.status).toBe(200);
     expect(sample(agent.text, 'podflow_agent_sync_duration_seconds_count')).toBeGreaterThan(0);
     expect(sample(agent.text, 'podflow_agent_runtime_call_duration_seconds_count', { call: 'runSandbox' })).toBeGreaterThanOrEqual(1);

@@ -3,9 +3,13 @@
  * shared/local/kafka.ts) with the real control plane: a node's principal may
  * not write node-assignments or pod-events, a node that speaks for another
  * node (a heartbeat or a pod status naming it) is dead-lettered with the
- * reason and changes nothing, and a client without credentials is refused.
+ * reason and changes nothing, the API hands an agent's endpoint only that
+ * node's own token, and a client without credentials is refused.
  */
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { nodeAgentToken } from '../../shared/auth/agent-token';
 import { Kafka, logLevel, type Kafka as KafkaClient } from 'kafkajs';
 import { physicalTopic } from '../../shared/adapters/kafka/client';
 import { KafkaPublisher } from '../../shared/adapters/kafka/publisher';
@@ -128,6 +132,47 @@ describe('node authentication on the real broker', () => {
       expect(after!.pod.status.phase).toBe('Running');
     } finally {
       await assignments.stop();
+    }
+  });
+
+  it("never hands the cluster's agent token to an endpoint: a forged one is dead-lettered, and a node's own gets a token that opens that node only", async () => {
+    const seen: (string | undefined)[] = [];
+    const listener = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.end('not a real agent\n');
+    });
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+    const assignments = await collect(cp.kafka, TOPICS.nodeAssignments);
+    try {
+      const name = `sec-logs-${suffix}`;
+      expect((await cp.request('POST', '/api/v1/namespaces/default/pods', { metadata: { name }, spec: { containers: [{ name: 'app', image: 'podflow/base:1' }] } })).status).toBe(201);
+      const assigned = (await eventually(async () => assignments.events.find((e: Envelope) => e.type === 'PodAssigned' && (e as PodAssigned).data.pod.metadata.name === name), 15000, 'the pod bound')) as PodAssigned;
+      expect(assigned.data.nodeName).toBe(nodeB);
+      const withEndpoint = (bootId: string) => {
+        const hb = heartbeat(nodeB, { bootId });
+        hb.data.node.endpoint = endpoint;
+        return hb;
+      };
+
+      // Another node points nodeB's endpoint at the listener: dead-lettered, and no log read reaches the listener.
+      await (await asNode(nodeA)).publish(TOPICS.nodeHeartbeats, [withEndpoint('theft-boot')]);
+      await eventually(async () => lettersAbout('theft-boot')[0], 15000, 'the forged endpoint dead-lettered');
+      expect((await cp.stores.nodeStore.get(nodeB))!.node.endpoint).toBeUndefined();
+      const refused = await cp.request('GET', `/api/v1/namespaces/default/pods/${name}/log`);
+      expect(refused.status).toBe(400);
+      expect(seen).toEqual([]);
+
+      // nodeB itself (say, compromised) points there: the listener gets nodeB's own token, which opens no other agent.
+      await (await asNode(nodeB)).publish(TOPICS.nodeHeartbeats, [withEndpoint('own-boot')]);
+      await eventually(async () => (await cp.stores.nodeStore.get(nodeB))?.node.endpoint === endpoint, 15000, 'the endpoint recorded');
+      await cp.request('GET', `/api/v1/namespaces/default/pods/${name}/log`);
+      expect(seen).toEqual([`Bearer ${nodeAgentToken(cp.env.AGENT_TOKEN, nodeB)}`]);
+      expect(seen[0]).not.toContain(cp.env.AGENT_TOKEN);
+      expect(nodeAgentToken(cp.env.AGENT_TOKEN, nodeA)).not.toBe(nodeAgentToken(cp.env.AGENT_TOKEN, nodeB));
+    } finally {
+      await assignments.stop();
+      listener.close();
     }
   });
 
