@@ -4,7 +4,9 @@
  * would retry for ~25 s). Past the bound the client gets 503 ServiceUnavailable
  * with Retry-After, as the Kubernetes API server answers when etcd is away;
  * the client retries, and a record that did reach the broker meanwhile makes
- * the retry answer AlreadyExists, never a second pod.
+ * the retry answer AlreadyExists, never a second pod. A write is not published
+ * at all while the store does not answer (the cached readiness probe): its
+ * handler could not apply it, and the client would wait for a timeout.
  */
 import type { Envelope, TopicName } from '../shared/events';
 import { StatusError, serviceUnavailable } from '../shared/kube/status';
@@ -23,9 +25,18 @@ export class BoundedPublisher implements Publisher {
   constructor(
     private readonly inner: Publisher,
     private readonly timeoutMs: number,
+    /** Throws while the store is away (Readiness.require('store')); none: no check. */
+    private readonly storeReady?: () => Promise<void>,
   ) {}
 
   async publish(topic: TopicName, events: readonly Envelope[], opts?: { partition?: number }): Promise<void> {
+    if (this.storeReady) {
+      try {
+        await this.storeReady();
+      } catch (err) {
+        throw unavailable(`the store is unavailable, the request was not accepted: ${(err as Error).message}`);
+      }
+    }
     try {
       await withTimeout(this.inner.publish(topic, events, opts), this.timeoutMs, 'the event log');
     } catch (err) {

@@ -46,7 +46,8 @@ export interface RunningApi {
 export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
   const config = apiConfigSchema.parse(env);
   const policy = admissionPolicyFromEnv(env);
-  const w = await wire('api', env);
+  // The API answers a client within seconds even when the store is away (503 with Retry-After): shorter store bounds than the handlers'.
+  const w = await wire('api', { DYNAMODB_REQUEST_TIMEOUT_MS: '2000', DYNAMODB_MAX_ATTEMPTS: '2', ...env });
   const feed = new PodFeed(w.logger);
   const eventFeed = new EventFeed(w.logger);
   await Promise.all([feed.start(w.kafka), eventFeed.start(w.kafka)]);
@@ -68,7 +69,7 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<RunningApi> {
   });
   const deps = {
     ...w.stores,
-    publisher: new BoundedPublisher(w.publisher, config.PUBLISH_TIMEOUT_MS),
+    publisher: new BoundedPublisher(w.publisher, config.PUBLISH_TIMEOUT_MS, () => readiness.require('store')),
     readiness,
     watchLimiter: new WatchLimiter({ maxPerUser: config.MAX_WATCHES_PER_USER, maxBufferedBytes: config.WATCH_MAX_BUFFERED_BYTES }),
     feed,

@@ -43,6 +43,12 @@ export class Readiness {
     return { ready: checks.every((c) => c.ok), checks };
   }
 
+  /** The named check, cached like /readyz's; a failure throws with its reason. */
+  async require(name: string): Promise<void> {
+    const result = await this.one(name);
+    if (!result.ok) throw new Error(result.message ?? `${name} is not ready`);
+  }
+
   private one(name: string): Promise<CheckResult> {
     const entry = this.cached.get(name);
     if (entry?.pending) return entry.pending;

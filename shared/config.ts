@@ -18,6 +18,9 @@ export const baseConfigSchema = z.object({
   KAFKA_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/).default(''),
   DYNAMODB_ENDPOINT: z.string().optional(),
   AWS_REGION: z.string().default('us-east-1'),
+  /** One store call's bound per attempt, and attempts per call: a store that stops answering is an error in bounded time, never a hang. */
+  DYNAMODB_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  DYNAMODB_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   TABLE_PREFIX: z.string().default('podflow-'),
   TABLE_PODS: z.string().optional(),
   TABLE_NODES: z.string().optional(),

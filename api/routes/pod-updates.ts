@@ -52,7 +52,7 @@ export function podUpdateRoutes(app: FastifyInstance, deps: ApiDeps): void {
       const outcome = await deps.feed.waitFor(id, Math.min(3000, deadline - Date.now()));
       if (outcome?.kind === 'rejected') return { ok: false, status: outcome.status };
       if (outcome) return { ok: true, pod: outcome.event.object };
-      const record = await deps.podStore.get(namespace, name);
+      const record = await deps.podStore.get(namespace, name).catch(() => null); // in the log already: 504 at the deadline at worst
       if (record && done(record)) return { ok: true, pod: record.pod };
     }
     return timedOut();

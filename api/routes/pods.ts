@@ -52,8 +52,9 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     while (Date.now() < deadline) {
       const outcome = await deps.feed.waitFor(requestId, Math.min(3000, deadline - Date.now()));
       if (outcome) return outcome;
-      const record = await deps.podStore.get(namespace, name);
-      if (done(record)) return { kind: 'stored' as const, record };
+      // The write is in the log: a store that does not answer now only delays the answer (504 at the deadline, as Kubernetes).
+      const record = await deps.podStore.get(namespace, name).catch(() => undefined);
+      if (record !== undefined && done(record)) return { kind: 'stored' as const, record };
     }
     return null;
   }

@@ -54,7 +54,7 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     await deps.publisher.publish(TOPICS.rcEvents, [event]);
     const deadline = Date.now() + writeTimeoutMs;
     while (Date.now() < deadline) {
-      const record = await store.get(namespace, name);
+      const record = await store.get(namespace, name).catch(() => null); // in the log already: 504 at the deadline at worst
       const outcome = record?.requests.find((r) => r.id === event.id);
       if (record && (outcome || record.uid === event.id)) return { record, refused: outcome?.status };
       await new Promise((r) => setTimeout(r, 50));

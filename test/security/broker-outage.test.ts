@@ -1,13 +1,13 @@
 /**
- * Clear answers under faults: with the broker frozen (SIGSTOP: the socket
- * stays open and nothing answers, the hardest case for a client), a POST
- * answers 503 ServiceUnavailable with a Status and Retry-After within the
- * API's publish bound instead of hanging, /readyz says not ready and why,
- * /livez stays ok; after SIGCONT the API is ready again and a pod created
- * then exists, as does the pod accepted before the outage. The cluster has a
- * broker of its own (never the suite's shared one) and the suite's store.
+ * Clear answers under faults: with the broker or the store frozen (SIGSTOP:
+ * the socket stays open and nothing answers, the hardest case for a client),
+ * a POST answers 503 ServiceUnavailable with a Status and Retry-After within
+ * 5 s instead of hanging (with the store away, reads too, and nothing is
+ * published), /readyz says not ready and why, /livez stays ok; after SIGCONT
+ * the API is ready again and a pod created then exists, as does the pod
+ * accepted before the outage. The cluster has a broker and a store of its own
+ * (never the suite's shared ones).
  */
-import { randomBytes } from 'node:crypto';
 import { eventually } from '../helpers/control-plane';
 import { startTestCluster, type TestCluster } from '../helpers/cluster';
 
@@ -15,14 +15,18 @@ jest.setTimeout(240_000);
 
 let cluster: TestCluster;
 let brokerPid: number;
+let storePid: number;
 
 beforeAll(async () => {
-  cluster = await startTestCluster({ agents: [], ownParts: true, env: { DYNAMODB_ENDPOINT: process.env.PODFLOW_TEST_DYNAMODB_ENDPOINT!, TABLE_PREFIX: `t${randomBytes(4).toString('hex')}-` } });
+  cluster = await startTestCluster({ agents: [], ownParts: true });
   brokerPid = cluster.pids().kafka;
+  storePid = cluster.pids().dynamodb;
   expect(brokerPid).toBeGreaterThan(0);
+  expect(storePid).toBeGreaterThan(0);
 });
 afterAll(async () => {
   if (brokerPid) process.kill(brokerPid, 'SIGCONT');
+  if (storePid) process.kill(storePid, 'SIGCONT');
   await cluster?.destroy();
 });
 
@@ -80,4 +84,39 @@ it('answers 503 with Retry-After while the broker is frozen, reports not ready, 
     expect(got.status).toBe(200);
     expect(got.body.metadata.name).toBe(name);
   }
+});
+
+it('answers 503 with Retry-After within 5 s while the store is frozen, for reads and writes, publishes nothing meanwhile, and serves again once it returns', async () => {
+  await eventually(async () => (await get('/readyz')).status === 200, 30_000, '/readyz before the store outage');
+  process.kill(storePid, 'SIGSTOP');
+  try {
+    for (const [method, path, body] of [
+      ['GET', '/api/v1/namespaces/default/pods', undefined],
+      ['POST', '/api/v1/namespaces/default/pods', pod('store-away')],
+    ] as const) {
+      const started = Date.now();
+      const res = await fetch(`${cluster.apiUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${cluster.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const elapsed = Date.now() - started;
+      process.stdout.write(`store frozen: ${method} answered ${res.status} after ${elapsed} ms\n`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+      expect(await res.json()).toMatchObject({ kind: 'Status', code: 503, reason: 'ServiceUnavailable', details: { retryAfterSeconds: 5 } });
+    }
+    const ready = await get('/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.text).toContain('[-]store failed');
+    expect((await get('/livez')).status).toBe(200);
+  } finally {
+    process.kill(storePid, 'SIGCONT');
+  }
+  await eventually(async () => (await get('/readyz')).status === 200, 60_000, '/readyz after the store returned');
+  // The refused create was never published: the name is free, and a create now succeeds.
+  expect((await cluster.request('GET', '/api/v1/namespaces/default/pods/store-away')).status).toBe(404);
+  expect((await cluster.request('POST', '/api/v1/namespaces/default/pods', pod('store-away'))).status).toBe(201);
+  expect((await cluster.request('GET', '/api/v1/namespaces/default/pods/before')).status).toBe(200);
 });

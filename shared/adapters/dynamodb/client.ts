@@ -5,9 +5,15 @@ import { ConflictError, DependencyError } from '../../errors';
 import { batcherFor } from './batching';
 import { classifyDynamoError } from './errors';
 
-export function makeDynamoClient(opts: { endpoint?: string; region: string }): DynamoDBClient {
+export function makeDynamoClient(opts: { endpoint?: string; region: string; requestTimeoutMs?: number; maxAttempts?: number }): DynamoDBClient {
   // cacheMiddleware: build each command's middleware stack once, not on every request.
-  const config: DynamoDBClientConfig = { region: opts.region, maxAttempts: 5, cacheMiddleware: true };
+  const config: DynamoDBClientConfig = {
+    region: opts.region,
+    maxAttempts: opts.maxAttempts ?? 5,
+    cacheMiddleware: true,
+    // A frozen store (the socket open, nothing answering) fails each attempt after this bound instead of hanging.
+    requestHandler: { requestTimeout: opts.requestTimeoutMs ?? 5_000, connectionTimeout: Math.min(opts.requestTimeoutMs ?? 5_000, 2_000), throwOnRequestTimeout: true },
+  };
   if (opts.endpoint) {
     // DynamoDB Local accepts any credentials.
     config.endpoint = opts.endpoint;

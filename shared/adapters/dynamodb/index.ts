@@ -15,7 +15,7 @@ export { makeDynamoClient } from './client';
 export { DynamoBinder, DynamoHistoryStore, DynamoNodeStore, DynamoPodStore, DynamoRcStore };
 
 export function makeDynamoStores(config: BaseConfig, metrics?: StoreMetrics) {
-  const client = makeDynamoClient({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION });
+  const client = makeDynamoClient({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION, requestTimeoutMs: config.DYNAMODB_REQUEST_TIMEOUT_MS, maxAttempts: config.DYNAMODB_MAX_ATTEMPTS });
   const tables = tablesFrom(config);
   if (metrics) instrumentStoreClient(client, tables, metrics);
   return {

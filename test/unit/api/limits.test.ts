@@ -68,6 +68,16 @@ describe('bounded publisher', () => {
     expect((error as StatusError).status).toMatchObject({ code: 503, reason: 'ServiceUnavailable', details: { retryAfterSeconds: 5 } });
   });
 
+  it('publishes nothing while the store is away, and says so with 503', async () => {
+    const sent: string[] = [];
+    const storeAway = async () => {
+      throw new Error('store did not answer within 2000 ms');
+    };
+    const error = await new BoundedPublisher({ publish: async (topic) => void sent.push(topic) }, 1000, storeAway).publish('pod-events', []).catch((e: unknown) => e);
+    expect((error as StatusError).status).toMatchObject({ code: 503, reason: 'ServiceUnavailable', message: 'the store is unavailable, the request was not accepted: store did not answer within 2000 ms' });
+    expect(sent).toEqual([]);
+  });
+
   it('passes a publish that succeeds', async () => {
     const sent: string[] = [];
     await new BoundedPublisher({ publish: async (topic) => void sent.push(topic) }, 1000).publish('pod-events', []);
