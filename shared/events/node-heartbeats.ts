@@ -13,8 +13,18 @@ export const nodeDescription = z.strictObject({
   agentVersion: z.string(),
   runtime: z.enum(['docker', 'hollow']),
   addresses: z.array(z.strictObject({ type: z.string(), address: z.string() })),
-  /** Where the API reaches the agent for logs (authenticated). */
-  endpoint: z.string().optional(),
+  /** Where the API reaches the agent for logs, exec and metrics (with that node's own token): an http(s) origin, nothing else. */
+  endpoint: z
+    .string()
+    .refine((v) => {
+      try {
+        const url = new URL(v);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password && (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash;
+      } catch {
+        return false;
+      }
+    }, 'must be an http(s) origin (scheme, host and port only)')
+    .optional(),
   osImage: z.string().optional(),
   kernelVersion: z.string().optional(),
   containerRuntimeVersion: z.string().optional(),
