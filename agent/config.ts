@@ -19,6 +19,20 @@ const optionalQuantity = z
   .transform((v) => (v ? v : undefined))
   .refine((v) => v === undefined || isValidQuantity(v), { message: 'must be a Kubernetes quantity (e.g. 4, 500m, 8Gi)' });
 
+/** A text setting read by a parser that throws; its message becomes the configuration error. */
+const parsedWith = <T>(parse: (text: string) => T) =>
+  z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      try {
+        return parse(s);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
 export const agentEnvSchema = z.object({
   NODE_NAME: dns1123Subdomain,
   KAFKA_BROKERS: z
@@ -43,26 +57,12 @@ export const agentEnvSchema = z.object({
   ALLOW_PRIVILEGED: bool,
   ALLOW_HOST_PATH: bool,
   /** The cluster's Pod Security levels (shared/pod/admission.ts), checked again before this node runs anything. */
-  POD_SECURITY_LEVELS: z.string().default('').transform((s, ctx) => {
-    try {
-      return parseNamespaceLevels(s);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      return z.NEVER;
-    }
-  }),
+  POD_SECURITY_LEVELS: parsedWith(parseNamespaceLevels),
   POD_SECURITY_DEFAULT_LEVEL: admissionSettings.shape.POD_SECURITY_DEFAULT_LEVEL,
   CAPACITY_CPU: optionalQuantity,
   CAPACITY_MEMORY: optionalQuantity,
   MAX_PODS: int(110, 1),
-  NODE_LABELS: z.string().default('').transform((s, ctx) => {
-    try {
-      return parseLabels(s);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      return z.NEVER;
-    }
-  }),
+  NODE_LABELS: parsedWith(parseLabels),
   NODE_IP: z.string().optional(),
   HEARTBEAT_INTERVAL_MS: int(10_000, 100),
   RESYNC_INTERVAL_MS: int(10_000, 100),
