@@ -9,6 +9,8 @@
  * pod. The status is written by the pod's node alone: a client's PUT or PATCH
  * of it answers 405.
  */
+import { unenforcedWarnings } from '../../shared/pod/unenforced';
+import { sendWarnings } from '../field-validation';
 import { podUid } from '../../shared/pod/uid';
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
@@ -108,7 +110,11 @@ export function podUpdateRoutes(app: FastifyInstance, deps: ApiDeps): void {
     return answer.ok ? { ...answer, created: true } : answer;
   }
 
-  const answer = (reply: FastifyReply, a: Answer) => (a.ok ? reply.code(a.created ? 201 : 200).send(a.pod) : sendStatus(reply, a.status));
+  const answer = (reply: FastifyReply, a: Answer) => {
+    if (!a.ok) return sendStatus(reply, a.status);
+    sendWarnings(reply, unenforcedWarnings(a.pod.spec));
+    return reply.code(a.created ? 201 : 200).send(a.pod);
+  };
 
   app.put<{ Params: Params; Querystring: Record<string, string>; Body: unknown }>('/api/v1/namespaces/:namespace/pods/:name', async (req, reply) => {
     const body = asObject(req.body);

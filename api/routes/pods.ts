@@ -4,6 +4,7 @@
  * Pods table; watch replays the feed's buffer from a resourceVersion and
  * follows it; logs are proxied to the pod's agent.
  */
+import { unenforcedWarnings } from '../../shared/pod/unenforced';
 import { nodeAgentToken } from '../../shared/auth/agent-token';
 import { podUid } from '../../shared/pod/uid';
 import { randomUUID } from 'node:crypto';
@@ -114,8 +115,9 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (!directive.ok) return sendStatus(reply, directive.status);
     const decoded = decodeFields(directive.directive, 'Pod', body, unknownFields(podManifest, body));
     if (!decoded.ok) return sendStatus(reply, decoded.status);
-    sendWarnings(reply, decoded.warnings);
     const known = decoded.input as typeof body;
+    // What the pod asks for that podflow does not do is said, never dropped silently (kubectl prints each Warning).
+    sendWarnings(reply, [...decoded.warnings, ...unenforcedWarnings((known as { spec?: unknown } | undefined)?.spec)]);
     const input = { ...known, metadata: { ...(known.metadata ?? {}), namespace, managedFields: creatorManagedFields(known, creator, 'Update') } };
     const validated = validatePodManifest(input);
     // Policy is checked even on an otherwise invalid pod, so every cause comes back at once.

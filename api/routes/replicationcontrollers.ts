@@ -6,6 +6,8 @@
  * the table; watch is level-based (the table is polled and diffed). Deleting an
  * RC deletes its pods (the controller does, in the background).
  */
+import { unenforcedWarnings } from '../../shared/pod/unenforced';
+import { sendWarnings } from '../field-validation';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { makeEvent, TOPICS, type K8sStatus, type RcCreateRequested, type RcDeleteRequested, type RcEvent, type RcScaleRequested, type RcUpdateRequested } from '../../shared/events';
@@ -112,7 +114,7 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     const name = typeof meta.name === 'string' && meta.name ? meta.name : typeof meta.generateName === 'string' && meta.generateName ? `${meta.generateName}${randomBytes(3).toString('hex').slice(0, 5)}` : '';
     const creator = updateOptions(req.query as Record<string, unknown>, req.headers['user-agent'], deps.clock.now());
     const created = await create(namespace, name, body, creatorManagedFields(body, creator, 'Update'), isDryRun(req.query));
-    return 'status' in created ? sendStatus(reply, created.status) : reply.code(201).send(created.rc);
+    return answer(reply, created, 201);
   });
 
   /** POST, and a server-side apply to a name that does not exist, end here. */
@@ -155,7 +157,11 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
     return { rc: outcome.record.rc };
   }
 
-  const answer = (reply: FastifyReply, a: Answer) => ('status' in a ? sendStatus(reply, a.status) : reply.code(200).send(a.rc));
+  const answer = (reply: FastifyReply, a: Answer, code = 200) => {
+    if ('status' in a) return sendStatus(reply, a.status);
+    sendWarnings(reply, unenforcedWarnings(a.rc.spec.template.spec, 'spec.template.spec'));
+    return reply.code(code).send(a.rc);
+  };
 
   app.put<{ Params: Params; Body: unknown }>('/api/v1/namespaces/:namespace/replicationcontrollers/:name', async (req, reply) => {
     const body = asObject(req.body);
@@ -181,7 +187,7 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
         // Server-side apply creates what does not exist yet, owned by the applier.
         const applied = asObject(req.body) ?? {};
         const created = await create(req.params.namespace, req.params.name, applied, creatorManagedFields(applied, opts, 'Apply'), isDryRun(req.query));
-        return 'status' in created ? sendStatus(reply, created.status) : reply.code(201).send(created.rc);
+        return answer(reply, created, 201);
       }
       const { status: _s, ...base } = current.rc;
       const patched = patchObject(base, req.headers['content-type'], req.body, { ...opts, resource: RESOURCE, name: current.name, query: req.query });

@@ -97,6 +97,14 @@ export const capabilities = z.strictObject({
   drop: z.array(z.string()).optional(),
 });
 
+/**
+ * Parts of core/v1 that podflow parses but does not enforce (shared/pod/unenforced.ts
+ * answers each with a Warning): their shape is checked (an object is an object),
+ * their contents are not interpreted.
+ */
+const opaqueObject = z.record(z.string(), z.unknown());
+const opaqueList = z.array(opaqueObject);
+
 export const securityContext = z.strictObject({
   privileged: z.boolean().optional(),
   allowPrivilegeEscalation: z.boolean().optional(),
@@ -105,6 +113,12 @@ export const securityContext = z.strictObject({
   runAsGroup: z.number().int().min(0).optional(),
   runAsNonRoot: z.boolean().optional(),
   readOnlyRootFilesystem: z.boolean().optional(),
+  // Not enforced (Docker's defaults apply): warned.
+  seccompProfile: opaqueObject.optional(),
+  seLinuxOptions: opaqueObject.optional(),
+  appArmorProfile: opaqueObject.optional(),
+  windowsOptions: opaqueObject.optional(),
+  procMount: z.string().optional(),
 });
 
 export const resourceRequirements = z.strictObject({
@@ -179,7 +193,12 @@ export const container = z.strictObject({
   /** Only on init containers, only `Always`: a sidecar (Kubernetes 1.29+). */
   restartPolicy: z.string().optional(),
   stdin: z.boolean().optional(),
+  stdinOnce: z.boolean().optional(),
   tty: z.boolean().optional(),
+  // Not enforced: warned.
+  envFrom: opaqueList.optional(),
+  resizePolicy: opaqueList.optional(),
+  volumeDevices: opaqueList.optional(),
 });
 export type Container = z.infer<typeof container>;
 
@@ -227,7 +246,49 @@ export const podSpec = z.strictObject({
   tolerations: z.array(toleration).optional(),
   schedulerName: z.string().optional(),
   dnsPolicy: z.string().optional(),
-  securityContext: z.strictObject({ runAsUser: z.number().int().optional(), runAsNonRoot: z.boolean().optional() }).optional(),
+  securityContext: z
+    .strictObject({
+      runAsUser: z.number().int().optional(),
+      runAsGroup: z.number().int().min(0).optional(),
+      runAsNonRoot: z.boolean().optional(),
+      // Not enforced: warned.
+      fsGroup: z.number().int().optional(),
+      fsGroupChangePolicy: z.string().optional(),
+      supplementalGroups: z.array(z.number().int()).optional(),
+      supplementalGroupsPolicy: z.string().optional(),
+      seccompProfile: opaqueObject.optional(),
+      seLinuxOptions: opaqueObject.optional(),
+      seLinuxChangePolicy: z.string().optional(),
+      appArmorProfile: opaqueObject.optional(),
+      sysctls: opaqueList.optional(),
+      windowsOptions: opaqueObject.optional(),
+    })
+    .optional(),
+  // The rest of core/v1 PodSpec: parsed, and warned as not enforced where it would change anything.
+  serviceAccountName: z.string().optional(),
+  serviceAccount: z.string().optional(),
+  automountServiceAccountToken: z.boolean().optional(),
+  enableServiceLinks: z.boolean().optional(),
+  imagePullSecrets: z.array(z.strictObject({ name: z.string().optional() })).optional(),
+  affinity: opaqueObject.optional(),
+  topologySpreadConstraints: opaqueList.optional(),
+  schedulingGates: opaqueList.optional(),
+  priority: z.number().int().optional(),
+  priorityClassName: z.string().optional(),
+  preemptionPolicy: z.string().optional(),
+  runtimeClassName: z.string().optional(),
+  overhead: resourceList.optional(),
+  readinessGates: opaqueList.optional(),
+  resourceClaims: opaqueList.optional(),
+  resources: resourceRequirements.optional(),
+  os: z.strictObject({ name: z.string() }).optional(),
+  hostUsers: z.boolean().optional(),
+  dnsConfig: opaqueObject.optional(),
+  hostAliases: opaqueList.optional(),
+  subdomain: z.string().optional(),
+  setHostnameAsFQDN: z.boolean().optional(),
+  shareProcessNamespace: z.boolean().optional(),
+  ephemeralContainers: opaqueList.optional(),
 });
 export type PodSpec = z.infer<typeof podSpec>;
 

@@ -460,4 +460,48 @@ describe('the pod lifecycle on Docker, through kubectl', () => {
     const described = (await kubectl(['describe', 'pod', 'web-init'])).out;
     expect(described).toMatch(/Readiness:\s+http-get http:\/\/:http\/index.html delay=0s timeout=1s period=2s #success=1 #failure=3/);
   });
+
+  it('runs a manifest as a real cluster exports it: every core/v1 field parsed, each one podflow does not enforce named in a Warning kubectl prints', async () => {
+    const file = path.join(dir, 'exported.yaml');
+    writeFileSync(
+      file,
+      `
+apiVersion: v1
+kind: Pod
+metadata: {name: exported, labels: {app: web}}
+spec:
+  serviceAccountName: default
+  automountServiceAccountToken: false
+  enableServiceLinks: true
+  priority: 0
+  preemptionPolicy: PreemptLowerPriority
+  dnsPolicy: ClusterFirst
+  schedulerName: default-scheduler
+  terminationGracePeriodSeconds: 1
+  securityContext: {runAsGroup: 0, fsGroup: 101, seccompProfile: {type: RuntimeDefault}}
+  tolerations: [{key: node.kubernetes.io/not-ready, operator: Exists, effect: NoExecute, tolerationSeconds: 300}]
+  topologySpreadConstraints: [{maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: web}}}]
+  containers:
+  - name: web
+    image: podflow/web:1
+    imagePullPolicy: IfNotPresent
+    ports: [{containerPort: 80, protocol: TCP, name: http}]
+    terminationMessagePath: /dev/termination-log
+    terminationMessagePolicy: File
+    resources: {requests: {cpu: 10m, memory: 16Mi}}
+`,
+    );
+    const applied = await kubectl(['apply', '-f', file]);
+    expect(applied).toMatchObject({ code: 0, out: 'pod/exported created\n' });
+    // The service account asks for no token, and priority and preemption are Kubernetes' defaults: nothing to warn about.
+    expect(applied.err.split('\n').filter((l) => l.startsWith('Warning:'))).toEqual([
+      'Warning: spec.topologySpreadConstraints is not enforced by podflow',
+      'Warning: spec.securityContext.fsGroup is not enforced by podflow',
+      'Warning: spec.securityContext.seccompProfile is not enforced by podflow',
+    ]);
+    expect(await kubectl(['wait', '--for=condition=Ready', 'pod/exported', '--timeout=60s'])).toMatchObject({ code: 0 });
+    const pod = await getPod('exported');
+    expect(pod.spec.topologySpreadConstraints).toHaveLength(1);
+    expect(pod.spec.serviceAccountName).toBe('default');
+  });
 });
