@@ -5,6 +5,7 @@
  * the pod-level names. Runs on untrusted input (types are the zod schema's job),
  * so it never throws, and it reports every cause at once.
  */
+import { nodeAffinityCauses } from '../scheduling/plugins/node-affinity';
 import { duplicate, invalid, notFound, notSupported, required, type FieldCause } from '../kube/field-errors';
 import { inclusiveRangeError, isDns1123Label, isDns1123Subdomain, isEnvVarName, isQualifiedName, isValidPortName } from '../kube/names';
 import { arr, entries, num, obj, str, type Loose } from '../kube/loose';
@@ -226,6 +227,7 @@ export function specCauses(input: unknown): FieldCause[] {
   causes.push(...activeDeadlineCauses(spec));
   causes.push(...unsupportedCauses(spec));
   causes.push(...downwardCauses(spec));
+  causes.push(...nodeAffinityCauses(spec));
   causes.push(...podLevelCauses(spec));
   return causes;
 }

@@ -13,7 +13,6 @@ const POD_FIELDS: Record<string, string> = {
   serviceAccountName: 'no service account token is mounted',
   serviceAccount: 'no service account token is mounted',
   imagePullSecrets: 'images are pulled with the node engine’s own credentials',
-  affinity: 'only nodeSelector and nodeName place pods',
   topologySpreadConstraints: '',
   schedulingGates: 'the pod is scheduled at once',
   priority: 'pods are scheduled in arrival order, without preemption',
@@ -68,6 +67,11 @@ export function unenforcedWarnings(spec: unknown, prefix = 'spec'): string[] {
     if (isSet(s[field]) && !NEUTRAL[field]?.(s[field], s)) out.push(warning(`${prefix}.${field}`, why));
   }
   if (s.automountServiceAccountToken === true) out.push(warning(`${prefix}.automountServiceAccountToken`, 'no service account token is mounted'));
+  // Node affinity is enforced (shared/scheduling/plugins/node-affinity.ts); pod affinity and anti-affinity are not.
+  const affinity = obj(s.affinity);
+  for (const kind of ['podAffinity', 'podAntiAffinity']) {
+    if (isSet(affinity?.[kind])) out.push(warning(`${prefix}.affinity.${kind}`, 'only node affinity, nodeSelector and nodeName place pods'));
+  }
   const osName = str(obj(s.os)?.name);
   if (osName && osName !== 'linux') out.push(warning(`${prefix}.os.name`, 'pods run on Linux nodes'));
   const podSc = obj(s.securityContext);

@@ -1,6 +1,7 @@
 /** Plugins by name, and the default profile (the order filters run in). */
 import type { FilterPlugin, Profile, ScorePlugin } from './framework';
 import { leastAllocated } from './plugins/least-allocated';
+import { nodeAffinity, nodeAffinityPreference } from './plugins/node-affinity';
 import { nodePrivileged } from './plugins/node-privileged';
 import { nodeReady } from './plugins/node-ready';
 import { nodeResourcesFit } from './plugins/node-resources-fit';
@@ -8,9 +9,9 @@ import { nodeSelector } from './plugins/node-selector';
 import { nodeVersion } from './plugins/node-version';
 
 export const FILTERS: Record<string, FilterPlugin> = Object.fromEntries(
-  [nodeReady, nodeSelector, nodePrivileged, nodeVersion, nodeResourcesFit].map((p) => [p.name, p]),
+  [nodeReady, nodeSelector, nodeAffinity, nodePrivileged, nodeVersion, nodeResourcesFit].map((p) => [p.name, p]),
 );
-export const SCORES: Record<string, ScorePlugin> = Object.fromEntries([leastAllocated].map((p) => [p.name, p]));
+export const SCORES: Record<string, ScorePlugin> = Object.fromEntries([leastAllocated, nodeAffinityPreference].map((p) => [p.name, p]));
 
 export function profile(filters: string[], scores: string[]): Profile {
   const pick = <T>(table: Record<string, T>, name: string): T => {
@@ -21,4 +22,4 @@ export function profile(filters: string[], scores: string[]): Profile {
   return { filters: filters.map((n) => pick(FILTERS, n)), scores: scores.map((n) => pick(SCORES, n)) };
 }
 
-export const DEFAULT_PROFILE = profile(['NodeReady', 'NodeSelector', 'NodePrivileged', 'NodeVersion', 'NodeResourcesFit'], ['NodeResourcesLeastAllocated']);
+export const DEFAULT_PROFILE = profile(['NodeReady', 'NodeSelector', 'NodeAffinity', 'NodePrivileged', 'NodeVersion', 'NodeResourcesFit'], ['NodeResourcesLeastAllocated', 'NodeAffinity']);

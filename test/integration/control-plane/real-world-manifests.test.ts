@@ -3,12 +3,14 @@
  * log-shipper sidecar would have them (test/fixtures/real-world/), applied to
  * the API as kubectl applies them (fieldValidation=Strict): each one is
  * accepted, or refused with a cause that names the field, and none crashes
- * the API. What is accepted but not enforced comes back as Warning headers.
+ * the API. What is accepted but not enforced comes back as Warning headers;
+ * node affinity is enforced by the real scheduler.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { startControlPlane, type ControlPlane } from '../../helpers/control-plane';
+import { eventually, startControlPlane, type ControlPlane } from '../../helpers/control-plane';
+import { heartbeat, TOPICS } from '../../helpers/events';
 
 jest.setTimeout(120_000);
 
@@ -70,7 +72,7 @@ describe('real-world manifests against the API', () => {
     expect(res.status).toBe(201);
     expect(res.headers.get('warning')).toBe(
       [
-        'spec.affinity is not enforced by podflow: only nodeSelector and nodeName place pods',
+        'spec.affinity.podAntiAffinity is not enforced by podflow: only node affinity, nodeSelector and nodeName place pods',
         'spec.securityContext.fsGroup is not enforced by podflow',
         'spec.securityContext.fsGroupChangePolicy is not enforced by podflow',
         'spec.securityContext.seccompProfile is not enforced by podflow',
@@ -79,5 +81,32 @@ describe('real-world manifests against the API', () => {
         .map((w) => `299 - "${w}"`)
         .join(', '),
     );
+  });
+
+  it('places a pod by its required node affinity, and says why when no node matches (the real scheduler)', async () => {
+    const suffix = Math.random().toString(16).slice(2, 8);
+    const [ssd, hdd] = [`aff-ssd-${suffix}`, `aff-hdd-${suffix}`];
+    await cp.publisher.publish(TOPICS.nodeHeartbeats, [heartbeat(ssd, { labels: { disk: 'ssd', pool: suffix } }), heartbeat(hdd, { labels: { disk: 'hdd', pool: suffix } })]);
+    await eventually(async () => (await cp.stores.nodeStore.get(ssd)) && (await cp.stores.nodeStore.get(hdd)), 15_000, 'both nodes');
+    const pod = (name: string, values: string[]) => ({
+      metadata: { name },
+      spec: {
+        containers: [{ name: 'app', image: 'podflow/base:1' }],
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: 'pool', operator: 'In', values: [suffix] }, { key: 'disk', operator: 'In', values }] }],
+            },
+          },
+        },
+      },
+    });
+    expect((await cp.request('POST', '/api/v1/namespaces/default/pods', pod(`wants-ssd-${suffix}`, ['ssd']))).status).toBe(201);
+    const placed = await eventually(async () => (await cp.stores.podStore.get('default', `wants-ssd-${suffix}`))?.nodeName, 15_000, 'the pod bound');
+    expect(placed).toBe(ssd);
+
+    expect((await cp.request('POST', '/api/v1/namespaces/default/pods', pod(`wants-nvme-${suffix}`, ['nvme']))).status).toBe(201);
+    const condition = await eventually(async () => (await cp.stores.podStore.get('default', `wants-nvme-${suffix}`))?.pod.status.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False'), 15_000, 'Unschedulable');
+    expect(condition.message).toMatch(/^0\/\d+ nodes are available: .*\d+ node\(s\) didn't match Pod's node affinity\/selector/);
   });
 });

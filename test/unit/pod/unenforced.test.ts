@@ -12,7 +12,11 @@ describe('fields podflow parses but does not enforce', () => {
     ['a plain pod', {}, []],
     ['a service account', { serviceAccountName: 'web' }, ['spec.serviceAccountName is not enforced by podflow: no service account token is mounted']],
     ['spread constraints', { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule' }] }, ['spec.topologySpreadConstraints is not enforced by podflow']],
-    ['affinity', { affinity: { nodeAffinity: {} } }, ['spec.affinity is not enforced by podflow: only nodeSelector and nodeName place pods']],
+    [
+      'pod anti-affinity (node affinity is enforced)',
+      { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'disk', operator: 'Exists' }] }] } }, podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'zone' }] } } },
+      ['spec.affinity.podAntiAffinity is not enforced by podflow: only node affinity, nodeSelector and nodeName place pods'],
+    ],
     ['an empty affinity asks for nothing', { affinity: {} }, []],
     ['values that change nothing here', { enableServiceLinks: false, automountServiceAccountToken: false, serviceAccountName: 'default', priority: 0, preemptionPolicy: 'PreemptLowerPriority', os: { name: 'linux' } }, []],
     ['a priority above the default', { priority: 1000 }, ['spec.priority is not enforced by podflow: pods are scheduled in arrival order, without preemption']],
