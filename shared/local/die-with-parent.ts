@@ -7,12 +7,26 @@
  * pipe's EOF is immediate, and a change of the parent pid (checked each
  * second) backs it up. Acts only when the launcher set
  * PODFLOW_DIE_WITH_PARENT, and never keeps the process alive by itself.
+ * The last resort does not depend on this process's own event loop, which a
+ * shutdown can block (an exit hook waiting on a stuck write): a detached
+ * shell kills it outright after the grace period if it is still there.
  */
+import { spawn } from 'node:child_process';
+
+const GRACE_SECONDS = 10;
+
 if (process.env.PODFLOW_DIE_WITH_PARENT === '1') {
   const stdin = process.stdin as NodeJS.ReadStream & { unref?: () => void };
   // Its own shutdown first; if that waits on a broker that died with the launcher, exit anyway after a grace period.
   const stop = () => {
-    setTimeout(() => process.exit(1), 10_000).unref();
+    setTimeout(() => process.kill(process.pid, 'SIGKILL'), GRACE_SECONDS * 1000).unref();
+    try {
+      // Checks that the pid is still this program before it kills, so a reused pid is never hit.
+      const script = `sleep ${GRACE_SECONDS + 2}; grep -q die-with-parent /proc/${process.pid}/cmdline 2>/dev/null && kill -9 ${process.pid}`;
+      spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
+    } catch {
+      // The in-process timer above still stands.
+    }
     process.kill(process.pid, 'SIGTERM');
   };
   let stopping = false;

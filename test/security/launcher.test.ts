@@ -138,7 +138,7 @@ it('supervises its children: one launcher per state directory, a killed handler 
   const left = () =>
     children
       .filter(alive)
-      .map((pid) => `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').slice(0, 80)} ppid=${readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ').slice(0, 2).join(' ')}`);
+      .map((pid) => `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').slice(-90)} ppid=${readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ').slice(0, 2).join(' ')}`);
   await eventually(async () => left().length === 0, 60_000, 'children to stop').catch((err: Error) => {
     throw new Error(`${err.message}: ${left().join('; ')}`);
   });
