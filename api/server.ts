@@ -68,17 +68,15 @@ export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buf
 
   if (deps.watchLimiter) useWatchLimiter(app, deps.watchLimiter);
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+    // The store (or another dependency) did not answer within its bounds: the client is told to come back, not that the server broke.
+    if (err instanceof DependencyError && err.retryable) {
+      deps.logger.warn({ err: err.message }, 'dependency unavailable');
+      err = unavailable(`the store is unavailable: ${err.message}`);
+    }
     if (err instanceof StatusError) {
       const retryAfter = err.status.details?.retryAfterSeconds;
       if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
       return sendStatus(reply, err.status);
-    }
-    // The store (or another dependency) did not answer within its bounds: the client is told to come back, not that the server broke.
-    if (err instanceof DependencyError && err.retryable) {
-      deps.logger.warn({ err: err.message }, 'dependency unavailable');
-      const status = unavailable(`the store is unavailable: ${err.message}`).status;
-      reply.header('retry-after', String(status.details?.retryAfterSeconds));
-      return sendStatus(reply, status);
     }
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendStatus(reply, tooLarge(`the request body is larger than ${deps.bodyLimitBytes ?? 1048576} bytes`));
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendStatus(reply, unsupportedMediaType(err.message));

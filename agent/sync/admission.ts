@@ -9,7 +9,7 @@
  * is refused here too. A refused pod stays Pending and never reaches Docker.
  * Pure.
  */
-import { admitPod as admitByPolicy, DEFAULT_ADMISSION_POLICY, nodeRefusal, type PodSecurityLevels } from '../../shared/pod/admission';
+import { admitPod as admitByPolicy, DEFAULT_ADMISSION_POLICY, failedValidationMessage, nodeRefusal, type PodSecurityLevels } from '../../shared/pod/admission';
 import type { Pod } from '../../shared/pod/schema';
 
 export interface NodePolicy {
@@ -36,9 +36,8 @@ export function admitPod(pod: Pod, node: NodePolicy): Refusal | null {
   const levels = node.podSecurity ?? DEFAULT_ADMISSION_POLICY;
   const causes = admitByPolicy(pod, { ...levels, allowPrivileged: node.allowPrivileged });
   if (causes.length) {
-    const problems = causes.map((c) => `${c.field}: ${c.message}`);
-    const detail = problems.length === 1 ? problems[0] : `[${problems.join(', ')}]`;
-    return { eventReason: 'FailedValidation', waitingReason: 'CreateContainerConfigError', message: `Error validating pod "${pod.metadata.name}"."${pod.metadata.namespace}" from api, ignoring: ${detail}` };
+    const message = failedValidationMessage(pod.metadata.name, pod.metadata.namespace, causes.map((c) => `${c.field}: ${c.message}`));
+    return { eventReason: 'FailedValidation', waitingReason: 'CreateContainerConfigError', message };
   }
   const volumes = pod.spec.volumes ?? [];
   for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {

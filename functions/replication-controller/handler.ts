@@ -18,6 +18,7 @@ import { DEFAULT_TIMINGS, reconcile, type ReconcileContext } from '../../shared/
 import type { RcRecord, RcStore } from '../../shared/rc/record';
 import type { ReplicationController } from '../../shared/rc/schema';
 import type { StatusCause } from '../../shared/events/status';
+import { templatePod } from '../../shared/pod/admission';
 import { decideSameNameReplacement, needsSameNameReplacement } from '../../shared/rc/replacement';
 import { validateReplicationController } from '../../shared/rc/validate';
 import { applyEffects, decideAndApply, followUps, type EffectPorts, type Effects, type Outbound } from '../../shared/runtime/effects';
@@ -44,8 +45,8 @@ export type ReplicationControllerInput = RcEvent | PodChangeEvent;
 
 export function makeReplicationController(deps: ReplicationControllerDeps) {
   const timings = { ...DEFAULT_TIMINGS, ...deps.timings };
-  // The pods a template would create, checked as the pod-controller will check them.
-  const admitTemplate = (rc: ReplicationController) => deps.admit({ metadata: { ...rc.spec.template.metadata, namespace: rc.metadata.namespace }, spec: rc.spec.template.spec });
+  // The pods a template would create, checked as the pod-controller will check them (causes at the pod's own paths).
+  const admitTemplate = (rc: ReplicationController) => deps.admit(templatePod(rc));
   const ctx = (): ReconcileContext => ({ now: deps.clock.now(), nextResourceVersion, ...timings, admitTemplate });
   const podScanIntervalMs = deps.podScanIntervalMs ?? DEFAULT_POD_SCAN_INTERVAL_MS;
   let lastPodScan = -Infinity;

@@ -92,11 +92,16 @@ export function admitPod(manifest: unknown, policy: AdmissionPolicy): StatusCaus
  * paths (`spec.template.spec.containers[0]...`).
  */
 export function admitTemplate(rc: unknown, admit: (pod: unknown) => StatusCause[]): StatusCause[] {
+  const pod = templatePod(rc);
+  if (!pod) return [];
+  return admit(pod).map((c) => (c.field?.startsWith('spec') ? { ...c, field: `spec.template.${c.field}` } : c));
+}
+
+/** The pod a replication controller's template makes, as admission sees it (the RC's namespace); null without a template. */
+export function templatePod(rc: unknown): { metadata: Record<string, unknown>; spec: unknown } | null {
   const namespace = str(obj(obj(rc)?.metadata)?.namespace) || 'default';
   const template = obj(obj(obj(rc)?.spec)?.template);
-  if (!template) return [];
-  const causes = admit({ metadata: { ...obj(template.metadata), namespace }, spec: template.spec });
-  return causes.map((c) => (c.field?.startsWith('spec') ? { ...c, field: `spec.template.${c.field}` } : c));
+  return template ? { metadata: { ...obj(template.metadata), namespace }, spec: template.spec } : null;
 }
 
 export interface NodeCapabilities {
@@ -120,10 +125,13 @@ export function nodeRefusal(pod: unknown, node: NodeCapabilities): { reason: str
     ...(node.allowHostPath ? [] : arr(spec?.volumes).flatMap((v, i) => (obj(v)?.hostPath !== undefined ? [`spec.volumes[${i}].hostPath: forbidden`] : []))),
   ];
   if (!problems.length) return null;
+  return { reason: 'FailedValidation', message: failedValidationMessage(str(meta?.name) ?? '', str(meta?.namespace) || 'default', problems) };
+}
+
+/** The kubelet's FailedValidation wording: one problem as it is, several in brackets. */
+export function failedValidationMessage(name: string, namespace: string, problems: readonly string[]): string {
   const detail = problems.length === 1 ? problems[0] : `[${problems.join(', ')}]`;
-  const name = str(meta?.name) ?? '';
-  const namespace = str(meta?.namespace) || 'default';
-  return { reason: 'FailedValidation', message: `Error validating pod "${name}"."${namespace}" from api, ignoring: ${detail}` };
+  return `Error validating pod "${name}"."${namespace}" from api, ignoring: ${detail}`;
 }
 
 /** Capabilities an unprivileged container keeps: Docker's default set without NET_RAW. */
