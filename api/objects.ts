@@ -12,6 +12,13 @@ function endpointPort(endpoint: string | undefined): number {
   }
 }
 
+/** The taints set through the API, and the one the node controller derives from a Ready condition that is not True. */
+function nodeSpec(n: NodeRecord): Record<string, unknown> {
+  const ready = n.ready === 'True' ? [] : [{ key: n.ready === 'Unknown' ? 'node.kubernetes.io/unreachable' : 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }];
+  const taints = [...(n.taints ?? []), ...ready];
+  return taints.length ? { taints } : {};
+}
+
 export function nodeObject(n: NodeRecord): Record<string, unknown> {
   const heartbeat = new Date(n.lastHeartbeat).toISOString();
   const transition = new Date(n.readyTransition).toISOString();
@@ -21,7 +28,7 @@ export function nodeObject(n: NodeRecord): Record<string, unknown> {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: { name: n.name, uid: `node-${n.name}`, resourceVersion: String(n.version), labels: n.node.labels, creationTimestamp: transition },
-    spec: n.ready === 'True' ? {} : { taints: [{ key: n.ready === 'Unknown' ? 'node.kubernetes.io/unreachable' : 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }] },
+    spec: nodeSpec(n),
     status: {
       capacity: n.node.capacity,
       allocatable: n.node.allocatable,

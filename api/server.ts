@@ -15,6 +15,7 @@ import { discoveryRoutes } from './routes/discovery';
 import { metricsApiRoutes } from './routes/metrics-api';
 import { openApiRoutes } from './routes/openapi';
 import { nodeRoutes } from './routes/nodes';
+import { nodePatchRoutes } from './routes/node-patch';
 import { podRoutes } from './routes/pods';
 import { podUpdateRoutes } from './routes/pod-updates';
 import { podStreamRoutes } from './routes/pod-streams';
@@ -104,6 +105,7 @@ export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buf
   podUpdateRoutes(app, deps);
   podStreamRoutes(app, deps);
   nodeRoutes(app, deps);
+  nodePatchRoutes(app, deps);
   eventRoutes(app, deps);
   metricsApiRoutes(app, deps);
   if (deps.rcStore) replicationControllerRoutes(app, { ...deps, rcStore: deps.rcStore });

@@ -43,7 +43,7 @@ export const HANDLERS: readonly HandlerSpec[] = [
   },
   {
     name: 'node-lifecycle',
-    consumes: [TOPICS.nodeHeartbeats],
+    consumes: [TOPICS.nodeHeartbeats, TOPICS.nodeEvents],
     publishes: [TOPICS.podEvents, TOPICS.podHistory, TOPICS.deadLetter],
     tables: { Nodes: 'write', Pods: 'write', PodHistory: 'write' },
     sweeps: true,
@@ -55,6 +55,12 @@ export const HANDLERS: readonly HandlerSpec[] = [
     tables: { ReplicationControllers: 'write', Pods: 'read', PodHistory: 'write' },
     sweeps: true,
   },
+  {
+    name: 'config-controller',
+    consumes: [TOPICS.configEvents],
+    publishes: [TOPICS.deadLetter],
+    tables: { ConfigObjects: 'write' },
+  },
 ];
 
 /**
@@ -64,7 +70,7 @@ export const HANDLERS: readonly HandlerSpec[] = [
 export const consumerGroupOf = (handler: Pick<HandlerSpec, 'name'>, topic: TopicName): string => `podflow-${handler.name}-${topic}`;
 
 /**
- * The API server: it appends commands to pod-events and rc-events, follows
+ * The API server: it appends commands to pod-events, rc-events, node-events and config-events, follows
  * pod-changes for watches and pod-history for the events feed (one consumer
  * group per instance and feed, under the `api-` prefix) and reads the
  * projections; it writes no table.
@@ -72,8 +78,8 @@ export const consumerGroupOf = (handler: Pick<HandlerSpec, 'name'>, topic: Topic
 export const API_ACCESS = {
   consumes: [TOPICS.podChanges, TOPICS.podHistory] as TopicName[],
   consumerGroupPrefix: 'api-',
-  publishes: [TOPICS.podEvents, TOPICS.rcEvents] as TopicName[],
-  tables: { Pods: 'read', Nodes: 'read', PodHistory: 'read', ReplicationControllers: 'read' } as Partial<Record<TableName, TableAccess>>,
+  publishes: [TOPICS.podEvents, TOPICS.rcEvents, TOPICS.nodeEvents, TOPICS.configEvents] as TopicName[],
+  tables: { Pods: 'read', Nodes: 'read', PodHistory: 'read', ReplicationControllers: 'read', ConfigObjects: 'read' } as Partial<Record<TableName, TableAccess>>,
 };
 
 /**

@@ -49,7 +49,7 @@ const nodeSystemInfo = z.strictObject({
   bootID: z.string(),
   kubeProxyVersion: z.string(),
 });
-const taint = z.strictObject({ key: z.string(), value: z.string().optional(), effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']) });
+const taint = z.strictObject({ key: z.string(), value: z.string().optional(), effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']), timeAdded: z.string().optional() });
 const nodeSpec = z.strictObject({ taints: z.array(taint).optional(), unschedulable: z.boolean().optional() });
 const nodeStatus = z.strictObject({
   capacity: pod.resourceList.optional(),

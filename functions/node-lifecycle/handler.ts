@@ -2,13 +2,16 @@
  * node-lifecycle: records heartbeats (node-heartbeats) into the Nodes table,
  * and on a timer sweeps the nodes: marks silent ones Ready=Unknown with a
  * NodeNotReady event on their pods, evicts pods that outlived the eviction
- * timeout (reason NodeLost), and asks the scheduler to retry pods still
+ * timeout (reason NodeLost) and pods a NoExecute taint no longer lets stay
+ * (reason TaintManagerEviction), records taints set through the API
+ * (node-events), and asks the scheduler to retry pods still
  * waiting for a node. The decisions are planSweep's; this adapts I/O.
  */
-import { makeEvent, TOPICS, type NodeHeartbeatEvent, type PodEvictionRequested, type PodScheduleRequested } from '../../shared/events';
+import { makeEvent, TOPICS, type NodeHeartbeatEvent, type NodeSpecEvent, type PodEvictionRequested, type PodScheduleRequested } from '../../shared/events';
 import { applyEffects, followUps } from '../../shared/runtime/effects';
 import { historyEntry } from '../../shared/pod/decider';
 import { desiredReady, heartbeatSeenAt, planSweep, type LifecycleConfig } from '../../shared/node/lifecycle';
+import { noExecuteTaints, planTaintEvictions } from '../../shared/node/taint-eviction';
 import type { ControlPlaneDeps, PodRecord } from '../../shared/ports';
 
 export interface NodeLifecycleDeps extends ControlPlaneDeps {
@@ -42,6 +45,19 @@ export function makeHeartbeatRecorder(deps: NodeLifecycleDeps) {
 }
 
 /**
+ * Records a node's spec (its taints) from node-events. The publish time orders
+ * the records of one node, so a redelivered older record never undoes a newer
+ * one; a node that is not registered keeps nothing (the API only publishes for
+ * nodes it knows).
+ */
+export function makeNodeSpecRecorder(deps: Pick<NodeLifecycleDeps, 'nodeStore' | 'logger'>) {
+  return async function handle(event: NodeSpecEvent): Promise<void> {
+    const outcome = await deps.nodeStore.setTaints(event.data.name, event.data.spec.taints, Date.parse(event.time));
+    if (outcome !== 'set') deps.logger.info({ node: event.data.name, outcome }, 'node spec not recorded');
+  };
+}
+
+/**
  * The sweep reads pods only where a decision needs them: the pods of nodes
  * that are (or become) not ready, through the byNode index, and the whole
  * table for unschedulable pods only every `retryIntervalMs` or when a node
@@ -61,7 +77,10 @@ export function makeSweeper(deps: NodeLifecycleDeps) {
     const ready = new Set(desired.filter((d) => d.ready === 'True').map((d) => d.name));
     const nodeCameUp = [...ready].some((n) => !readyBefore.has(n));
     readyBefore = ready;
-    const podsByNode = new Map<string, PodRecord[]>(await Promise.all(unknown.map(async (n) => [n, await deps.podStore.list({ nodeName: n })] as const)));
+    const tainted = nodes.filter((n) => noExecuteTaints(n).length > 0).map((n) => n.name);
+    const podsByNode = new Map<string, PodRecord[]>(
+      await Promise.all([...new Set([...unknown, ...tainted])].map(async (n) => [n, await deps.podStore.list({ nodeName: n })] as const)),
+    );
     let unscheduled: PodRecord[] = [];
     if (nodeCameUp || now.getTime() - lastRetryScan >= retryIntervalMs) {
       lastRetryScan = now.getTime();
@@ -91,10 +110,21 @@ export function makeSweeper(deps: NodeLifecycleDeps) {
         { source: SOURCE, time: now, id: `evict:${pod.uid}` },
       ),
     );
+    const nodeLost = new Set(evictions.map((e) => e.data.uid));
+    const taintEvictions = planTaintEvictions(nodes, podsByNode, now.getTime(), deps.config.maxEvictionsPerSweep)
+      .filter(({ pod }) => !nodeLost.has(pod.uid))
+      .map(({ pod, node, taint }) =>
+        makeEvent<PodEvictionRequested>(
+          'PodEvictionRequested',
+          `${pod.namespace}/${pod.name}`,
+          { namespace: pod.namespace, name: pod.name, uid: pod.uid, nodeName: node, reason: 'TaintManagerEviction', message: `Marking for deletion Pod ${pod.namespace}/${pod.name}: node ${node} has taint {${taint.key}: ${taint.value ?? ''}} with effect NoExecute` },
+          { source: SOURCE, time: now, id: `taint-evict:${pod.uid}` },
+        ),
+      );
     const requeue = unscheduled.map((pod) =>
       makeEvent<PodScheduleRequested>('PodScheduleRequested', `${pod.namespace}/${pod.name}`, { namespace: pod.namespace, name: pod.name, uid: pod.uid }, { source: SOURCE, time: now }),
     );
-    await applyEffects({ then: followUps({ outbound: [...evictions, ...requeue].map((event) => ({ topic: TOPICS.podEvents, event })) }) }, deps);
-    return { evicted: evictions.length, halted: plan.evictionsHalted, requeued: requeue.length };
+    await applyEffects({ then: followUps({ outbound: [...evictions, ...taintEvictions, ...requeue].map((event) => ({ topic: TOPICS.podEvents, event })) }) }, deps);
+    return { evicted: evictions.length + taintEvictions.length, halted: plan.evictionsHalted, requeued: requeue.length };
   };
 }

@@ -5,6 +5,7 @@ import { podEvent } from './pod-events';
 import { nodeAssignmentEvent } from './node-assignments';
 import { podStatusEvent } from './pod-status';
 import { nodeHeartbeatEvent } from './node-heartbeats';
+import { nodeSpecEvent } from './node-events';
 import { podChangeEvent } from './pod-changes';
 import { deadLetter } from './dead-letter';
 import { rcEvent } from './rc-events';
@@ -17,6 +18,7 @@ export * from './pod-events';
 export * from './node-assignments';
 export * from './pod-status';
 export * from './node-heartbeats';
+export * from './node-events';
 export * from './pod-changes';
 export * from './dead-letter';
 export * from './rc-events';
@@ -27,6 +29,7 @@ export const TOPIC_SCHEMAS: Record<TopicName, z.ZodTypeAny> = {
   [TOPICS.nodeAssignments]: nodeAssignmentEvent,
   [TOPICS.podStatus]: podStatusEvent,
   [TOPICS.nodeHeartbeats]: nodeHeartbeatEvent,
+  [TOPICS.nodeEvents]: nodeSpecEvent,
   [TOPICS.podChanges]: podChangeEvent,
   [TOPICS.rcEvents]: rcEvent,
   [TOPICS.deadLetter]: deadLetter,

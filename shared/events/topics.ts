@@ -14,6 +14,7 @@ export const TOPICS = {
   nodeAssignments: 'node-assignments',
   podStatus: 'pod-status',
   nodeHeartbeats: 'node-heartbeats',
+  nodeEvents: 'node-events',
   podChanges: 'pod-changes',
   rcEvents: 'rc-events',
   deadLetter: 'dead-letter',
@@ -69,6 +70,14 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     description: 'Node registration and heartbeats, carrying the node description.',
     config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(60 * 60 * 1000) },
     retention: 'compacted: the latest heartbeat of a node carries its whole description, so it is the node\'s state',
+  },
+  {
+    name: TOPICS.nodeEvents,
+    partitions: 4,
+    key: 'nodeName',
+    description: 'Changes to a node\'s spec made through the API (its taints), each carrying the whole spec.',
+    config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(60 * 60 * 1000) },
+    retention: 'compacted: the latest NodeSpecUpdated of a node carries its whole spec, so it is the node\'s spec',
   },
   {
     name: TOPICS.podChanges,

@@ -4,6 +4,7 @@
  */
 import type { Envelope, TopicName } from '../events';
 import type { NodeDescription } from '../events/node-heartbeats';
+import type { NodeTaint } from '../node/taints';
 import type { Pod } from '../pod/schema';
 
 export interface Clock {
@@ -78,6 +79,8 @@ export interface NodeRecord {
   allocated: Resources;
   /** Requests reserved per pod uid: the bind is idempotent because of it. */
   reservations: Record<string, Resources>;
+  /** spec.taints as set through the API (node-events); none when never set. */
+  taints?: NodeTaint[];
   version: number;
 }
 
@@ -97,6 +100,11 @@ export interface NodeStore {
   release(nodeName: string, uid: string): Promise<void>;
   /** Sets the Ready condition when the node is still at `expectedVersion`. */
   setReady(nodeName: string, ready: NodeReady, at: number, expectedVersion: number): Promise<void>;
+  /**
+   * Records a node's taints from a NodeSpecUpdated published at `at` (epoch ms): a record older
+   * than the stored one changes nothing, so a replay never undoes a later change.
+   */
+  setTaints(nodeName: string, taints: readonly NodeTaint[], at: number): Promise<'set' | 'stale' | 'no-such-node'>;
 }
 
 export type BindOutcome = 'bound' | 'insufficient' | 'no-such-node' | 'pod-changed';

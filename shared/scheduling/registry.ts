@@ -7,11 +7,12 @@ import { nodeReady } from './plugins/node-ready';
 import { nodeResourcesFit } from './plugins/node-resources-fit';
 import { nodeSelector } from './plugins/node-selector';
 import { nodeVersion } from './plugins/node-version';
+import { taintToleration, taintTolerationPreference } from './plugins/taint-toleration';
 
 export const FILTERS: Record<string, FilterPlugin> = Object.fromEntries(
-  [nodeReady, nodeSelector, nodeAffinity, nodePrivileged, nodeVersion, nodeResourcesFit].map((p) => [p.name, p]),
+  [nodeReady, nodeSelector, nodeAffinity, taintToleration, nodePrivileged, nodeVersion, nodeResourcesFit].map((p) => [p.name, p]),
 );
-export const SCORES: Record<string, ScorePlugin> = Object.fromEntries([leastAllocated, nodeAffinityPreference].map((p) => [p.name, p]));
+export const SCORES: Record<string, ScorePlugin> = Object.fromEntries([leastAllocated, nodeAffinityPreference, taintTolerationPreference].map((p) => [p.name, p]));
 
 export function profile(filters: string[], scores: string[]): Profile {
   const pick = <T>(table: Record<string, T>, name: string): T => {
@@ -22,4 +23,7 @@ export function profile(filters: string[], scores: string[]): Profile {
   return { filters: filters.map((n) => pick(FILTERS, n)), scores: scores.map((n) => pick(SCORES, n)) };
 }
 
-export const DEFAULT_PROFILE = profile(['NodeReady', 'NodeSelector', 'NodeAffinity', 'NodePrivileged', 'NodeVersion', 'NodeResourcesFit'], ['NodeResourcesLeastAllocated', 'NodeAffinity']);
+export const DEFAULT_PROFILE = profile(
+  ['NodeReady', 'NodeSelector', 'NodeAffinity', 'TaintToleration', 'NodePrivileged', 'NodeVersion', 'NodeResourcesFit'],
+  ['NodeResourcesLeastAllocated', 'NodeAffinity', 'TaintToleration'],
+);

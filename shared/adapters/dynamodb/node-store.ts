@@ -9,6 +9,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { NodeDescription } from '../../events/node-heartbeats';
 import { ConflictError } from '../../errors';
 import { nodeAllocatable } from '../../node/resources';
+import type { NodeTaint } from '../../node/taints';
 import type { NodeReady, NodeRecord, NodeStore, ReserveOutcome, Resources } from '../../ports';
 import { getItem, isConditionFailure, mapDynamoError, readAll } from './client';
 
@@ -27,6 +28,9 @@ interface NodeItem {
   allocMem: number;
   allocPods: number;
   reservations: Record<string, Resources>;
+  /** JSON of spec.taints, and the publish time of the NodeSpecUpdated that set them. */
+  taints?: string;
+  taintsAt?: number;
   version: number;
 }
 
@@ -47,6 +51,7 @@ function fromItem(raw: Record<string, unknown>): NodeRecord {
     allocatable: { cpu: Number(item.capCpu), memory: Number(item.capMem), pods: Number(item.capPods) },
     allocated: { cpu: Number(item.allocCpu ?? 0), memory: Number(item.allocMem ?? 0), pods: Number(item.allocPods ?? 0) },
     reservations,
+    ...(item.taints ? { taints: JSON.parse(item.taints) } : {}),
     version: Number(item.version),
   };
 }
@@ -211,6 +216,26 @@ export class DynamoNodeStore implements NodeStore {
       );
     } catch (err) {
       mapDynamoError(err, `setting ${nodeName} Ready=${ready}`);
+    }
+  }
+
+  /** Taints live beside what heartbeats write, so neither overwrites the other; the newest publish time wins. */
+  async setTaints(nodeName: string, taints: readonly NodeTaint[], at: number): Promise<'set' | 'stale' | 'no-such-node'> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: marshall({ name: nodeName }),
+          UpdateExpression: 'SET taints = :t, taintsAt = :at, version = version + :one',
+          ConditionExpression: 'attribute_exists(#n) AND (attribute_not_exists(taintsAt) OR taintsAt <= :at)',
+          ExpressionAttributeNames: { '#n': 'name' },
+          ExpressionAttributeValues: marshall({ ':t': JSON.stringify(taints), ':at': at, ':one': 1 }),
+        }),
+      );
+      return 'set';
+    } catch (err) {
+      if (!isConditionFailure(err)) mapDynamoError(err, `setting the taints of ${nodeName}`);
+      return (await this.get(nodeName)) ? 'stale' : 'no-such-node';
     }
   }
 }

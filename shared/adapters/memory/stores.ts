@@ -7,6 +7,7 @@
  */
 import { ConflictError } from '../../errors';
 import type { NodeDescription } from '../../events/node-heartbeats';
+import type { NodeTaint } from '../../node/taints';
 import { nodeAllocatable } from '../../node/resources';
 import type {
   BindOutcome,
@@ -94,6 +95,7 @@ export class MemoryNodeStore implements NodeStore {
       allocatable: nodeAllocatable(node),
       allocated: current?.allocated ?? { ...zero },
       reservations: current?.reservations ?? {},
+      ...(current?.taints ? { taints: current.taints } : {}),
       version: (current?.version ?? 0) + 1,
     };
     this.items.set(node.name, record);
@@ -121,6 +123,18 @@ export class MemoryNodeStore implements NodeStore {
     if (!node || !r) return;
     node.allocated = { cpu: node.allocated.cpu - r.cpu, memory: node.allocated.memory - r.memory, pods: node.allocated.pods - r.pods };
     delete node.reservations[uid];
+  }
+
+  private taintsAt = new Map<string, number>();
+
+  async setTaints(nodeName: string, taints: readonly NodeTaint[], at: number): Promise<'set' | 'stale' | 'no-such-node'> {
+    const node = this.items.get(nodeName);
+    if (!node) return 'no-such-node';
+    if ((this.taintsAt.get(nodeName) ?? -Infinity) > at) return 'stale';
+    this.taintsAt.set(nodeName, at);
+    node.taints = clone([...taints]);
+    node.version += 1;
+    return 'set';
   }
 
   async setReady(nodeName: string, ready: NodeReady, at: number, expectedVersion: number): Promise<void> {

@@ -11,7 +11,7 @@ const DESIGN = {
   'pod-controller': { consumes: ['pod-events'], publishes: ['dead-letter', 'node-assignments', 'pod-changes', 'pod-events', 'pod-history'], tables: { Pods: 'write', PodHistory: 'write', Nodes: 'read' } },
   scheduler: { consumes: ['pod-events'], publishes: ['dead-letter', 'node-assignments', 'pod-changes', 'pod-history'], tables: { Pods: 'write', Nodes: 'write', PodHistory: 'write' } },
   'status-recorder': { consumes: ['pod-status'], publishes: ['dead-letter', 'pod-changes', 'pod-events', 'pod-history'], tables: { Pods: 'write', Nodes: 'write', PodHistory: 'write' } },
-  'node-lifecycle': { consumes: ['node-heartbeats'], publishes: ['dead-letter', 'pod-events', 'pod-history'], tables: { Nodes: 'write', Pods: 'write', PodHistory: 'write' } },
+  'node-lifecycle': { consumes: ['node-events', 'node-heartbeats'], publishes: ['dead-letter', 'pod-events', 'pod-history'], tables: { Nodes: 'write', Pods: 'write', PodHistory: 'write' } },
   'replication-controller': {
     consumes: ['pod-changes', 'rc-events'],
     publishes: ['dead-letter', 'pod-events', 'pod-history'],
@@ -42,7 +42,7 @@ describe('the access catalogue', () => {
   });
 
   it('lets the API append commands and follow changes and history, reading the projections without writing them', () => {
-    expect(API_ACCESS.publishes).toEqual(['pod-events', 'rc-events']);
+    expect(API_ACCESS.publishes).toEqual(['pod-events', 'rc-events', 'node-events']);
     expect(API_ACCESS.consumes).toEqual(['pod-changes', 'pod-history']);
     expect(Object.values(API_ACCESS.tables).every((level) => level === 'read')).toBe(true);
   });
