@@ -7,6 +7,7 @@ import type { FastifyReply } from 'fastify';
 import type { K8sStatus, StatusCause } from '../shared/events';
 import type { Clock, HistoryStore, Logger, NodeStore, PodStore, Publisher } from '../shared/ports';
 import type { RcStore } from '../shared/rc/record';
+import type { ConfigObjectStore } from '../shared/config-objects/record';
 import type { EventFeed } from './event-feed';
 import type { PodFeed } from './feed';
 import type { ApiMetrics } from './metrics';
@@ -17,6 +18,8 @@ export interface ApiDeps {
   podStore: PodStore;
   /** ReplicationControllers table; without it the rc routes are not served. */
   rcStore?: RcStore;
+  /** ConfigObjects table; without it the configmaps and secrets routes are not served. */
+  configStore?: ConfigObjectStore;
   nodeStore: NodeStore;
   historyStore: HistoryStore;
   publisher: Publisher;

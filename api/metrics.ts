@@ -25,7 +25,7 @@ export class ApiMetrics {
       registers,
     });
     this.watches = new Gauge({ name: 'podflow_api_open_watches', help: 'Watch streams open now, by resource.', labelNames: ['resource'], registers });
-    for (const resource of ['pods', 'nodes', 'replicationcontrollers']) this.watches.set({ resource }, 0);
+    for (const resource of ['pods', 'nodes', 'replicationcontrollers', 'configmaps', 'secrets']) this.watches.set({ resource }, 0);
   }
 
   answered(labels: RequestLabels, code: number, seconds: number): void {

@@ -21,11 +21,15 @@ import { podUpdateRoutes } from './routes/pod-updates';
 import { podStreamRoutes } from './routes/pod-streams';
 import { eventRoutes } from './routes/events';
 import { replicationControllerRoutes } from './routes/replicationcontrollers';
+import { configObjectRoutes } from './routes/config-objects';
 import { timingSafeEqual } from 'node:crypto';
 import { ApiMetrics } from './metrics';
 import { observeRequests } from './request-log';
 import { readyzBody } from './readiness';
 import { useWatchLimiter } from './watch-limits';
+
+/** kube-apiserver's limit on a request body (3 MiB): a 1 MiB Secret, base64-encoded, with kubectl's last-applied copy of it fits. */
+const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
 
 function tokenMatches(header: string | undefined, token: string): boolean {
   const presented = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7).trim() : '');
@@ -35,8 +39,8 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 
 export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buffer } } = {}): FastifyInstance {
   const app = (opts.https
-    ? Fastify({ https: opts.https, bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024, logger: false, return503OnClosing: true })
-    : Fastify({ bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024, logger: false, return503OnClosing: true })) as unknown as FastifyInstance;
+    ? Fastify({ https: opts.https, bodyLimit: deps.bodyLimitBytes ?? MAX_REQUEST_BODY_BYTES, logger: false, return503OnClosing: true })
+    : Fastify({ bodyLimit: deps.bodyLimitBytes ?? MAX_REQUEST_BODY_BYTES, logger: false, return503OnClosing: true })) as unknown as FastifyInstance;
 
   const yamlParser = (_req: unknown, body: string, done: (err: Error | null, value?: unknown) => void) => {
     try {
@@ -79,7 +83,7 @@ export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buf
       if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
       return sendStatus(reply, err.status);
     }
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendStatus(reply, tooLarge(`the request body is larger than ${deps.bodyLimitBytes ?? 1048576} bytes`));
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendStatus(reply, tooLarge(`the request body is larger than ${deps.bodyLimitBytes ?? MAX_REQUEST_BODY_BYTES} bytes`));
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendStatus(reply, unsupportedMediaType(err.message));
     if (err.statusCode === 400 || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError) {
       return sendStatus(reply, badRequest(err.message));
@@ -109,5 +113,6 @@ export function buildApi(deps: ApiDeps, opts: { https?: { cert: Buffer; key: Buf
   eventRoutes(app, deps);
   metricsApiRoutes(app, deps);
   if (deps.rcStore) replicationControllerRoutes(app, { ...deps, rcStore: deps.rcStore });
+  if (deps.configStore) configObjectRoutes(app, { ...deps, configStore: deps.configStore });
   return app;
 }

@@ -8,6 +8,7 @@ import { podRow, POD_WIDE_COLUMNS } from '../shared/display/pod-row';
 import { nodeRow, NODE_WIDE_COLUMNS } from '../shared/display/node-row';
 import { rcRow, RC_COLUMNS, RC_WIDE_COLUMNS } from '../shared/display/rc-row';
 import { eventRow, EVENT_COLUMNS, EVENT_WIDE_COLUMNS } from '../shared/display/event-row';
+import { configMapRow, CONFIGMAP_COLUMNS, secretRow, SECRET_COLUMNS, type PrintedConfigObject } from '../shared/display/config-row';
 import type { CoreEvent, Node, Pod as PrintedPod, ReplicationController } from '../shared/display/kube-types';
 
 export function wantsTable(req: FastifyRequest): boolean {
@@ -26,7 +27,7 @@ const DESCRIPTIONS: Record<string, string> = {
 const COLUMN_NAMES: Record<string, string> = {
   NAME: 'Name', READY: 'Ready', STATUS: 'Status', RESTARTS: 'Restarts', AGE: 'Age', IP: 'IP', NODE: 'Node',
   ROLES: 'Roles', VERSION: 'Version', 'INTERNAL-IP': 'Internal-IP', 'OS-IMAGE': 'OS-Image', 'KERNEL-VERSION': 'Kernel-Version', 'CONTAINER-RUNTIME': 'Container-Runtime',
-  DESIRED: 'Desired', CURRENT: 'Current', CONTAINERS: 'Containers', IMAGES: 'Images', SELECTOR: 'Selector',
+  DATA: 'Data', DESIRED: 'Desired', CURRENT: 'Current', CONTAINERS: 'Containers', IMAGES: 'Images', SELECTOR: 'Selector',
   'LAST SEEN': 'Last Seen', TYPE: 'Type', REASON: 'Reason', OBJECT: 'Object', SUBOBJECT: 'Subobject', SOURCE: 'Source', MESSAGE: 'Message', 'FIRST SEEN': 'First Seen', COUNT: 'Count',
 };
 
@@ -64,4 +65,11 @@ export function rcTable(rcs: readonly object[], resourceVersion: string, now = n
 
 export function eventTable(events: readonly object[], resourceVersion: string, now = new Date()) {
   return table(EVENT_WIDE_COLUMNS, events as readonly CoreEvent[], (e) => eventRow(e, now), resourceVersion, (name) => !EVENT_COLUMNS.includes(name));
+}
+
+/** `kubectl get configmaps` / `secrets`: key counts, never values. */
+export function configObjectTable(kind: 'ConfigMap' | 'Secret', objects: readonly object[], resourceVersion: string, now = new Date()) {
+  return kind === 'ConfigMap'
+    ? table(CONFIGMAP_COLUMNS, objects as readonly PrintedConfigObject[], (o) => configMapRow(o, now), resourceVersion)
+    : table(SECRET_COLUMNS, objects as readonly PrintedConfigObject[], (o) => secretRow(o, now), resourceVersion);
 }

@@ -18,6 +18,7 @@ import { build as scheduler } from '../functions/scheduler';
 import { build as statusRecorder } from '../functions/status-recorder';
 import { build as nodeLifecycle } from '../functions/node-lifecycle';
 import { build as replicationController } from '../functions/replication-controller';
+import { build as configController } from '../functions/config-controller';
 
 export const HANDLERS: Record<string, BuildHandler> = {
   'pod-controller': podController,
@@ -25,6 +26,7 @@ export const HANDLERS: Record<string, BuildHandler> = {
   'status-recorder': statusRecorder,
   'node-lifecycle': nodeLifecycle,
   'replication-controller': replicationController,
+  'config-controller': configController,
 };
 
 async function main(): Promise<void> {

@@ -70,6 +70,7 @@ export function buildPodflow(app: App, settings: DeploymentSettings, handlers: r
     vpc: network.vpc,
     kafka: messaging.kafka,
     pods: state.tables.Pods,
+    configObjects: state.tables.ConfigObjects,
     agentToken: controlPlane.agentToken,
     apiSecurityGroup: controlPlane.api.instanceSecurityGroup,
     instanceType: settings.agentInstanceType,

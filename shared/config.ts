@@ -26,6 +26,7 @@ export const baseConfigSchema = z.object({
   TABLE_NODES: z.string().optional(),
   TABLE_POD_HISTORY: z.string().optional(),
   TABLE_REPLICATION_CONTROLLERS: z.string().optional(),
+  TABLE_CONFIG_OBJECTS: z.string().optional(),
   /** Deliveries of a record that keep failing retryably before a handler dead-letters it (shared/runtime/delivery-count.ts). */
   HANDLER_MAX_DELIVERIES: z.coerce.number().int().min(1).default(8),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -39,5 +40,6 @@ export function tablesFrom(config: BaseConfig): TableNames {
     Nodes: config.TABLE_NODES ?? defaults.Nodes,
     PodHistory: config.TABLE_POD_HISTORY ?? defaults.PodHistory,
     ReplicationControllers: config.TABLE_REPLICATION_CONTROLLERS ?? defaults.ReplicationControllers,
+    ConfigObjects: config.TABLE_CONFIG_OBJECTS ?? defaults.ConfigObjects,
   };
 }

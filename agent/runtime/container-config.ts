@@ -1,7 +1,7 @@
 /**
  * Translates one container of a pod into the runtime's ContainerSpec: command
  * and args, env, volume mounts (emptyDir = a volume named by pod uid, hostPath =
- * a bind; medium Memory = a tmpfs of sizeLimit; a subPath = a directory
+ * a bind; the agent's files (downwardAPI, configMap, secret, projected) = a read-only bind; medium Memory = a tmpfs of sizeLimit; a subPath = a directory
  * inside either), hostPorts for the sandbox, cpu and memory limits (NanoCpus, Memory), and the security context
  * through the shared `containerSecurityDefaults`: unless privileged, every
  * container runs with no-new-privileges and all capabilities dropped but the
@@ -24,7 +24,7 @@ export function mountsFor(pod: Pod, container: Container, podFilesDir?: string):
     const volume = pod.spec.volumes?.find((v) => v.name === m.name);
     if (!volume) throw new Error(`volumeMount ${m.name} refers to no volume`);
     const subPath = m.subPath ? `/${m.subPath.replace(/^\/+/, '')}` : '';
-    if (volume.downwardAPI) {
+    if (volume.downwardAPI || volume.configMap || volume.secret || volume.projected) {
       // Written by the agent (pod-files.ts); a node without a files directory (hollow) mounts nothing real.
       return { type: 'bind', source: path.join(podFilesDir ?? '', 'volumes', volume.name), target: m.mountPath, readOnly: true };
     }
@@ -47,7 +47,7 @@ export function hostPortsFor(pod: Pod): HostPortSpec[] {
 /** The emptyDir volumes of a pod, by their runtime names. */
 export function emptyDirNames(pod: Pod): { volume: string; runtimeName: string; options: VolumeOptions }[] {
   return (pod.spec.volumes ?? [])
-    .filter((v) => v.emptyDir || (!v.hostPath && !v.downwardAPI))
+    .filter((v) => v.emptyDir || (!v.hostPath && !v.downwardAPI && !v.configMap && !v.secret && !v.projected))
     .map((v) => {
       const memory = v.emptyDir?.medium === 'Memory';
       const options: VolumeOptions = memory ? { memory: v.emptyDir?.sizeLimit !== undefined ? { sizeBytes: toBytes(v.emptyDir.sizeLimit) } : {} } : {};
@@ -55,7 +55,22 @@ export function emptyDirNames(pod: Pod): { volume: string; runtimeName: string; 
     });
 }
 
-/** `downward`: the values of the container's `valueFrom` env variables (downward-api.ts), by name. */
+/**
+ * The container's environment as the kubelet builds it: `envFrom` pairs first,
+ * then `env`, which overrides a name set before; a `valueFrom` that resolved
+ * to nothing (an optional ConfigMap or Secret key that is missing) is left out.
+ */
+export function containerEnv(container: Container, valueFrom: Readonly<Record<string, string>>, envFrom: readonly (readonly [string, string])[]): string[] {
+  const env = new Map<string, string>(envFrom);
+  for (const e of container.env ?? []) {
+    if (!e.valueFrom) env.set(e.name, e.value ?? '');
+    else if (e.name in valueFrom) env.set(e.name, valueFrom[e.name]);
+    else if (!e.valueFrom.configMapKeyRef && !e.valueFrom.secretKeyRef) env.set(e.name, '');
+  }
+  return [...env].map(([k, v]) => `${k}=${v}`);
+}
+
+/** `downward`: the values of the container's `valueFrom` env variables (downward API, ConfigMaps, Secrets), by name; `envFrom`: the pairs of its env sources. */
 export function containerSpecFor(
   pod: Pod,
   container: Container,
@@ -64,6 +79,7 @@ export function containerSpecFor(
   attempt: number,
   downward: Readonly<Record<string, string>> = {},
   podFilesDir?: string,
+  envFrom: readonly (readonly [string, string])[] = [],
 ): ContainerSpec {
   const id = podIdentity(pod, nodeName);
   const limits = container.resources?.limits ?? {};
@@ -71,7 +87,7 @@ export function containerSpecFor(
   const spec: ContainerSpec = {
     name: containerName(id, container.name, attempt),
     image: container.image,
-    env: (container.env ?? []).map((e) => `${e.name}=${e.valueFrom ? (downward[e.name] ?? '') : (e.value ?? '')}`),
+    env: containerEnv(container, downward, envFrom),
     labels: {
       ...podLabels(id),
       [LABELS.role]: 'app',

@@ -21,7 +21,9 @@ import { buildPodStatus } from '../status/pod-status';
 import type { NodePolicy } from './admission';
 import { computePodActions, podContainers, type DecideContext, type SyncMemory, type Waiting } from './compute-pod-actions';
 import { downwardContext, executeActions, POD_START_TIME_LABEL, runPreStop, terminationLogFile, type ExecuteContext } from './execute-actions';
-import { writeDownwardVolumes } from './pod-files';
+import { unmountPodDir, writeDownwardVolumes } from './pod-files';
+import { configLookup, writeConfigVolumes } from './config-volumes';
+import { isConfigVolume } from '../../shared/pod/config-refs';
 import { observePod, readySandbox, type ObservedPod } from './observe';
 import { stopwatch } from '../../shared/metrics/stopwatch';
 import type { PodMetrics } from '../metrics';
@@ -188,11 +190,15 @@ export class PodWorker {
     this.ctx.reporter.report({ namespace: pod.metadata.namespace, name: pod.metadata.name, uid: this.uid }, status, events);
   }
 
-  /** Rewrites the pod's downwardAPI volumes if what they show changed (labels, annotations) while it runs. */
+  /** Rewrites the pod's downwardAPI, configMap, secret and projected volumes if what they show changed while it runs. */
   private async refreshFiles(pod: Pod, observed: ObservedPod): Promise<void> {
     const sandbox = readySandbox(observed);
-    if (!this.ctx.podDir || !sandbox || !pod.spec.volumes?.some((v) => v.downwardAPI)) return;
-    await writeDownwardVolumes(this.ctx.podDir(this.uid), pod, downwardContext(this.ctx, sandbox.ip));
+    if (!this.ctx.podDir || !sandbox || !pod.spec.volumes?.some((v) => v.downwardAPI || isConfigVolume(v))) return;
+    const downward = downwardContext(this.ctx, sandbox.ip);
+    await writeDownwardVolumes(this.ctx.podDir(this.uid), pod, downward);
+    // A ConfigMap or Secret that changed reaches the running containers; one that went missing leaves the last files in place, as the kubelet does.
+    const config = await configLookup(this.ctx.configObjects, pod);
+    if (config.ok) await writeConfigVolumes(this.ctx.podDir(this.uid), pod, config.value, downward);
   }
 
   /** Tells the prober which instances run now in the pod's sandbox and have probes. */
@@ -270,7 +276,10 @@ export class PodWorker {
     await Promise.all([...apps.map(({ c }) => c), ...observed.sandboxes].map((c) => runtime.removeContainer(c.id)));
     const volumes = (await runtime.listVolumes(nodeName)).filter((v) => v.labels[LABELS.uid] === this.uid);
     await Promise.all(volumes.map((v) => runtime.removeVolume(v.name)));
-    if (this.ctx.podDir) await rm(this.ctx.podDir(this.uid), { recursive: true, force: true });
+    if (this.ctx.podDir) {
+      await unmountPodDir(this.ctx.podDir(this.uid));
+      await rm(this.ctx.podDir(this.uid), { recursive: true, force: true });
+    }
     await this.ctx.reporter.stopped({ namespace: order.namespace, name: order.name, uid: this.uid }, events);
     this.ended = true;
     this.ctx.metrics?.ended(this.uid);

@@ -168,6 +168,25 @@ export const DESCRIPTIONS: Record<string, Described> = {
     },
   },
   [`${CORE}.ReplicationControllerStatus`]: { description: 'ReplicationControllerStatus represents the current status of a replication controller.' },
+  [`${CORE}.ConfigMap`]: {
+    description: 'ConfigMap holds configuration data for pods to consume.',
+    properties: typed(METADATA, {
+      data: "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field.",
+      binaryData: 'BinaryData contains the binary data. Each key must consist of alphanumeric characters, \'-\', \'_\' or \'.\'. Using this field will require 1.10+ apiserver and kubelet.',
+      immutable: 'Immutable, if set to true, ensures that data stored in the ConfigMap cannot be updated (only object metadata can be modified).',
+    }),
+  },
+  [`${CORE}.ConfigMapList`]: list('ConfigMap'),
+  [`${CORE}.Secret`]: {
+    description: 'Secret holds secret data of a certain type. The total bytes of the values in the Data field must be less than MaxSecretSize bytes.',
+    properties: typed(METADATA, {
+      data: 'Data contains the secret data. Each key must consist of alphanumeric characters, \'-\', \'_\' or \'.\'. The serialized form of the secret data is a base64 encoded string.',
+      stringData: 'stringData allows specifying non-binary secret data in string form. It is provided as a write-only input field for convenience. All keys and values are merged into the data field on write.',
+      type: 'Used to facilitate programmatic handling of secret data.',
+      immutable: 'Immutable, if set to true, ensures that data stored in the Secret cannot be updated (only object metadata can be modified).',
+    }),
+  },
+  [`${CORE}.SecretList`]: list('Secret'),
   [`${CORE}.PodTemplateSpec`]: { description: 'PodTemplateSpec describes the data a pod should have when created from a template', properties: { metadata: METADATA, spec: 'Specification of the desired behavior of the pod.' } },
   [`${CORE}.Node`]: {
     description: 'Node is a worker node: in podflow, a host whose agent runs pods with Docker.',

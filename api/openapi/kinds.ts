@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { k8sStatus, statusCause } from '../../shared/events/status';
 import * as pod from '../../shared/pod/schema';
 import * as rc from '../../shared/rc/schema';
+import { configMapManifest, secretManifest } from '../../shared/config-objects/schema';
 
 export const CORE = 'io.k8s.api.core.v1';
 export const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
@@ -27,6 +28,8 @@ export const listMeta = z.strictObject({
 
 export const podObject = pod.podManifest.extend({ ...typeMeta, status: pod.podStatus.optional() });
 export const rcObject = rc.rcManifest.extend({ ...typeMeta, status: rc.rcStatus.optional() });
+const configMapObject = configMapManifest.extend(typeMeta);
+const secretObject = secretManifest.extend(typeMeta);
 
 const nodeCondition = z.strictObject({
   type: z.string(),
@@ -147,6 +150,10 @@ export const DEFINITIONS: Definition[] = [
   { name: `${CORE}.ReplicationControllerSpec`, schema: rc.rcSpec },
   { name: `${CORE}.ReplicationControllerStatus`, schema: rc.rcStatus },
   { name: `${CORE}.PodTemplateSpec`, schema: rc.podTemplate },
+  { name: `${CORE}.ConfigMap`, schema: configMapObject, gvk: coreGvk('ConfigMap') },
+  { name: `${CORE}.ConfigMapList`, schema: listOf(configMapObject), gvk: coreGvk('ConfigMapList') },
+  { name: `${CORE}.Secret`, schema: secretObject, gvk: coreGvk('Secret') },
+  { name: `${CORE}.SecretList`, schema: listOf(secretObject), gvk: coreGvk('SecretList') },
   { name: `${CORE}.Node`, schema: nodeObject, gvk: coreGvk('Node') },
   { name: `${CORE}.NodeList`, schema: listOf(nodeObject), gvk: coreGvk('NodeList') },
   { name: `${CORE}.NodeSpec`, schema: nodeSpec },

@@ -109,6 +109,8 @@ function op(action: Action, r: Resource, opts: Partial<Operation> = {}): Operati
 const RESOURCES: Resource[] = [
   { plural: 'pods', kind: 'Pod', namespaced: true, verbs: ['list', 'post', 'get', 'put', 'patch', 'delete'] },
   { plural: 'replicationcontrollers', kind: 'ReplicationController', namespaced: true, verbs: ['list', 'post', 'get', 'put', 'patch', 'delete'] },
+  { plural: 'configmaps', kind: 'ConfigMap', namespaced: true, verbs: ['list', 'post', 'get', 'put', 'patch', 'delete'] },
+  { plural: 'secrets', kind: 'Secret', namespaced: true, verbs: ['list', 'post', 'get', 'put', 'patch', 'delete'] },
   { plural: 'nodes', kind: 'Node', namespaced: false, verbs: ['list', 'get', 'patch'] },
   { plural: 'events', kind: 'Event', namespaced: true, verbs: ['list'] },
   { plural: 'namespaces', kind: 'Namespace', namespaced: false, verbs: ['list', 'get'] },

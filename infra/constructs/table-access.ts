@@ -54,6 +54,7 @@ export function tableEnvironment(tables: Record<TableName, TableRef>, access: Pa
     Nodes: 'TABLE_NODES',
     PodHistory: 'TABLE_POD_HISTORY',
     ReplicationControllers: 'TABLE_REPLICATION_CONTROLLERS',
+    ConfigObjects: 'TABLE_CONFIG_OBJECTS',
   };
   return Object.fromEntries((Object.keys(access) as TableName[]).map((logical) => [variable[logical], tables[logical].table.tableName]));
 }

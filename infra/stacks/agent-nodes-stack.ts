@@ -35,6 +35,8 @@ export interface AgentNodesStackProps extends StackProps {
   kafka: KafkaEndpoint;
   /** The Pods table: an agent reads its own pods (byNode index) when it starts, so recovery never depends on expired assignments. */
   pods: TableRef;
+  /** The ConfigObjects table: an agent reads the ConfigMaps and Secrets its pods name. */
+  configObjects: TableRef;
   agentToken: secretsmanager.ISecret;
   /** The API instances' group: admitted to the agents' log port. */
   apiSecurityGroup: ec2.ISecurityGroup;
@@ -72,6 +74,7 @@ export class AgentNodesStack extends Stack {
         KAFKA_AUTH: 'iam',
         AWS_REGION: this.region,
         PODS_TABLE: props.pods.table.tableName,
+        CONFIG_OBJECTS_TABLE: props.configObjects.table.tableName,
         RUNTIME: 'docker',
         AGENT_PORT: String(AGENT_PORT),
         PAUSE_IMAGE,
@@ -117,6 +120,8 @@ export class AgentNodesStack extends Stack {
     role.addToPolicy(
       new iam.PolicyStatement({ sid: 'ReadOwnPods', actions: ['dynamodb:Query'], resources: [`${props.pods.table.tableArn}/index/byNode`] }),
     );
+    // Query only: the items of one object (its head and chunks). Any node may read any namespace's objects (see the README's Security section).
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadConfigObjects', actions: ['dynamodb:Query'], resources: [props.configObjects.table.tableArn] }));
     role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadAgentToken', actions: ['secretsmanager:GetSecretValue'], resources: [props.agentToken.secretArn] }));
     acknowledgeWildcardResource(
       role,

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 export const ADMIN_PRINCIPAL = 'admin';
-export const HANDLER_PRINCIPALS = ['pod-controller', 'scheduler', 'status-recorder', 'node-lifecycle', 'replication-controller'] as const;
+export const HANDLER_PRINCIPALS = ['pod-controller', 'scheduler', 'status-recorder', 'node-lifecycle', 'replication-controller', 'config-controller'] as const;
 export const API_PRINCIPAL = 'api';
 /** Created when the broker's storage is formatted. */
 export const ROLE_PRINCIPALS: readonly string[] = [ADMIN_PRINCIPAL, API_PRINCIPAL, ...HANDLER_PRINCIPALS];

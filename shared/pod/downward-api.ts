@@ -59,7 +59,7 @@ export function downwardCauses(spec: Loose): FieldCause[] {
       if (!env || !from) return;
       const path = `spec.${field}[${i}].env[${j}]`;
       if (str(env.value)) causes.push(invalid(`${path}.valueFrom`, '', 'may not be specified when `value` is not empty'));
-      const sources = ['fieldRef', 'resourceFieldRef'].filter((k) => from[k] !== undefined);
+      const sources = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef'].filter((k) => from[k] !== undefined);
       if (sources.length !== 1) causes.push(invalid(`${path}.valueFrom`, '', 'may not have more than one field specified at a time'));
       const fieldRef = obj(from.fieldRef);
       if (fieldRef) causes.push(...fieldCauses(str(fieldRef.fieldPath) ?? '', `${path}.valueFrom.fieldRef`, ENV_FIELDS));

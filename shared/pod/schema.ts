@@ -63,11 +63,27 @@ export type ObjectMeta = z.infer<typeof objectMeta>;
 export const objectFieldSelector = z.strictObject({ apiVersion: z.string().optional(), fieldPath: z.string().min(1) });
 export const resourceFieldSelector = z.strictObject({ containerName: z.string().optional(), resource: z.string().min(1), divisor: quantity.optional() });
 
+/** A key of a ConfigMap or Secret in the pod's namespace (`optional`: a missing one is no error). */
+export const keySelector = z.strictObject({ name: z.string().optional(), key: z.string(), optional: z.boolean().optional() });
+/** A whole ConfigMap or Secret in the pod's namespace. */
+export const objectRef = z.strictObject({ name: z.string().optional(), optional: z.boolean().optional() });
+
 export const envVar = z.strictObject({
   name: z.string().min(1),
   value: z.string().optional(),
-  valueFrom: z.strictObject({ fieldRef: objectFieldSelector.optional(), resourceFieldRef: resourceFieldSelector.optional() }).optional(),
+  valueFrom: z
+    .strictObject({
+      fieldRef: objectFieldSelector.optional(),
+      resourceFieldRef: resourceFieldSelector.optional(),
+      configMapKeyRef: keySelector.optional(),
+      secretKeyRef: keySelector.optional(),
+    })
+    .optional(),
 });
+
+/** Every key of a ConfigMap or Secret as an env variable, named `prefix` + key. */
+export const envFromSource = z.strictObject({ prefix: z.string().optional(), configMapRef: objectRef.optional(), secretRef: objectRef.optional() });
+
 
 export const downwardAPIVolumeFile = z.strictObject({
   path: z.string().min(1),
@@ -195,12 +211,27 @@ export const container = z.strictObject({
   stdin: z.boolean().optional(),
   stdinOnce: z.boolean().optional(),
   tty: z.boolean().optional(),
+  envFrom: z.array(envFromSource).optional(),
   // Not enforced: warned.
-  envFrom: opaqueList.optional(),
   resizePolicy: opaqueList.optional(),
   volumeDevices: opaqueList.optional(),
 });
 export type Container = z.infer<typeof container>;
+
+/** A key of a ConfigMap or Secret volume and the file it becomes. */
+export const keyToPath = z.strictObject({ key: z.string(), path: z.string(), mode: z.number().int().min(0).max(0o777).optional() });
+const fileMode = z.number().int().min(0).max(0o777);
+export const configMapVolumeSource = z.strictObject({ name: z.string().optional(), items: z.array(keyToPath).optional(), defaultMode: fileMode.optional(), optional: z.boolean().optional() });
+export const secretVolumeSource = z.strictObject({ secretName: z.string().optional(), items: z.array(keyToPath).optional(), defaultMode: fileMode.optional(), optional: z.boolean().optional() });
+const projection = z.strictObject({
+  configMap: z.strictObject({ name: z.string().optional(), items: z.array(keyToPath).optional(), optional: z.boolean().optional() }).optional(),
+  secret: z.strictObject({ name: z.string().optional(), items: z.array(keyToPath).optional(), optional: z.boolean().optional() }).optional(),
+  downwardAPI: z.strictObject({ items: z.array(downwardAPIVolumeFile).optional() }).optional(),
+  // Parsed so the refusal can name them: there are no service accounts or trust bundles to project.
+  serviceAccountToken: z.record(z.string(), z.unknown()).optional(),
+  clusterTrustBundle: z.record(z.string(), z.unknown()).optional(),
+});
+export const projectedVolumeSource = z.strictObject({ sources: z.array(projection).nullable().optional(), defaultMode: fileMode.optional() });
 
 export const volume = z.strictObject({
   name: dns1123Label,
@@ -208,6 +239,9 @@ export const volume = z.strictObject({
     .strictObject({ medium: z.enum(['', 'Memory']).optional(), sizeLimit: quantity.optional() })
     .optional(),
   downwardAPI: z.strictObject({ items: z.array(downwardAPIVolumeFile).optional(), defaultMode: z.number().int().min(0).max(0o777).optional() }).optional(),
+  configMap: configMapVolumeSource.optional(),
+  secret: secretVolumeSource.optional(),
+  projected: projectedVolumeSource.optional(),
   hostPath: z
     .strictObject({
       path: z.string().min(1),

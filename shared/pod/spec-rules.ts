@@ -13,6 +13,7 @@ import { labelCauses } from '../kube/meta-rules';
 import { parseQuantity, type Quantity } from '../kube/quantity';
 import { activeDeadlineCauses, containerLifecycleCauses, unsupportedCauses } from './lifecycle-rules';
 import { downwardCauses } from './downward-api';
+import { configRefCauses } from './config-refs';
 
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
 const TERMINATION_MESSAGE_POLICIES = ['File', 'FallbackToLogsOnError'];
@@ -158,7 +159,7 @@ function volumeCauses(volumes: unknown): { causes: FieldCause[]; names: Set<stri
       if (names.has(name)) causes.push(duplicate(`spec.volumes[${i}].name`, name));
       names.add(name);
     }
-    const sources = (['emptyDir', 'hostPath', 'downwardAPI'] as const).filter((s) => volume[s] !== undefined);
+    const sources = (['emptyDir', 'hostPath', 'downwardAPI', 'configMap', 'secret', 'projected'] as const).filter((s) => volume[s] !== undefined);
     if (sources.length === 0) causes.push(required(`spec.volumes[${i}]`, 'must specify a volume type'));
     for (const extra of sources.slice(1)) causes.push({ reason: 'FieldValueForbidden', message: 'Forbidden: may not specify more than 1 volume type', field: `spec.volumes[${i}].${extra}` });
     const hostPath = str(obj(volume.hostPath)?.path);
@@ -227,6 +228,7 @@ export function specCauses(input: unknown): FieldCause[] {
   causes.push(...activeDeadlineCauses(spec));
   causes.push(...unsupportedCauses(spec));
   causes.push(...downwardCauses(spec));
+  causes.push(...configRefCauses(spec));
   causes.push(...nodeAffinityCauses(spec));
   causes.push(...podLevelCauses(spec));
   return causes;

@@ -3,9 +3,12 @@
  * latest change of each pod (pod-changes), PodHistory every entry ever
  * recorded (pod-history), Nodes the latest heartbeat of each node plus the
  * requests of the pods bound to it, ReplicationControllers the RC decider
- * replayed over rc-events with each command's own time.
+ * replayed over rc-events with each command's own time, ConfigObjects the
+ * config decider replayed over config-events.
  */
-import { nodeHeartbeatEvent, podChangeEvent, podHistoryEvent, rcEvent, type NodeHeartbeat } from '../events';
+import { configEvent, nodeHeartbeatEvent, podChangeEvent, podHistoryEvent, rcEvent, type NodeHeartbeat } from '../events';
+import { commandTarget, decideConfigCommand } from '../config-objects/decider';
+import type { ConfigObjectRecord } from '../config-objects/record';
 import { podRequest } from '../node/resources';
 import type { HistoryEntry, PodRecord, Resources } from '../ports';
 import { decideRcCommand } from '../rc/decider';
@@ -73,4 +76,17 @@ export function foldRcs(records: readonly TopicRecord[]): RcRecord[] {
     if (decision.kind === 'write') rcs.set(key, decision.record);
   }
   return [...rcs.values()];
+}
+
+/** ConfigMaps and Secrets: the config decider replayed over config-events with each command's own time. */
+export function foldConfigObjects(records: readonly TopicRecord[]): ConfigObjectRecord[] {
+  const objects = new Map<string, ConfigObjectRecord>();
+  let rv = 0;
+  for (const cmd of parsed(configEvent, records)) {
+    const ref = commandTarget(cmd);
+    const key = `${ref.kind}/${ref.namespace}/${ref.name}`;
+    const decision = decideConfigCommand(objects.get(key) ?? null, cmd, { now: new Date(cmd.time), nextResourceVersion: () => String(++rv) });
+    if (decision.kind === 'write') objects.set(key, decision.record);
+  }
+  return [...objects.values()];
 }

@@ -17,9 +17,10 @@ import { DynamoHistoryStore } from '../adapters/dynamodb/history-store';
 import { DynamoNodeStore } from '../adapters/dynamodb/node-store';
 import { DynamoPodStore } from '../adapters/dynamodb/pod-store';
 import { DynamoRcStore } from '../adapters/dynamodb/rc-store';
+import { DynamoConfigObjectStore } from '../adapters/dynamodb/config-object-store';
 import { TABLES, type TableNames } from '../adapters/dynamodb/tables';
 import { TOPICS } from '../events';
-import { foldHistory, foldNodes, foldPods, foldRcs } from './fold';
+import { foldConfigObjects, foldHistory, foldNodes, foldPods, foldRcs } from './fold';
 import { readTopic } from './read-topic';
 
 export interface SectionReport {
@@ -54,6 +55,8 @@ async function snapshot(client: DynamoDBClient, tables: TableNames): Promise<Rec
   const pods = await new DynamoPodStore(client, tables.Pods).list();
   const nodes = await new DynamoNodeStore(client, tables.Nodes).list();
   const rcs = await new DynamoRcStore(client, tables.ReplicationControllers).list();
+  const configStore = new DynamoConfigObjectStore(client, tables.ConfigObjects);
+  const configs = [...(await configStore.list('ConfigMap')), ...(await configStore.list('Secret'))];
   const history = await readAll(client, tables.PodHistory, 'reading pod history');
   return {
     Pods: new Map(pods.map((p) => [`${p.namespace}/${p.name}`, canonical({ uid: p.uid, nodeName: p.nodeName ?? null, pod: p.pod })])),
@@ -61,6 +64,9 @@ async function snapshot(client: DynamoDBClient, tables: TableNames): Promise<Rec
       nodes.map((n) => [n.name, canonical({ bootId: n.bootId, node: n.node, allocated: n.allocated, reservations: Object.keys(n.reservations).sort() })]),
     ),
     ReplicationControllers: new Map(rcs.map((r) => [`${r.namespace}/${r.name}`, canonical({ uid: r.uid, deleted: r.deleted, spec: r.rc.spec })])),
+    ConfigObjects: new Map(
+      configs.map((c) => [`${c.kind}/${c.namespace}/${c.name}`, canonical({ uid: c.uid, deleted: c.deleted, labels: c.object.metadata.labels ?? {}, data: c.object.data ?? {}, binaryData: c.object.binaryData ?? {}, type: c.object.type ?? null, immutable: c.object.immutable ?? false })]),
+    ),
     PodHistory: new Map(
       history.map((h) => [`${String(h.pod)} ${String(h.seq)}`, canonical({ uid: h.uid, type: h.type, reason: h.reason, message: h.message, source: h.source })]),
     ),
@@ -111,11 +117,11 @@ async function replaceItems(client: DynamoDBClient, from: string, to: string, ke
 }
 
 export async function rebuildProjections(o: { kafka: Kafka; client: DynamoDBClient; live: TableNames; replace?: boolean; keep?: boolean }): Promise<RebuildReport> {
-  const [changes, history, heartbeats, rcEvents] = await Promise.all(
-    [TOPICS.podChanges, TOPICS.podHistory, TOPICS.nodeHeartbeats, TOPICS.rcEvents].map((t) => readTopic(o.kafka, t)),
+  const [changes, history, heartbeats, rcEvents, configEvents] = await Promise.all(
+    [TOPICS.podChanges, TOPICS.podHistory, TOPICS.nodeHeartbeats, TOPICS.rcEvents, TOPICS.configEvents].map((t) => readTopic(o.kafka, t)),
   );
   const stamp = `rebuild-${Date.now().toString(36)}-`;
-  const fresh: TableNames = { Pods: `${stamp}Pods`, Nodes: `${stamp}Nodes`, PodHistory: `${stamp}PodHistory`, ReplicationControllers: `${stamp}ReplicationControllers` };
+  const fresh: TableNames = { Pods: `${stamp}Pods`, Nodes: `${stamp}Nodes`, PodHistory: `${stamp}PodHistory`, ReplicationControllers: `${stamp}ReplicationControllers`, ConfigObjects: `${stamp}ConfigObjects` };
   await ensureTables(o.client, fresh);
   try {
     const pods = foldPods(changes);
@@ -130,6 +136,8 @@ export async function rebuildProjections(o: { kafka: Kafka; client: DynamoDBClie
     }
     const rcStore = new DynamoRcStore(o.client, fresh.ReplicationControllers);
     for (const rc of foldRcs(rcEvents)) await rcStore.put(rc, null);
+    const configStore = new DynamoConfigObjectStore(o.client, fresh.ConfigObjects);
+    for (const c of foldConfigObjects(configEvents)) await configStore.put(c, null);
 
     const [live, rebuilt] = await Promise.all([snapshot(o.client, o.live), snapshot(o.client, fresh)]);
     const sections = (Object.keys(live) as (keyof TableNames)[]).map((t) => compare(t, live[t], rebuilt[t]));
@@ -144,7 +152,7 @@ export async function rebuildProjections(o: { kafka: Kafka; client: DynamoDBClie
       sections,
       identical,
       replaced: Boolean(o.replace),
-      records: { [TOPICS.podChanges]: changes.length, [TOPICS.podHistory]: history.length, [TOPICS.nodeHeartbeats]: heartbeats.length, [TOPICS.rcEvents]: rcEvents.length },
+      records: { [TOPICS.podChanges]: changes.length, [TOPICS.podHistory]: history.length, [TOPICS.nodeHeartbeats]: heartbeats.length, [TOPICS.rcEvents]: rcEvents.length, [TOPICS.configEvents]: configEvents.length },
     };
   } finally {
     if (!o.keep) for (const table of Object.values(fresh)) await o.client.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);

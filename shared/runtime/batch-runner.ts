@@ -56,6 +56,8 @@ export interface BatchRunnerOptions<S extends z.ZodTypeAny> {
   attempts?: number;
   retryDelayMs?: number;
   /** Deliveries of a record that fail retryably (each after `attempts` tries) before it is dead-lettered. */
+  /** Rewrites a record's value before it is copied into a dead letter (a Secret's values never go there). */
+  redact?: (value: string) => string;
   maxDeliveries?: number;
   /** Records by outcome and batch durations (Prometheus locally, embedded-metric lines in Lambda). */
   metrics?: HandlerMetrics;
@@ -98,7 +100,7 @@ export function makeBatchRunner<S extends z.ZodTypeAny>(opts: BatchRunnerOptions
   const deliveries = makeDeliveryCounter();
 
   async function deadLetter(record: InboundRecord, reason: string): Promise<void> {
-    const value = record.value === null ? null : record.value.slice(0, MAX_DEAD_LETTER_VALUE);
+    const value = record.value === null ? null : (opts.redact ? opts.redact(record.value) : record.value).slice(0, MAX_DEAD_LETTER_VALUE);
     const letter = makeEvent<DeadLetter>(
       'DeadLetter',
       record.topic,

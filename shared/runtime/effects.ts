@@ -13,6 +13,7 @@ import type { Envelope, TopicName } from '../events';
 import type { Outbound } from '../pod/decider';
 import type { Binder, HistoryEntry, HistoryStore, NodeReady, NodeStore, PodRecord, PodStore, Publisher, Resources } from '../ports';
 import type { RcRecord, RcStore } from '../rc/record';
+import type { ConfigObjectRecord, ConfigObjectStore } from '../config-objects/record';
 
 export type { Outbound };
 
@@ -20,6 +21,7 @@ export type Write =
   | { kind: 'putPod'; record: PodRecord; expectedVersion: number | null }
   | { kind: 'bindPod'; nodeName: string; record: PodRecord; expectedVersion: number; request: Resources; allocatable: Resources }
   | { kind: 'putRc'; record: RcRecord; expectedVersion: number | null }
+  | { kind: 'putConfigObject'; record: ConfigObjectRecord; expectedVersion: number | null }
   | { kind: 'setNodeReady'; nodeName: string; ready: NodeReady; at: number; expectedVersion: number };
 
 export type FollowUp =
@@ -43,6 +45,7 @@ export interface EffectPorts {
   nodeStore?: NodeStore;
   binder?: Binder;
   rcStore?: RcStore;
+  configStore?: ConfigObjectStore;
 }
 
 function need<T>(port: T | undefined, what: string): T {
@@ -77,6 +80,9 @@ async function applyWrite(write: Write, ports: EffectPorts): Promise<Applied> {
       }
       case 'putRc':
         await need(ports.rcStore, 'RC store').put(write.record, write.expectedVersion);
+        return 'done';
+      case 'putConfigObject':
+        await need(ports.configStore, 'config object store').put(write.record, write.expectedVersion);
         return 'done';
       case 'setNodeReady':
         await need(ports.nodeStore, 'node store').setReady(write.nodeName, write.ready, write.at, write.expectedVersion);

@@ -22,6 +22,7 @@ import { build as scheduler } from '../../functions/scheduler';
 import { build as statusRecorder } from '../../functions/status-recorder';
 import { build as nodeLifecycle } from '../../functions/node-lifecycle';
 import { build as replicationController } from '../../functions/replication-controller';
+import { build as configController } from '../../functions/config-controller';
 import { startApi, type RunningApi } from '../../api';
 import { requester, type Requester } from './http';
 
@@ -31,6 +32,7 @@ export const ALL_HANDLERS: Record<string, BuildHandler> = {
   'status-recorder': statusRecorder,
   'node-lifecycle': nodeLifecycle,
   'replication-controller': replicationController,
+  'config-controller': configController,
 };
 
 export interface ControlPlane {

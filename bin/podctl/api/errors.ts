@@ -76,6 +76,10 @@ const KIND_BY_RESOURCE: Record<string, string> = {
   node: 'Node',
   replicationcontrollers: 'ReplicationController',
   replicationcontroller: 'ReplicationController',
+  configmaps: 'ConfigMap',
+  configmap: 'ConfigMap',
+  secrets: 'Secret',
+  secret: 'Secret',
 };
 
 /** The invalid-object message: `The Pod "x" is invalid: cause` or a `* cause` list for several. */

@@ -6,6 +6,7 @@ import type { KubeObject } from '../../../shared/display/kube-types';
 import { NODE_COLUMNS, NODE_WIDE_COLUMNS, nodeRow } from '../../../shared/display/node-row';
 import { POD_COLUMNS, POD_WIDE_COLUMNS, podRow } from '../../../shared/display/pod-row';
 import { RC_COLUMNS, RC_WIDE_COLUMNS, rcRow } from '../../../shared/display/rc-row';
+import { CONFIGMAP_COLUMNS, configMapRow, SECRET_COLUMNS, secretRow } from '../../../shared/display/config-row';
 
 export interface Resource {
   /** The kind, as in manifests: `Pod`. */
@@ -50,6 +51,26 @@ export const REPLICATION_CONTROLLER: Resource = {
   row: rcRow,
 };
 
+export const CONFIG_MAP: Resource = {
+  kind: 'ConfigMap',
+  plural: 'configmaps',
+  singular: 'configmap',
+  namespaced: true,
+  columns: CONFIGMAP_COLUMNS,
+  wideColumns: CONFIGMAP_COLUMNS,
+  row: configMapRow,
+};
+
+export const SECRET: Resource = {
+  kind: 'Secret',
+  plural: 'secrets',
+  singular: 'secret',
+  namespaced: true,
+  columns: SECRET_COLUMNS,
+  wideColumns: SECRET_COLUMNS,
+  row: secretRow,
+};
+
 const ALIASES: Record<string, Resource> = {
   pods: POD,
   pod: POD,
@@ -60,6 +81,11 @@ const ALIASES: Record<string, Resource> = {
   replicationcontrollers: REPLICATION_CONTROLLER,
   replicationcontroller: REPLICATION_CONTROLLER,
   rc: REPLICATION_CONTROLLER,
+  configmaps: CONFIG_MAP,
+  configmap: CONFIG_MAP,
+  cm: CONFIG_MAP,
+  secrets: SECRET,
+  secret: SECRET,
 };
 
 /** Every name podctl takes for a resource type (plural, singular, short), as completion offers them. */
@@ -78,7 +104,7 @@ export function lookupResource(name: string): Resource {
 }
 
 export function resourceForKind(kind: string): Resource | undefined {
-  return [POD, NODE, REPLICATION_CONTROLLER].find((r) => r.kind === kind);
+  return [POD, NODE, REPLICATION_CONTROLLER, CONFIG_MAP, SECRET].find((r) => r.kind === kind);
 }
 
 /** The collection path: `/api/v1/namespaces/ns/pods`, `/api/v1/pods` across namespaces, `/api/v1/nodes`. */

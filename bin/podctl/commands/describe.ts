@@ -1,14 +1,15 @@
 /**
- * `podctl describe pod|node|rc NAME...`: fetches the object, what it relates to
+ * `podctl describe pod|node|rc|configmap|secret NAME...`: fetches the object, what it relates to
  * (a node's pods, an rc's pods) and its events, and prints kubectl's layout.
  * Events are best effort: a server without them still gets a description.
  */
-import { NODE, POD, REPLICATION_CONTROLLER, collectionPath, parseResourceArgs, type Resource } from '../api/resources';
+import { CONFIG_MAP, NODE, POD, REPLICATION_CONTROLLER, SECRET, collectionPath, parseResourceArgs, type Resource } from '../api/resources';
 import type { CoreEvent, KubeObject, List, Node, Pod, ReplicationController } from '../../../shared/display/kube-types';
 import { eventsFor } from '../describe/events';
 import { describeNode } from '../describe/node';
 import { describePod } from '../describe/pod';
 import { describeReplicationController } from '../describe/rc';
+import { describeConfigMap, describeSecret, type DescribedConfigObject } from '../describe/config';
 import { line, type CommandContext } from './context';
 import { fetchNamed } from './fetch-named';
 
@@ -43,6 +44,8 @@ async function describeOne(ctx: CommandContext, resource: Resource, obj: KubeObj
     const selector = Object.entries(rc.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
     return describeReplicationController(rc, selector ? await podsIn(ctx, rc.metadata.namespace, selector) : [], events ?? [], now);
   }
+  if (resource === CONFIG_MAP) return describeConfigMap(obj as unknown as DescribedConfigObject, events, now);
+  if (resource === SECRET) return describeSecret(obj as unknown as DescribedConfigObject, events, now);
   throw new Error(`describe does not support ${resource.plural}`);
 }
 

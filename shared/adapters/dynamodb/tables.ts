@@ -4,7 +4,7 @@
  */
 export interface TableDefinition {
   /** Logical name; the physical name is `${prefix}${logical}` locally and set by the stack in the cloud. */
-  logical: 'Pods' | 'Nodes' | 'PodHistory' | 'ReplicationControllers';
+  logical: 'Pods' | 'Nodes' | 'PodHistory' | 'ReplicationControllers' | 'ConfigObjects';
   partitionKey: string;
   sortKey?: string;
   indexes: { name: string; partitionKey: string; sortKey?: string }[];
@@ -26,6 +26,8 @@ export const TABLES: Record<TableDefinition['logical'], TableDefinition> = {
   /** A pod's whole history across incarnations; sort key `${time}#${eventId}#${index}`. */
   PodHistory: { logical: 'PodHistory', partitionKey: 'pod', sortKey: 'seq', indexes: [{ name: 'byUid', partitionKey: 'uid', sortKey: 'seq' }] },
   ReplicationControllers: { logical: 'ReplicationControllers', partitionKey: 'namespace', sortKey: 'name', indexes: [] },
+  /** ConfigMaps and Secrets: scope `<kind>/<namespace>`; sort key the name, and `<name>#<n>` for the chunks of a large one. */
+  ConfigObjects: { logical: 'ConfigObjects', partitionKey: 'scope', sortKey: 'name', indexes: [] },
 };
 
 export type TableNames = Record<TableDefinition['logical'], string>;
@@ -36,5 +38,6 @@ export function tableNames(prefix = 'podflow-'): TableNames {
     Nodes: `${prefix}Nodes`,
     PodHistory: `${prefix}PodHistory`,
     ReplicationControllers: `${prefix}ReplicationControllers`,
+    ConfigObjects: `${prefix}ConfigObjects`,
   };
 }

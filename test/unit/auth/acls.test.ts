@@ -20,6 +20,6 @@ describe('Kafka ACLs of a cluster', () => {
 
   it('gives each role its consumer groups by prefix', () => {
     const groups = roleGrants('p-').filter((g) => g.resource === 'group').map((g) => `${g.principal}:${g.name}:${g.pattern}`);
-    expect(groups).toEqual(['pod-controller:p-pod-controller:prefixed', 'scheduler:p-scheduler:prefixed', 'status-recorder:p-status-recorder:prefixed', 'node-lifecycle:p-node-lifecycle:prefixed', 'replication-controller:p-replication-controller:prefixed', 'api:p-api:prefixed']);
+    expect(groups).toEqual(['pod-controller:p-pod-controller:prefixed', 'scheduler:p-scheduler:prefixed', 'status-recorder:p-status-recorder:prefixed', 'node-lifecycle:p-node-lifecycle:prefixed', 'replication-controller:p-replication-controller:prefixed', 'config-controller:p-config-controller:prefixed', 'api:p-api:prefixed']);
   });
 });

@@ -76,7 +76,7 @@ describe('handlers in the tree', () => {
   it('deploys a handler only when both its module and its Lambda entry exist, and names the others', () => {
     const exists = (path: string) => !path.includes('/replication-controller/') && !path.endsWith('scheduler/lambda.ts');
     const { present, missing } = presentHandlers(HANDLERS, exists);
-    expect(present.map((h) => h.name)).toEqual(['pod-controller', 'status-recorder', 'node-lifecycle']);
+    expect(present.map((h) => h.name)).toEqual(['pod-controller', 'status-recorder', 'node-lifecycle', 'config-controller']);
     expect(missing.map((h) => h.name)).toEqual(['scheduler', 'replication-controller']);
   });
 });

@@ -17,6 +17,7 @@ const DESIGN = {
     publishes: ['dead-letter', 'pod-events', 'pod-history'],
     tables: { ReplicationControllers: 'write', Pods: 'read', PodHistory: 'write' },
   },
+  'config-controller': { consumes: ['config-events'], publishes: ['dead-letter'], tables: { ConfigObjects: 'write' } },
 } as const;
 
 describe('the access catalogue', () => {
@@ -42,7 +43,7 @@ describe('the access catalogue', () => {
   });
 
   it('lets the API append commands and follow changes and history, reading the projections without writing them', () => {
-    expect(API_ACCESS.publishes).toEqual(['pod-events', 'rc-events', 'node-events']);
+    expect(API_ACCESS.publishes).toEqual(['pod-events', 'rc-events', 'node-events', 'config-events']);
     expect(API_ACCESS.consumes).toEqual(['pod-changes', 'pod-history']);
     expect(Object.values(API_ACCESS.tables).every((level) => level === 'read')).toBe(true);
   });

@@ -100,7 +100,7 @@ describe('agent nodes stack', () => {
     });
   });
 
-  it('lets a node read only node-assignments and its pods (the byNode index), and write only pod-status and node-heartbeats', () => {
+  it('lets a node read only node-assignments, its pods (the byNode index) and the ConfigObjects table, and write only pod-status and node-heartbeats', () => {
     const statements = statementsOfRole(s.templates.agentNodes, logicalId(s.stacks.agentNodes.nodes.role));
     const topic = (arn: string) => arn.split('/').pop();
     expect(resourcesFor(statements, 'kafka-cluster:ReadData').map(topic)).toEqual(['node-assignments']);
@@ -109,8 +109,11 @@ describe('agent nodes stack', () => {
       'arn:<AWS::Partition>:kafka:<AWS::Region>:<AWS::AccountId>:group/podflow-log/*/agent-*',
     ]);
     const actions = statements.flatMap((st) => st.Action);
-    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:Query']);
-    expect(render(resourcesFor(statements, 'dynamodb:Query'))).toMatch(/\/index\/byNode"?\]?$/);
+    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:Query', 'dynamodb:Query']);
+    const queried = resourcesFor(statements, 'dynamodb:Query').map(render);
+    expect(queried).toHaveLength(2);
+    expect(queried.filter((r) => /\/index\/byNode"?\]?$/.test(r))).toHaveLength(1);
+    expect(queried.filter((r) => /ConfigObjects/.test(r))).toHaveLength(1);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
     expect(resourcesFor(statements, 's3:GetObject')).toHaveLength(1);
     expect(resourcesFor(statements, 'secretsmanager:GetSecretValue')).toHaveLength(1);
@@ -188,12 +191,12 @@ describe('API service', () => {
     const t = internal.templates.controlPlane;
     const statements = statementsOfRole(t, logicalId(internal.stacks.controlPlane.api.instances.role));
     const topic = (arn: string) => arn.split('/').pop();
-    expect(resourcesFor(statements, 'kafka-cluster:WriteData').map(topic).sort()).toEqual(['pod-events', 'rc-events']);
+    expect(resourcesFor(statements, 'kafka-cluster:WriteData').map(topic).sort()).toEqual(['config-events', 'node-events', 'pod-events', 'rc-events']);
     expect(resourcesFor(statements, 'kafka-cluster:ReadData').map(topic).sort()).toEqual(['pod-changes', 'pod-history']);
     const actions = statements.flatMap((st) => st.Action);
     expect(actions.filter((a) => ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'].includes(a))).toEqual([]);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
-    expect(resourcesFor(statements, 'dynamodb:GetItem')).toHaveLength(4);
+    expect(resourcesFor(statements, 'dynamodb:GetItem')).toHaveLength(5);
     expect(resourcesFor(statements, 'secretsmanager:GetSecretValue')).toHaveLength(2);
   });
 });
