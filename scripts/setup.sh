@@ -14,7 +14,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # 1. Debian packages (only what is missing; apt-get update once per machine boot).
 need=()
-for pkg in docker.io busybox-static openssl openjdk-17-jre-headless maven zsh; do
+for pkg in docker.io busybox-static openssl openjdk-17-jre-headless maven zsh docker-registry apache2-utils; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

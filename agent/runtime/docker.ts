@@ -10,6 +10,7 @@ import Docker from 'dockerode';
 import { mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import type { RegistryAuth } from '../images/pull-secrets';
 import { LABELS } from './labels';
 import { demuxDockerStream } from './log-stream';
 import { hostConfigLimits, logRotation, KUBELET_LIKE_DEFAULTS, type NodeContainerDefaults } from './node-defaults';
@@ -145,10 +146,10 @@ export class DockerRuntime implements ContainerRuntime {
     return info.Config?.User ?? '';
   }
 
-  async pullImage(image: string): Promise<void> {
+  async pullImage(image: string, auth?: RegistryAuth): Promise<void> {
     const ref = /:[^/]+$|@/.test(image) ? image : `${image}:latest`;
     try {
-      const stream = await this.docker.pull(ref);
+      const stream = await this.docker.pull(ref, auth ? { authconfig: auth } : {});
       await new Promise<void>((resolve, reject) => {
         this.docker.modem.followProgress(stream, (err: Error | null, output: { error?: string }[]) => {
           const failed = err ?? output.find((o) => o.error)?.error;

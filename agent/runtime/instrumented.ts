@@ -24,7 +24,7 @@ export function instrumentRuntime(runtime: ContainerRuntime, observe: RuntimeCal
     list: (nodeName, podUid) => timed('list', () => runtime.list(nodeName, podUid)),
     imagePresent: (image) => timed('imagePresent', () => runtime.imagePresent(image)),
     imageUser: (image) => timed('imageUser', () => runtime.imageUser(image)),
-    pullImage: (image) => timed('pullImage', () => runtime.pullImage(image)),
+    pullImage: (image, auth) => timed('pullImage', () => runtime.pullImage(image, auth)),
     runSandbox: (spec) => timed('runSandbox', () => runtime.runSandbox(spec)),
     createContainer: (spec) => timed('createContainer', () => runtime.createContainer(spec)),
     startContainer: (id) => timed('startContainer', () => runtime.startContainer(id)),

@@ -5,6 +5,7 @@
  * state; the agent keeps no other record of what runs.
  */
 import type { Readable } from 'node:stream';
+import type { RegistryAuth } from '../images/pull-secrets';
 
 export type RuntimeState = 'created' | 'running' | 'exited' | 'unknown';
 
@@ -102,7 +103,8 @@ export interface ContainerRuntime {
   imagePresent(image: string): Promise<boolean>;
   /** The user an image runs as when the pod names none ('' = root). */
   imageUser(image: string): Promise<string>;
-  pullImage(image: string): Promise<void>;
+  /** Pulls with `auth` (the pod's imagePullSecrets for the image's registry) when given. */
+  pullImage(image: string, auth?: RegistryAuth): Promise<void>;
   /** Creates and starts the sandbox; resolves with it running (ip set). */
   runSandbox(spec: SandboxSpec): Promise<RuntimeContainer>;
   createContainer(spec: ContainerSpec): Promise<string>;

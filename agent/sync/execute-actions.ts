@@ -24,6 +24,7 @@ import { nonRootViolation } from './non-root';
 import { writeDownwardVolumes } from './pod-files';
 import { downwardEnv, type DownwardContext } from '../../shared/pod/downward-api';
 import { effectivePullPolicy, imageStep } from './image-policy';
+import { authFor, type PullAuths } from '../images/pull-secrets';
 
 export const POD_START_TIME_LABEL = 'podflow.pod.start-time';
 
@@ -41,6 +42,8 @@ export interface ExecuteContext {
   /** The node's address and allocatable, for the downward API. */
   hostIP?: string;
   allocatable?: DownwardContext['allocatable'];
+  /** Registry credentials from a pod's imagePullSecrets (agent/images/pull-secrets.ts); absent: pulls use the engine's own. */
+  pullAuths?: (pod: Pod) => Promise<PullAuths>;
 }
 
 /** What the downward API resolves against on this node, for a pod in this sandbox. */
@@ -233,10 +236,14 @@ async function startContainer(
     return undefined;
   }
   if (step === 'pull') {
+    const secrets = ctx.pullAuths && pod.spec.imagePullSecrets?.length ? await ctx.pullAuths(pod) : undefined;
+    if (secrets?.unusable.length) {
+      event('Warning', 'FailedToRetrieveImagePullSecret', `Unable to retrieve some image pull secrets (${secrets.unusable.join(', ')}); attempting to pull the image may not succeed.`);
+    }
     event('Normal', 'Pulling', `Pulling image "${image}"`);
     const started = Date.now();
     try {
-      await ctx.runtime.pullImage(image);
+      await ctx.runtime.pullImage(image, secrets && authFor(image, secrets.auths));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       event('Warning', 'Failed', `Failed to pull image "${image}": ${message}`);
