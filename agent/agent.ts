@@ -36,6 +36,7 @@ import { StatsSampler } from './stats/sampler';
 import { StatusReporter } from './status/reporter';
 import type { AgentMetrics } from './metrics';
 import { instrumentRuntime } from './runtime/instrumented';
+import type { PodNetwork } from './network/pod-network';
 
 export type AgentState = 'INITIALIZED' | 'RUNNING' | 'DRAINING' | 'STOPPED' | 'FAILED';
 
@@ -75,6 +76,8 @@ export interface AgentDeps {
   metrics?: AgentMetrics;
   /** exec and attach into running containers; without it the node refuses them. */
   streams?: ContainerStreams;
+  /** The node's pod network (agent/network/): pods start only once it is programmed, and each heartbeat carries its status. */
+  podNetwork?: PodNetwork;
 }
 
 export interface Agent {
@@ -100,7 +103,8 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
   const bootId = deps.bootId ?? randomUUID();
   const logger = deps.logger.child({ node: settings.nodeName, bootId });
   const host = deps.host ?? hostFacts();
-  await runtime.prepare();
+  // With a pod network, the pod bridge is built on the node's range once the control plane assigned it (run()).
+  if (!deps.podNetwork) await runtime.prepare();
   const runtimeVersion = await runtime.version();
   const hostIP = settings.address ?? host.address;
 
@@ -207,7 +211,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
     logger,
     intervalMs: settings.heartbeatIntervalMs,
     bootId,
-    description: () => description,
+    description: () => (deps.podNetwork ? { ...description, network: deps.podNetwork.status() } : description),
     ready: () => !held() && ready,
     pods: () => manager.podCount,
     onSent: metrics ? (at) => metrics.heartbeatSent(at) : undefined,
@@ -220,6 +224,7 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
     draining = (async () => {
       detector.stop();
       heartbeat.stop();
+      deps.podNetwork?.stop();
       await feed?.stop().catch((err) => logger.warn({ err: (err as Error).message }, 'stopping the assignment feed failed'));
       await manager.shutdown();
       prober.close();
@@ -288,6 +293,10 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       try {
         await heartbeat.beat();
         heartbeat.start();
+        if (deps.podNetwork) {
+          deps.podNetwork.onChange = () => void heartbeat.beat();
+          await deps.podNetwork.start();
+        }
         if (deps.kafka) {
           feed = await startAssignmentFeed({
             kafka: deps.kafka,
@@ -301,6 +310,10 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
           });
         }
         await Promise.race([caughtUp, stopped]);
+        if (deps.podNetwork && state === 'RUNNING') {
+          await Promise.race([deps.podNetwork.programmed(), stopped]);
+          if (state === 'RUNNING') await runtime.prepare();
+        }
         if (state === 'RUNNING') {
           await fillFromProjection();
           await manager.activate();

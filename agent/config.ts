@@ -72,6 +72,17 @@ export const agentEnvSchema = z.object({
   BACKOFF_MAX_MS: int(300_000, 1),
   BACKOFF_RESET_MS: int(600_000, 1),
   DOCKER_NETWORK: z.string().min(1).default('podflow'),
+  /** 'vxlan': this agent builds its pod bridge on the range the control plane assigns and joins the VXLAN overlay (agent/network/); 'none': the engine's network is not the agent's to program (one engine shared by several nodes). */
+  POD_NETWORK: z.enum(['none', 'vxlan']).default('none'),
+  /** The Nodes table: this node's pod range and the other nodes' ranges and addresses (POD_NETWORK=vxlan). */
+  NODES_TABLE: z.string().default(''),
+  /** The network namespace (a path such as /run/netns/NAME) that is this node's host, when it is not the agent's own (the local multi-host launcher). */
+  HOST_NETNS: z.string().default(''),
+  CLUSTER_CIDR: z.string().default('10.244.0.0/16'),
+  VXLAN_PORT: int(8472, 1),
+  VXLAN_VNI: int(1, 1),
+  /** The pod bridge's and the tunnel's MTU: the underlay's (1500 locally; 9001 in a VPC allows more) minus 50 for VXLAN. */
+  POD_MTU: int(1450, 576),
   /** Usage sampling period for metrics.k8s.io (kubectl top). */
   STATS_INTERVAL_MS: int(15_000, 500),
   /** Per-pod files of this node (termination messages); empty = a directory under the OS temp dir. */

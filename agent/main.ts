@@ -20,6 +20,7 @@ import { containerDefaultsFromEnv, parseAgentEnv, settingsFromEnv } from './conf
 import { DockerRuntime } from './runtime/docker';
 import { DockerStreams } from './runtime/docker-streams';
 import { HollowRuntime } from './runtime/hollow';
+import { makePodNetwork } from './network/wiring';
 
 async function main(): Promise<void> {
   const env = parseAgentEnv(process.env);
@@ -54,7 +55,8 @@ async function main(): Promise<void> {
   if (!projection) logger.warn('PODS_TABLE is not set: recovery replays only what node-assignments retains');
   const metrics = new AgentMetrics({ defaultMetrics: true });
   const streams = env.RUNTIME === 'docker' ? new DockerStreams() : undefined;
-  const agent = await createAgent({ settings: settingsFromEnv(env, token), runtime, publisher, logger, kafka, projection, metrics, streams });
+  const podNetwork = env.POD_NETWORK === 'vxlan' ? makePodNetwork(env, logger) : undefined;
+  const agent = await createAgent({ settings: settingsFromEnv(env, token), runtime, publisher, logger, kafka, projection, metrics, streams, podNetwork });
   logger.info({ node: agent.nodeName, bootId: agent.bootId, endpoint: agent.description.endpoint, runtime: env.RUNTIME }, 'agent starting');
 
   let signals = 0;

@@ -2,6 +2,7 @@
 import type { HistoryEntry, NodeRecord } from '../shared/ports';
 import type { Pod } from '../shared/pod/schema';
 import { formatBytes, formatMilliCpu } from '../shared/kube/quantity';
+import { networkCondition } from '../shared/network/node-condition';
 
 function endpointPort(endpoint: string | undefined): number {
   if (!endpoint) return 0;
@@ -19,6 +20,12 @@ function nodeSpec(n: NodeRecord): Record<string, unknown> {
   return taints.length ? { taints } : {};
 }
 
+/** NetworkUnavailable, for nodes whose agent manages a pod network (shared/network/node-condition.ts). */
+function networkConditions(n: NodeRecord, heartbeat: string): Record<string, unknown>[] {
+  const c = networkCondition(n);
+  return c ? [{ type: 'NetworkUnavailable', ...c, lastHeartbeatTime: heartbeat, lastTransitionTime: heartbeat }] : [];
+}
+
 export function nodeObject(n: NodeRecord): Record<string, unknown> {
   const heartbeat = new Date(n.lastHeartbeat).toISOString();
   const transition = new Date(n.readyTransition).toISOString();
@@ -28,11 +35,11 @@ export function nodeObject(n: NodeRecord): Record<string, unknown> {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: { name: n.name, uid: `node-${n.name}`, resourceVersion: String(n.version), labels: n.node.labels, creationTimestamp: transition },
-    spec: nodeSpec(n),
+    spec: { ...nodeSpec(n), ...(n.podCIDR ? { podCIDR: n.podCIDR, podCIDRs: [n.podCIDR] } : {}) },
     status: {
       capacity: n.node.capacity,
       allocatable: n.node.allocatable,
-      conditions: [{ type: 'Ready', status: n.ready, reason, message, lastHeartbeatTime: heartbeat, lastTransitionTime: transition }],
+      conditions: [{ type: 'Ready', status: n.ready, reason, message, lastHeartbeatTime: heartbeat, lastTransitionTime: transition }, ...networkConditions(n, heartbeat)],
       addresses: n.node.addresses,
       nodeInfo: {
         kubeletVersion: /^\d/.test(n.node.agentVersion) ? `v${n.node.agentVersion}` : n.node.agentVersion,

@@ -13,11 +13,15 @@ import { historyEntry } from '../../shared/pod/decider';
 import { desiredReady, heartbeatSeenAt, planSweep, type LifecycleConfig } from '../../shared/node/lifecycle';
 import { noExecuteTaints, planTaintEvictions } from '../../shared/node/taint-eviction';
 import type { ControlPlaneDeps, PodRecord } from '../../shared/ports';
+import type { PodCidrSettings } from '../../shared/network/cidr';
+import { ensurePodCidr } from './pod-cidr';
 
 export interface NodeLifecycleDeps extends ControlPlaneDeps {
   config: LifecycleConfig;
   /** Unschedulable pods are looked for at most this often (ms), and whenever a node joins or becomes Ready. */
   retryIntervalMs?: number;
+  /** The cluster CIDR and node mask size: nodes that manage a pod network get a range (pod-cidr.ts). */
+  podCidrs?: PodCidrSettings;
 }
 
 const SOURCE = 'node-controller';
@@ -40,7 +44,8 @@ export function makeHeartbeatRecorder(deps: NodeLifecycleDeps) {
       return;
     }
     // The store keeps a heartbeat older than the one it holds from making a node look alive again.
-    await deps.nodeStore.recordHeartbeat(event.data.node, event.data.bootId, event.data.ready, at);
+    const record = await deps.nodeStore.recordHeartbeat(event.data.node, event.data.bootId, event.data.ready, at);
+    if (deps.podCidrs) await ensurePodCidr({ ...deps, podCidrs: deps.podCidrs }, record);
   };
 }
 

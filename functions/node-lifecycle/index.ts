@@ -11,6 +11,7 @@ import { makeBatchRunner, type InboundRecord } from '../../shared/runtime/batch-
 import type { BuildHandler } from '../../shared/runtime/handler-module';
 import { wire } from '../../shared/runtime/wiring';
 import { lifecycleConfig, retryIntervalMs } from './config';
+import { podCidrConfig } from './pod-cidr';
 import { requireNodeSignature } from '../../shared/auth/verify-node-records';
 import { makeHeartbeatRecorder, makeNodeSpecRecorder, makeSweeper } from './handler';
 
@@ -21,7 +22,7 @@ export const nodeLifecycleInput = z.union([nodeHeartbeatEvent, nodeSpecEvent]);
 
 export const build: BuildHandler = async (env, opts = {}) => {
   const w = await wire(NAME, env, { storeMetrics: opts.metrics });
-  const deps = { ...w.stores, publisher: w.publisher, clock: w.clock, logger: w.logger, config: lifecycleConfig(env), retryIntervalMs: retryIntervalMs(env) };
+  const deps = { ...w.stores, publisher: w.publisher, clock: w.clock, logger: w.logger, config: lifecycleConfig(env), retryIntervalMs: retryIntervalMs(env), podCidrs: podCidrConfig(env) };
   // Only a node may beat for itself (its signature; shared/auth/node-signature.ts).
   const heartbeat = requireNodeSignature(w.nodeKeys, makeHeartbeatRecorder(deps));
   const spec = makeNodeSpecRecorder(deps);

@@ -25,6 +25,21 @@ export const nodeDescription = z.strictObject({
       }
     }, 'must be an http(s) origin (scheme, host and port only)')
     .optional(),
+  /**
+   * The pod network this agent manages (agent/network/): absent when the node's
+   * engine network is not the agent's to program (one engine shared by several
+   * nodes), so no pod range is assigned to it.
+   */
+  network: z
+    .strictObject({
+      /** The range the agent built its pod bridge with: a node that comes back asks for it again. */
+      podCIDR: z.string().max(18).optional(),
+      /** True once the bridge, routes, tunnel entries and firewall rules are programmed (NetworkUnavailable=False). */
+      ready: z.boolean(),
+      reason: z.string().max(64).optional(),
+      message: z.string().max(1024).optional(),
+    })
+    .optional(),
   osImage: z.string().optional(),
   kernelVersion: z.string().optional(),
   containerRuntimeVersion: z.string().optional(),

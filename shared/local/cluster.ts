@@ -32,6 +32,7 @@ import { writeKubeconfig } from './kubeconfig';
 import { ensureLocalTls } from './tls';
 import { nextRestartDelay } from './restart-policy';
 import { DEFAULT_LOG_ROTATION, RotatingLog, type RotationSettings } from './rotating-log';
+import { hostTag, planHosts, startHosts, type Hosts } from './hosts';
 
 /** Which handlers run together in one process. */
 export const HANDLER_PROCESSES: Record<string, string[]> = {
@@ -51,6 +52,11 @@ export interface ClusterOptions {
   /** HTTPS port of the API (0: none). */
   apiTlsPort: number;
   agents: AgentSpec[];
+  /**
+   * Run each Docker agent as a host of its own (shared/local/hosts.ts): its own network namespace and
+   * engine, an underlay between them, and the VXLAN pod network. Off: every agent shares the machine's engine.
+   */
+  separateHosts?: boolean;
   /** Extra environment for every process (timings, policies). */
   env?: Record<string, string>;
   /** Where child output goes: a directory of log files, or 'inherit'. */
@@ -130,6 +136,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
   const processes = new Map<string, ChildProcess>();
   let broker: LocalBroker | null = null;
   let dynamo: LocalDynamo | null = null;
+  let hosts: Hosts | null = null;
 
   let stopping = false;
   const restartTimers = new Set<NodeJS.Timeout>();
@@ -148,6 +155,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
       });
       processes.delete(name);
     }
+    await hosts?.stop();
     await dynamo?.stop();
     await broker?.stop();
   };
@@ -247,8 +255,13 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
       await joinNodes([agent.name]);
       // Each agent gets only its own node's token; the cluster's stays with the API.
       const agentEnv = { NODE_NAME: agent.name, RUNTIME: agent.runtime, AGENT_PORT: '0', PODS_TABLE: stores.tables.Pods, AGENT_TOKEN: nodeAgentToken(agentToken, agent.name) };
-      return spawnChild(`agent-${agent.name}`, 'agent/main.js', { ...agentEnv, ...(agent.env ?? {}) });
+      const hostEnv = hosts && agent.runtime === 'docker' ? { ...hosts.agentEnv(agent.name), NODES_TABLE: stores.tables.Nodes } : {};
+      return spawnChild(`agent-${agent.name}`, 'agent/main.js', { ...agentEnv, ...hostEnv, ...(agent.env ?? {}) });
     };
+    if (opts.separateHosts) {
+      const names = opts.agents.filter((a) => a.runtime === 'docker').map((a) => a.name);
+      hosts = await startHosts(planHosts(hostTag(opts.stateDir), names, opts.stateDir));
+    }
     for (const agent of opts.agents) await startAgent(agent);
 
     const kubeconfig = path.join(opts.stateDir, 'kubeconfig');

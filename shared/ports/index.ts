@@ -79,10 +79,16 @@ export interface NodeRecord {
   allocated: Resources;
   /** Requests reserved per pod uid: the bind is idempotent because of it. */
   reservations: Record<string, Resources>;
+  /** spec.podCIDR: the node's pod range, assigned once by node-lifecycle (shared/network/cidr.ts). */
+  podCIDR?: string;
+  /** Why no pod range could be assigned (the cluster CIDR is full): the node's NetworkUnavailable condition says it. */
+  podCIDRError?: string;
   /** spec.taints as set through the API (node-events); none when never set. */
   taints?: NodeTaint[];
   version: number;
 }
+
+export type PodCidrOutcome = 'assigned' | 'range-taken' | 'already-assigned' | 'no-such-node';
 
 export type ReserveOutcome = 'reserved' | 'already-reserved' | 'insufficient' | 'no-such-node';
 
@@ -100,6 +106,13 @@ export interface NodeStore {
   release(nodeName: string, uid: string): Promise<void>;
   /** Sets the Ready condition when the node is still at `expectedVersion`. */
   setReady(nodeName: string, ready: NodeReady, at: number, expectedVersion: number): Promise<void>;
+  /**
+   * Gives the node `cidr` as its pod range, once: the range is claimed with a conditional write
+   * (never two nodes on one range) together with the node's own conditional write (never a second range).
+   */
+  assignPodCidr(nodeName: string, cidr: string): Promise<PodCidrOutcome>;
+  /** Records why a node without a range got none; no-op once it has one. */
+  notePodCidrShortage(nodeName: string, message: string): Promise<void>;
   /**
    * Records a node's taints from a NodeSpecUpdated published at `at` (epoch ms): a record older
    * than the stored one changes nothing, so a replay never undoes a later change.

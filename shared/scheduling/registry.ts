@@ -3,6 +3,7 @@ import type { FilterPlugin, Profile, ScorePlugin } from './framework';
 import { leastAllocated } from './plugins/least-allocated';
 import { nodeAffinity, nodeAffinityPreference } from './plugins/node-affinity';
 import { nodePrivileged } from './plugins/node-privileged';
+import { nodeNetwork } from './plugins/node-network';
 import { nodeReady } from './plugins/node-ready';
 import { nodeResourcesFit } from './plugins/node-resources-fit';
 import { nodeSelector } from './plugins/node-selector';
@@ -10,7 +11,7 @@ import { nodeVersion } from './plugins/node-version';
 import { taintToleration, taintTolerationPreference } from './plugins/taint-toleration';
 
 export const FILTERS: Record<string, FilterPlugin> = Object.fromEntries(
-  [nodeReady, nodeSelector, nodeAffinity, taintToleration, nodePrivileged, nodeVersion, nodeResourcesFit].map((p) => [p.name, p]),
+  [nodeReady, nodeNetwork, nodeSelector, nodeAffinity, taintToleration, nodePrivileged, nodeVersion, nodeResourcesFit].map((p) => [p.name, p]),
 );
 export const SCORES: Record<string, ScorePlugin> = Object.fromEntries([leastAllocated, nodeAffinityPreference, taintTolerationPreference].map((p) => [p.name, p]));
 
@@ -24,6 +25,6 @@ export function profile(filters: string[], scores: string[]): Profile {
 }
 
 export const DEFAULT_PROFILE = profile(
-  ['NodeReady', 'NodeSelector', 'NodeAffinity', 'TaintToleration', 'NodePrivileged', 'NodeVersion', 'NodeResourcesFit'],
+  ['NodeReady', 'NodeNetwork', 'NodeSelector', 'NodeAffinity', 'TaintToleration', 'NodePrivileged', 'NodeVersion', 'NodeResourcesFit'],
   ['NodeResourcesLeastAllocated', 'NodeAffinity', 'TaintToleration'],
 );

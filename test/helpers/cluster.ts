@@ -23,7 +23,7 @@ export interface TestCluster extends LocalCluster {
 
 export const docker = new Docker();
 
-export async function startTestCluster(o: { agents: AgentSpec[]; env?: Record<string, string>; tls?: boolean; stateDir?: string; ownParts?: boolean }): Promise<TestCluster> {
+export async function startTestCluster(o: { agents: AgentSpec[]; env?: Record<string, string>; tls?: boolean; stateDir?: string; ownParts?: boolean; separateHosts?: boolean }): Promise<TestCluster> {
   const stateDir = o.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'podflow-test-'));
   const parts = o.ownParts ? null : await startTestParts({ tables: false });
   const cluster = await startCluster({
@@ -33,6 +33,7 @@ export async function startTestCluster(o: { agents: AgentSpec[]; env?: Record<st
     apiPort: await freePort(),
     apiTlsPort: o.tls ? await freePort() : 0,
     agents: o.agents,
+    ...(o.separateHosts ? { separateHosts: true } : {}),
     logs: path.join(stateDir, 'logs'),
     env: { LOG_LEVEL: 'warn', ...(parts?.env ?? {}), ...(o.env ?? {}) },
     storeInMemory: false,

@@ -4,13 +4,13 @@
  * allocatable and the uid holds no reservation yet: racing schedulers can never
  * overcommit a node (invariant 3), and a replayed bind reserves nothing twice.
  */
-import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TransactWriteItemsCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { NodeDescription } from '../../events/node-heartbeats';
 import { ConflictError } from '../../errors';
 import { nodeAllocatable } from '../../node/resources';
 import type { NodeTaint } from '../../node/taints';
-import type { NodeReady, NodeRecord, NodeStore, ReserveOutcome, Resources } from '../../ports';
+import type { NodeReady, NodeRecord, NodeStore, PodCidrOutcome, ReserveOutcome, Resources } from '../../ports';
 import { getItem, isConditionFailure, mapDynamoError, readAll } from './client';
 
 interface NodeItem {
@@ -28,6 +28,8 @@ interface NodeItem {
   allocMem: number;
   allocPods: number;
   reservations: Record<string, Resources>;
+  podCIDR?: string;
+  podCIDRError?: string;
   /** JSON of spec.taints, and the publish time of the NodeSpecUpdated that set them. */
   taints?: string;
   taintsAt?: number;
@@ -51,6 +53,7 @@ function fromItem(raw: Record<string, unknown>): NodeRecord {
     allocatable: { cpu: Number(item.capCpu), memory: Number(item.capMem), pods: Number(item.capPods) },
     allocated: { cpu: Number(item.allocCpu ?? 0), memory: Number(item.allocMem ?? 0), pods: Number(item.allocPods ?? 0) },
     reservations,
+    ...(item.podCIDR ? { podCIDR: item.podCIDR } : item.podCIDRError ? { podCIDRError: item.podCIDRError } : {}),
     ...(item.taints ? { taints: JSON.parse(item.taints) } : {}),
     version: Number(item.version),
   };
@@ -81,6 +84,13 @@ export function reservationUpdate(table: string, nodeName: string, uid: string, 
   };
 }
 
+/**
+ * A pod range's claim: an item of its own in the Nodes table, keyed by a name no
+ * node can have (node names are DNS subdomains, without ':'), so a conditional
+ * put on it makes the range unique across nodes.
+ */
+const POD_CIDR_CLAIM = 'podcidr:';
+
 export class DynamoNodeStore implements NodeStore {
   constructor(private readonly client: DynamoDBClient, private readonly table: string) {}
 
@@ -90,7 +100,7 @@ export class DynamoNodeStore implements NodeStore {
   }
 
   async list(): Promise<NodeRecord[]> {
-    const nodes = (await readAll(this.client, this.table, 'listing nodes')).map(fromItem);
+    const nodes = (await readAll(this.client, this.table, 'listing nodes')).filter((item) => !String(item.name).startsWith(POD_CIDR_CLAIM)).map(fromItem);
     return nodes.sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -200,6 +210,58 @@ export class DynamoNodeStore implements NodeStore {
       );
     } catch (err) {
       if (!isConditionFailure(err)) mapDynamoError(err, `releasing ${uid} on ${nodeName}`);
+    }
+  }
+
+  async assignPodCidr(nodeName: string, cidr: string): Promise<PodCidrOutcome> {
+    try {
+      await this.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: marshall({ name: `${POD_CIDR_CLAIM}${cidr}`, node: nodeName }),
+                ConditionExpression: 'attribute_not_exists(#n)',
+                ExpressionAttributeNames: { '#n': 'name' },
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: marshall({ name: nodeName }),
+                UpdateExpression: 'SET podCIDR = :c, version = version + :one REMOVE podCIDRError',
+                ConditionExpression: 'attribute_exists(#n) AND attribute_not_exists(podCIDR)',
+                ExpressionAttributeNames: { '#n': 'name' },
+                ExpressionAttributeValues: marshall({ ':c': cidr, ':one': 1 }),
+              },
+            },
+          ],
+        }),
+      );
+      return 'assigned';
+    } catch (err) {
+      if (!isConditionFailure(err)) mapDynamoError(err, `assigning pod CIDR ${cidr} to ${nodeName}`);
+      const node = await this.get(nodeName);
+      if (!node) return 'no-such-node';
+      return node.podCIDR ? 'already-assigned' : 'range-taken';
+    }
+  }
+
+  async notePodCidrShortage(nodeName: string, message: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: marshall({ name: nodeName }),
+          UpdateExpression: 'SET podCIDRError = :m, version = version + :one',
+          ConditionExpression: 'attribute_exists(#n) AND attribute_not_exists(podCIDR) AND (attribute_not_exists(podCIDRError) OR podCIDRError <> :m)',
+          ExpressionAttributeNames: { '#n': 'name' },
+          ExpressionAttributeValues: marshall({ ':m': message, ':one': 1 }),
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) mapDynamoError(err, `recording the pod CIDR shortage of ${nodeName}`);
     }
   }
 

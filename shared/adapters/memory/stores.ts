@@ -17,6 +17,7 @@ import type {
   NodeReady,
   NodeRecord,
   NodeStore,
+  PodCidrOutcome,
   PodQuery,
   PodRecord,
   PodStore,
@@ -95,6 +96,7 @@ export class MemoryNodeStore implements NodeStore {
       allocatable: nodeAllocatable(node),
       allocated: current?.allocated ?? { ...zero },
       reservations: current?.reservations ?? {},
+      ...(current?.podCIDR ? { podCIDR: current.podCIDR } : current?.podCIDRError ? { podCIDRError: current.podCIDRError } : {}),
       ...(current?.taints ? { taints: current.taints } : {}),
       version: (current?.version ?? 0) + 1,
     };
@@ -142,6 +144,28 @@ export class MemoryNodeStore implements NodeStore {
     if (!node || node.version !== expectedVersion) throw new ConflictError(`node ${nodeName}: version changed`);
     node.ready = ready;
     node.readyTransition = at;
+    node.version++;
+  }
+
+  /** The range claims, as the Dynamo adapter's claim items: one node per range. */
+  private readonly podCidrClaims = new Map<string, string>();
+
+  async assignPodCidr(nodeName: string, cidr: string): Promise<PodCidrOutcome> {
+    const node = this.items.get(nodeName);
+    if (!node) return 'no-such-node';
+    if (node.podCIDR) return 'already-assigned';
+    if (this.podCidrClaims.has(cidr)) return 'range-taken';
+    this.podCidrClaims.set(cidr, nodeName);
+    node.podCIDR = cidr;
+    delete node.podCIDRError;
+    node.version++;
+    return 'assigned';
+  }
+
+  async notePodCidrShortage(nodeName: string, message: string): Promise<void> {
+    const node = this.items.get(nodeName);
+    if (!node || node.podCIDR || node.podCIDRError === message) return;
+    node.podCIDRError = message;
     node.version++;
   }
 }

@@ -1,0 +1,197 @@
+/**
+ * Separate hosts on one machine: each simulated host is a network namespace of
+ * its own with its own Docker engine (own data root, exec root, socket and
+ * iptables), joined to the others by an underlay: veth pairs onto a bridge in
+ * one more namespace, the "switch", which also holds the underlay's gateway
+ * address (a stand-in for the world outside the hosts). Nothing is added to the
+ * machine's own namespace: the agents run there and reach Kafka, DynamoDB and
+ * their host's engine (over its socket) as before, and pods, which live in a
+ * host's namespace, have no route to it, so the control plane's ports are
+ * unreachable from pods by construction.
+ *
+ * The engine is started with `nsenter --net=` (not `ip netns exec`, which
+ * remounts /sys and so hides the cgroup mounts dockerd needs). The podflow
+ * images of the machine's engine are copied into each host's engine.
+ * Everything is named after the cluster's tag, and `stopHosts` removes it all;
+ * leftovers of a launcher that died are removed on the next start.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+export interface HostPlan {
+  name: string;
+  netns: string;
+  /** Path of the namespace file, for nsenter --net= and the agent's HOST_NETNS. */
+  netnsPath: string;
+  address: string;
+  dockerHost: string;
+  dir: string;
+  execRoot: string;
+}
+
+export interface UnderlayPlan {
+  tag: string;
+  switchNetns: string;
+  bridge: string;
+  /** The switch's address: the hosts' default gateway. */
+  gateway: string;
+  prefix: number;
+  hosts: HostPlan[];
+}
+
+/** Names and addresses of a cluster's hosts: a pure function of its tag, node names and state directory. */
+export function planHosts(tag: string, nodes: readonly string[], stateDir: string, subnet = '10.99.0'): UnderlayPlan {
+  if (!/^[a-z0-9]{1,8}$/.test(tag)) throw new Error(`host tag ${JSON.stringify(tag)} must be 1-8 lowercase letters or digits`);
+  if (nodes.length > 200) throw new Error('at most 200 hosts on one underlay');
+  return {
+    tag,
+    switchNetns: `pf${tag}-sw`,
+    bridge: 'underlay0',
+    gateway: `${subnet}.1`,
+    prefix: 24,
+    hosts: nodes.map((name, i) => {
+      const netns = `pf${tag}-h${i + 1}`;
+      const dir = path.join(stateDir, 'hosts', name);
+      return {
+        name,
+        netns,
+        netnsPath: `/run/netns/${netns}`,
+        address: `${subnet}.${11 + i}`,
+        dir,
+        dockerHost: `unix://${path.join(dir, 'docker.sock')}`,
+        // Short: containerd's sockets live under it, and socket paths are limited to 108 bytes.
+        execRoot: `/run/podflow/${netns}`,
+      };
+    }),
+  };
+}
+
+function run(cmd: string, args: readonly string[], input?: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(cmd, args, { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd} ${args.join(' ')}: ${String(stderr).trim() || err.message}`));
+      else resolve(String(stdout));
+    });
+    if (input) input.pipe(child.stdin!);
+  });
+}
+
+const quietly = (p: Promise<unknown>) => p.then(() => undefined, () => undefined);
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function stopEngine(h: HostPlan): Promise<void> {
+  const pidFile = path.join(h.dir, 'docker.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  if (!pid || !pidAlive(pid)) return;
+  process.kill(pid, 'SIGTERM');
+  // dockerd stops its containers (10 s grace each, in parallel) before it exits.
+  for (let i = 0; i < 300 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+async function waitForEngine(h: HostPlan, logFile: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      await run('docker', ['-H', h.dockerHost, 'version', '--format', '{{.Server.Version}}']);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-5).join('\n') : '';
+  throw new Error(`the Docker engine of host ${h.name} did not answer on ${h.dockerHost} within 30 s\n${tail}`);
+}
+
+/** The podflow images of the machine's engine, copied into a host's engine (those it lacks). */
+async function copyImages(h: HostPlan): Promise<void> {
+  const wanted = (await run('docker', ['images', '--filter', 'reference=podflow/*', '--format', '{{.Repository}}:{{.Tag}}'])).split('\n').filter((l) => l && !l.includes('<none>'));
+  const have = new Set((await run('docker', ['-H', h.dockerHost, 'images', '--format', '{{.Repository}}:{{.Tag}}'])).split('\n'));
+  const missing = wanted.filter((i) => !have.has(i));
+  if (missing.length === 0) return;
+  const save = spawn('docker', ['save', ...missing], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await run('docker', ['-H', h.dockerHost, 'load', '-q'], save.stdout);
+}
+
+async function removeLeftovers(plan: UnderlayPlan): Promise<void> {
+  for (const h of plan.hosts) await stopEngine(h);
+  const existing = new Set((await run('ip', ['netns', 'list'])).split('\n').map((l) => l.split(' ')[0]));
+  for (const ns of [...plan.hosts.map((h) => h.netns), plan.switchNetns]) if (existing.has(ns)) await run('ip', ['netns', 'del', ns]);
+}
+
+/** A tag per state directory, so two clusters on one machine (npm start and a test) never share a namespace. */
+export function hostTag(stateDir: string): string {
+  return createHash('sha256').update(path.resolve(stateDir)).digest('hex').slice(0, 6);
+}
+
+export interface Hosts {
+  plan: UnderlayPlan;
+  /** Environment for the agent of host `name`: its engine, namespace and address. */
+  agentEnv(name: string): Record<string, string>;
+  stop(opts?: { removeData?: boolean }): Promise<void>;
+}
+
+export async function startHosts(plan: UnderlayPlan): Promise<Hosts> {
+  await removeLeftovers(plan);
+  const stop = async (opts: { removeData?: boolean } = {}) => {
+    await Promise.all(plan.hosts.map((h) => stopEngine(h).catch(() => undefined)));
+    for (const ns of [...plan.hosts.map((h) => h.netns), plan.switchNetns]) await quietly(run('ip', ['netns', 'del', ns]));
+    for (const h of plan.hosts) {
+      rmSync(h.execRoot, { recursive: true, force: true });
+      if (opts.removeData) rmSync(h.dir, { recursive: true, force: true });
+    }
+  };
+  try {
+    const sw = plan.switchNetns;
+    await run('ip', ['netns', 'add', sw]);
+    await run('ip', ['-n', sw, 'link', 'set', 'lo', 'up']);
+    await run('ip', ['-n', sw, 'link', 'add', plan.bridge, 'type', 'bridge']);
+    await run('ip', ['-n', sw, 'addr', 'add', `${plan.gateway}/${plan.prefix}`, 'dev', plan.bridge]);
+    await run('ip', ['-n', sw, 'link', 'set', plan.bridge, 'up']);
+    for (const [i, h] of plan.hosts.entries()) {
+      await run('ip', ['netns', 'add', h.netns]);
+      const port = `port${i + 1}`;
+      await run('ip', ['-n', sw, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', h.netns]);
+      await run('ip', ['-n', sw, 'link', 'set', port, 'master', plan.bridge, 'up']);
+      await run('ip', ['-n', h.netns, 'link', 'set', 'lo', 'up']);
+      await run('ip', ['-n', h.netns, 'addr', 'add', `${h.address}/${plan.prefix}`, 'dev', 'eth0']);
+      await run('ip', ['-n', h.netns, 'link', 'set', 'eth0', 'up']);
+      await run('ip', ['-n', h.netns, 'route', 'add', 'default', 'via', plan.gateway]);
+    }
+    await Promise.all(
+      plan.hosts.map(async (h) => {
+        mkdirSync(h.dir, { recursive: true, mode: 0o700 });
+        mkdirSync(h.execRoot, { recursive: true, mode: 0o700 });
+        const logFile = path.join(h.dir, 'dockerd.log');
+        const args = ['--net=' + h.netnsPath, 'dockerd', '--data-root', path.join(h.dir, 'docker'), '--exec-root', h.execRoot, '-H', h.dockerHost, '--pidfile', path.join(h.dir, 'docker.pid'), '--bridge=none'];
+        const out = openSync(logFile, 'a');
+        // Its own process group: a Ctrl-C to the launcher does not kill the engine before the agents drain; stop() ends it.
+        spawn('nsenter', args, { stdio: ['ignore', out, out], detached: true }).unref();
+        await waitForEngine(h, logFile);
+        await copyImages(h);
+      }),
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    plan,
+    agentEnv(name) {
+      const h = plan.hosts.find((x) => x.name === name);
+      if (!h) throw new Error(`no host for node ${name}`);
+      return { DOCKER_HOST: h.dockerHost, HOST_NETNS: h.netnsPath, NODE_IP: h.address, POD_NETWORK: 'vxlan' };
+    },
+    stop,
+  };
+}
