@@ -36,13 +36,16 @@ describe('projections rebuilt from the log', () => {
   const describeEvents = async (name: string) =>
     ((await cp.request('GET', `/api/v1/namespaces/${NS}/pods/${name}/events`)).body.items as { reason: string; message: string }[]).map((e) => `${e.reason}: ${e.message}`);
 
-  it('rebuilds pods, history, nodes and RCs identical to the live tables, and restores them after a wipe', async () => {
+  it('rebuilds pods, history, nodes, RCs, ConfigMaps and Secrets identical to the live tables, and restores them after a wipe', async () => {
     const container = { name: 'main', image: 'podflow/base:1', command: ['sleep', '3600'], resources: { requests: { cpu: '100m', memory: '64Mi' } } };
     for (const name of ['keep-1', 'keep-2', 'gone']) {
       expect((await cp.request('POST', `/api/v1/namespaces/${NS}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [container] } })).status).toBe(201);
     }
     const rc = { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rb-web' }, spec: { replicas: 2, selector: { app: 'rb-web' }, template: { metadata: { labels: { app: 'rb-web' } }, spec: { containers: [container] } } } };
     expect((await cp.request('POST', `/api/v1/namespaces/${NS}/replicationcontrollers`, rc)).status).toBe(201);
+    expect((await cp.request('POST', `/api/v1/namespaces/${NS}/configmaps`, { metadata: { name: 'rb-config' }, data: { a: '1' } })).status).toBe(201);
+    expect((await cp.request('PUT', `/api/v1/namespaces/${NS}/configmaps/rb-config`, { metadata: { name: 'rb-config' }, data: { a: '2', b: '3' } })).status).toBe(200);
+    expect((await cp.request('POST', `/api/v1/namespaces/${NS}/secrets`, { metadata: { name: 'rb-secret' }, stringData: { token: 'x'.repeat(500_000) } })).status).toBe(201);
     await eventually(async () => (await podList()).filter((p) => p.phase === 'Running').length === 5, 30000, 'five Running pods');
     expect((await cp.request('DELETE', `/api/v1/namespaces/${NS}/pods/gone`)).status).toBe(200);
     await eventually(async () => (await podList()).length === 4, 30000, 'the deleted pod gone');
@@ -56,9 +59,10 @@ describe('projections rebuilt from the log', () => {
 
     const compared = await rebuildProjections({ kafka: cp.kafka, client: cp.stores.client, live: cp.stores.tables });
     expect(compared.sections.map((s) => ({ table: s.table, differed: s.differed, missing: s.missing, extra: s.extra }))).toEqual(
-      ['Pods', 'Nodes', 'ReplicationControllers', 'PodHistory'].map((table) => ({ table, differed: [], missing: [], extra: [] })),
+      ['Pods', 'Nodes', 'ReplicationControllers', 'ConfigObjects', 'PodHistory'].map((table) => ({ table, differed: [], missing: [], extra: [] })),
     );
     expect(compared.identical).toBe(true);
+    expect(compared.sections.find((s) => s.table === 'ConfigObjects')!.matched).toBe(2);
     expect(compared.sections.find((s) => s.table === 'Pods')!.matched).toBe(4);
 
     // Wipe the store: the comparison now fails, and --replace restores everything from the log.
@@ -73,6 +77,9 @@ describe('projections rebuilt from the log', () => {
     for (const p of before) expect(await describeEvents(p.name)).toEqual(history[p.name]);
     const rcAfter = await cp.request('GET', `/api/v1/namespaces/${NS}/replicationcontrollers/rb-web`);
     expect(rcAfter.body.spec.replicas).toBe(2);
+    expect((await cp.request('GET', `/api/v1/namespaces/${NS}/configmaps/rb-config`)).body.data).toEqual({ a: '2', b: '3' });
+    // A Secret larger than one DynamoDB item comes back whole.
+    expect((await cp.request('GET', `/api/v1/namespaces/${NS}/secrets/rb-secret`)).body.data.token).toBe(Buffer.from('x'.repeat(500_000)).toString('base64'));
     const nodes = await cp.stores.nodeStore.list();
     expect(nodes.reduce((sum, n) => sum + n.allocated.pods, 0)).toBe(4);
   }, 180000);
