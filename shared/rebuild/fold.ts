@@ -6,7 +6,7 @@
  * replayed over rc-events with each command's own time, ConfigObjects the
  * config decider replayed over config-events.
  */
-import { configEvent, nodeHeartbeatEvent, podChangeEvent, podHistoryEvent, rcEvent, type NodeHeartbeat } from '../events';
+import { configEvent, nodeHeartbeatEvent, nodeSpecEvent, podChangeEvent, podHistoryEvent, rcEvent, type NodeHeartbeat, type NodeSpecUpdated } from '../events';
 import { commandTarget, decideConfigCommand } from '../config-objects/decider';
 import type { ConfigObjectRecord } from '../config-objects/record';
 import { podRequest } from '../node/resources';
@@ -65,6 +65,16 @@ export function foldNodes(records: readonly TopicRecord[], pods: readonly PodRec
       pods.filter((p) => !p.deleted && p.nodeName === heartbeat.data.node.name).map((p) => [p.uid, podRequest(p.pod.spec)]),
     ),
   }));
+}
+
+/** The latest NodeSpecUpdated of each node, by publish time as node-lifecycle records them (its taints). */
+export function foldNodeSpecs(records: readonly TopicRecord[]): Map<string, NodeSpecUpdated> {
+  const latest = new Map<string, NodeSpecUpdated>();
+  for (const event of parsed(nodeSpecEvent, records)) {
+    const held = latest.get(event.data.name);
+    if (!held || Date.parse(held.time) <= Date.parse(event.time)) latest.set(event.data.name, event);
+  }
+  return latest;
 }
 
 export function foldRcs(records: readonly TopicRecord[]): RcRecord[] {

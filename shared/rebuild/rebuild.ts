@@ -3,7 +3,7 @@
  * live projections and reports what matched and what differed; with `replace`
  * the rebuilt items become the live tables' content. The comparison covers
  * what the log determines: pods (uid, node, the whole object), every history
- * entry, nodes (boot, description, allocation and reservations) and
+ * entry, nodes (boot, description, taints, allocation and reservations) and
  * ReplicationControllers (uid, spec, deletion). Heartbeat times, Ready
  * conditions and an RC's in-flight bookkeeping are not compared: the
  * level-triggered sweeps recompute them from the rest on their next pass.
@@ -20,7 +20,7 @@ import { DynamoRcStore } from '../adapters/dynamodb/rc-store';
 import { DynamoConfigObjectStore } from '../adapters/dynamodb/config-object-store';
 import { TABLES, type TableNames } from '../adapters/dynamodb/tables';
 import { TOPICS } from '../events';
-import { foldConfigObjects, foldHistory, foldNodes, foldPods, foldRcs } from './fold';
+import { foldConfigObjects, foldHistory, foldNodes, foldNodeSpecs, foldPods, foldRcs } from './fold';
 import { readTopic } from './read-topic';
 
 export interface SectionReport {
@@ -61,7 +61,7 @@ async function snapshot(client: DynamoDBClient, tables: TableNames): Promise<Rec
   return {
     Pods: new Map(pods.map((p) => [`${p.namespace}/${p.name}`, canonical({ uid: p.uid, nodeName: p.nodeName ?? null, pod: p.pod })])),
     Nodes: new Map(
-      nodes.map((n) => [n.name, canonical({ bootId: n.bootId, node: n.node, allocated: n.allocated, reservations: Object.keys(n.reservations).sort() })]),
+      nodes.map((n) => [n.name, canonical({ bootId: n.bootId, node: n.node, allocated: n.allocated, reservations: Object.keys(n.reservations).sort(), taints: n.taints ?? [] })]),
     ),
     ReplicationControllers: new Map(rcs.map((r) => [`${r.namespace}/${r.name}`, canonical({ uid: r.uid, deleted: r.deleted, spec: r.rc.spec })])),
     ConfigObjects: new Map(
@@ -117,8 +117,8 @@ async function replaceItems(client: DynamoDBClient, from: string, to: string, ke
 }
 
 export async function rebuildProjections(o: { kafka: Kafka; client: DynamoDBClient; live: TableNames; replace?: boolean; keep?: boolean }): Promise<RebuildReport> {
-  const [changes, history, heartbeats, rcEvents, configEvents] = await Promise.all(
-    [TOPICS.podChanges, TOPICS.podHistory, TOPICS.nodeHeartbeats, TOPICS.rcEvents, TOPICS.configEvents].map((t) => readTopic(o.kafka, t)),
+  const [changes, history, heartbeats, rcEvents, configEvents, nodeEvents] = await Promise.all(
+    [TOPICS.podChanges, TOPICS.podHistory, TOPICS.nodeHeartbeats, TOPICS.rcEvents, TOPICS.configEvents, TOPICS.nodeEvents].map((t) => readTopic(o.kafka, t)),
   );
   const stamp = `rebuild-${Date.now().toString(36)}-`;
   const fresh: TableNames = { Pods: `${stamp}Pods`, Nodes: `${stamp}Nodes`, PodHistory: `${stamp}PodHistory`, ReplicationControllers: `${stamp}ReplicationControllers`, ConfigObjects: `${stamp}ConfigObjects` };
@@ -129,9 +129,12 @@ export async function rebuildProjections(o: { kafka: Kafka; client: DynamoDBClie
     for (const p of pods) await podStore.put(p, null);
     await new DynamoHistoryStore(o.client, fresh.PodHistory).append(foldHistory(history));
     const nodeStore = new DynamoNodeStore(o.client, fresh.Nodes);
+    const specs = foldNodeSpecs(nodeEvents);
     for (const { heartbeat, reservations } of foldNodes(heartbeats, pods)) {
       const { node, bootId, ready } = heartbeat.data;
       await nodeStore.recordHeartbeat(node, bootId, ready, Date.parse(heartbeat.time));
+      const spec = specs.get(node.name);
+      if (spec) await nodeStore.setTaints(node.name, spec.data.spec.taints, Date.parse(spec.time));
       for (const [uid, request] of Object.entries(reservations)) await nodeStore.reserve(node.name, uid, request);
     }
     const rcStore = new DynamoRcStore(o.client, fresh.ReplicationControllers);
@@ -152,7 +155,7 @@ export async function rebuildProjections(o: { kafka: Kafka; client: DynamoDBClie
       sections,
       identical,
       replaced: Boolean(o.replace),
-      records: { [TOPICS.podChanges]: changes.length, [TOPICS.podHistory]: history.length, [TOPICS.nodeHeartbeats]: heartbeats.length, [TOPICS.rcEvents]: rcEvents.length, [TOPICS.configEvents]: configEvents.length },
+      records: { [TOPICS.podChanges]: changes.length, [TOPICS.podHistory]: history.length, [TOPICS.nodeHeartbeats]: heartbeats.length, [TOPICS.rcEvents]: rcEvents.length, [TOPICS.configEvents]: configEvents.length, [TOPICS.nodeEvents]: nodeEvents.length },
     };
   } finally {
     if (!o.keep) for (const table of Object.values(fresh)) await o.client.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
