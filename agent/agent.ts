@@ -12,6 +12,7 @@
  * control plane unassigned what it evicted meanwhile), fences, and only then
  * reports ready and resumes status reports.
  */
+import type { ConfigObjectCache } from './config-objects/cache';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,6 +37,7 @@ import { StatsSampler } from './stats/sampler';
 import { StatusReporter } from './status/reporter';
 import type { AgentMetrics } from './metrics';
 import { instrumentRuntime } from './runtime/instrumented';
+import { pullAuthsFrom } from './images/pull-secrets';
 import type { PodNetwork } from './network/pod-network';
 
 export type AgentState = 'INITIALIZED' | 'RUNNING' | 'DRAINING' | 'STOPPED' | 'FAILED';
@@ -76,6 +78,8 @@ export interface AgentDeps {
   metrics?: AgentMetrics;
   /** exec and attach into running containers; without it the node refuses them. */
   streams?: ContainerStreams;
+  /** The ConfigMaps and Secrets pods name; without it a pod that names one waits in CreateContainerConfigError. */
+  configObjects?: ConfigObjectCache;
   /** The node's pod network (agent/network/): pods start only once it is programmed, and each heartbeat carries its status. */
   podNetwork?: PodNetwork;
 }
@@ -159,6 +163,8 @@ export async function createAgent(deps: AgentDeps): Promise<Agent> {
       metrics,
       prober,
       allocatable: { cpu: settings.capacityCpu ?? String(host.cpus), memory: settings.capacityMemory ?? String(host.memoryBytes) },
+      ...(deps.configObjects ? { configObjects: deps.configObjects } : {}),
+      ...(deps.configObjects ? { pullAuths: pullAuthsFrom(deps.configObjects) } : {}),
       ...(runtime.kind === 'docker' ? { handlers: { streams }, podDir: (uid: string) => path.join(podsDir, 'pods', uid) } : {}),
     },
     { resyncIntervalMs: settings.resyncIntervalMs },

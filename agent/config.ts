@@ -48,6 +48,10 @@ export const agentEnvSchema = z.object({
   AWS_REGION: z.string().default('us-east-1'),
   /** The Pods table (read through its byNode index at start): recovery does not depend on expired assignments. */
   PODS_TABLE: z.string().default(''),
+  /** The ConfigObjects table: the ConfigMaps and Secrets this node's pods name are read from it. */
+  CONFIG_OBJECTS_TABLE: z.string().default(''),
+  /** How long a read ConfigMap or Secret is used before it is read again (changes reach running pods within this plus a resync). */
+  CONFIG_CACHE_TTL_MS: int(2_000, 0),
   DYNAMODB_ENDPOINT: z.string().optional(),
   RUNTIME: z.enum(['docker', 'hollow']).default('docker'),
   AGENT_PORT: int(10250),

@@ -3,6 +3,8 @@
  * place that does), wires Kafka, Docker (or the hollow runtime) and a logger,
  * runs the agent and drains it on SIGTERM/SIGINT. Containers survive the agent.
  */
+import { ConfigObjectCache } from './config-objects/cache';
+import { DynamoConfigObjectStore } from '../shared/adapters/dynamodb/config-object-store';
 import { nodeAgentToken } from '../shared/auth/agent-token';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
@@ -51,12 +53,15 @@ async function main(): Promise<void> {
       ? new HollowRuntime()
       : new DockerRuntime({ network: env.DOCKER_NETWORK, defaults: containerDefaultsFromEnv(env), onError: (err, what) => logger.warn({ err: (err as Error).message }, `${what} failed`) });
   // The Pods projection fills in what the retained assignments no longer hold (agent/assignments/snapshot.ts).
-  const projection = env.PODS_TABLE ? new DynamoPodStore(makeDynamoClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION }), env.PODS_TABLE) : undefined;
+  const store = makeDynamoClient({ endpoint: env.DYNAMODB_ENDPOINT, region: env.AWS_REGION });
+  const projection = env.PODS_TABLE ? new DynamoPodStore(store, env.PODS_TABLE) : undefined;
   if (!projection) logger.warn('PODS_TABLE is not set: recovery replays only what node-assignments retains');
+  const configObjects = env.CONFIG_OBJECTS_TABLE ? new ConfigObjectCache(new DynamoConfigObjectStore(store, env.CONFIG_OBJECTS_TABLE), { ttlMs: env.CONFIG_CACHE_TTL_MS }) : undefined;
+  if (!configObjects) logger.warn('CONFIG_OBJECTS_TABLE is not set: pods that name a ConfigMap or Secret wait in CreateContainerConfigError');
   const metrics = new AgentMetrics({ defaultMetrics: true });
   const streams = env.RUNTIME === 'docker' ? new DockerStreams() : undefined;
   const podNetwork = env.POD_NETWORK === 'vxlan' ? makePodNetwork(env, logger) : undefined;
-  const agent = await createAgent({ settings: settingsFromEnv(env, token), runtime, publisher, logger, kafka, projection, metrics, streams, podNetwork });
+  const agent = await createAgent({ settings: settingsFromEnv(env, token), runtime, publisher, logger, kafka, projection, metrics, streams, configObjects, podNetwork });
   logger.info({ node: agent.nodeName, bootId: agent.bootId, endpoint: agent.description.endpoint, runtime: env.RUNTIME }, 'agent starting');
 
   let signals = 0;

@@ -22,6 +22,9 @@ import { nextDelay, type BackoffConfig } from './backoff';
 import type { PodAction, PullFailure, SyncMemory, Waiting } from './compute-pod-actions';
 import { nonRootViolation } from './non-root';
 import { writeDownwardVolumes } from './pod-files';
+import { configLookup, writeConfigVolumes } from './config-volumes';
+import { configEnv } from '../../shared/pod/config-refs';
+import type { ConfigObjectCache } from '../config-objects/cache';
 import { downwardEnv, type DownwardContext } from '../../shared/pod/downward-api';
 import { effectivePullPolicy, imageStep } from './image-policy';
 import { authFor, type PullAuths } from '../images/pull-secrets';
@@ -42,6 +45,8 @@ export interface ExecuteContext {
   /** The node's address and allocatable, for the downward API. */
   hostIP?: string;
   allocatable?: DownwardContext['allocatable'];
+  /** The ConfigMaps and Secrets pods name; absent on a node started without the ConfigObjects table. */
+  configObjects?: ConfigObjectCache;
   /** Registry credentials from a pod's imagePullSecrets (agent/images/pull-secrets.ts); absent: pulls use the engine's own. */
   pullAuths?: (pod: Pod) => Promise<PullAuths>;
 }
@@ -263,12 +268,27 @@ async function startContainer(
     fail('CreateContainerConfigError', nonRoot);
     return undefined;
   }
+  // ConfigMaps and Secrets: a missing one that is not optional holds the container back, as the kubelet does.
+  const config = await configLookup(ctx.configObjects, pod);
+  const env = config.ok ? configEnv(pod, container, config.value) : config;
+  if (!config.ok || !env.ok) {
+    const message = env.ok ? 'unreachable' : env.message;
+    event('Warning', 'Failed', `Error: ${message}`);
+    fail('CreateContainerConfigError', message);
+    return undefined;
+  }
   const downward = downwardContext(ctx, sandbox.ip);
   const dir = ctx.podDir?.(pod.metadata.uid);
-  const spec = containerSpecFor(pod, container, ctx.nodeName, sandbox.id, attempt, downwardEnv(pod, container, downward), dir);
+  const spec = containerSpecFor(pod, container, ctx.nodeName, sandbox.id, attempt, { ...downwardEnv(pod, container, downward), ...env.value.values }, dir, env.value.fromSources);
   if (dir) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await writeDownwardVolumes(dir, pod, downward);
+    const volumes = await writeConfigVolumes(dir, pod, config.value, downward);
+    if (!volumes.ok) {
+      event('Warning', 'FailedMount', volumes.message);
+      fail('CreateContainerConfigError', volumes.message);
+      return undefined;
+    }
     // The kubelet's termination-log file: a host file bound in, read after the container exits.
     const file = terminationLogFile(dir, container.name, attempt);
     await writeFile(file, '');

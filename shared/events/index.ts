@@ -9,6 +9,7 @@ import { nodeSpecEvent } from './node-events';
 import { podChangeEvent } from './pod-changes';
 import { deadLetter } from './dead-letter';
 import { rcEvent } from './rc-events';
+import { configEvent } from './config-events';
 import { podHistoryEvent } from './pod-history';
 
 export * from './envelope';
@@ -22,6 +23,7 @@ export * from './node-events';
 export * from './pod-changes';
 export * from './dead-letter';
 export * from './rc-events';
+export * from './config-events';
 export * from './pod-history';
 
 export const TOPIC_SCHEMAS: Record<TopicName, z.ZodTypeAny> = {
@@ -32,6 +34,7 @@ export const TOPIC_SCHEMAS: Record<TopicName, z.ZodTypeAny> = {
   [TOPICS.nodeEvents]: nodeSpecEvent,
   [TOPICS.podChanges]: podChangeEvent,
   [TOPICS.rcEvents]: rcEvent,
+  [TOPICS.configEvents]: configEvent,
   [TOPICS.deadLetter]: deadLetter,
   [TOPICS.podHistory]: podHistoryEvent,
 };

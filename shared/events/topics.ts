@@ -17,6 +17,7 @@ export const TOPICS = {
   nodeEvents: 'node-events',
   podChanges: 'pod-changes',
   rcEvents: 'rc-events',
+  configEvents: 'config-events',
   deadLetter: 'dead-letter',
   podHistory: 'pod-history',
 } as const;
@@ -94,6 +95,15 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
     description: 'ReplicationController commands (create, update, scale, delete); the replication-controller handler applies them.',
     config: FOREVER,
     retention: 'forever: what the ReplicationControllers projection is rebuilt from',
+  },
+  {
+    name: TOPICS.configEvents,
+    partitions: 4,
+    key: 'resource/namespace/name',
+    description: 'ConfigMap and Secret commands (create, update, delete); the config-controller applies them.',
+    // A ConfigMap or Secret may hold 1 MiB, which is more than the broker's default record limit once encoded.
+    config: { ...FOREVER, 'max.message.bytes': String(4 * 1024 * 1024) },
+    retention: 'forever: what the ConfigObjects projection is rebuilt from',
   },
   {
     name: TOPICS.podHistory,

@@ -36,7 +36,7 @@ import { hostTag, planHosts, startHosts, type Hosts } from './hosts';
 
 /** Which handlers run together in one process. */
 export const HANDLER_PROCESSES: Record<string, string[]> = {
-  handlers: ['pod-controller', 'status-recorder', 'node-lifecycle', 'replication-controller'],
+  handlers: ['pod-controller', 'status-recorder', 'node-lifecycle', 'replication-controller', 'config-controller'],
   scheduler: ['scheduler'],
 };
 
@@ -254,7 +254,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
     const startAgent = async (agent: AgentSpec) => {
       await joinNodes([agent.name]);
       // Each agent gets only its own node's token; the cluster's stays with the API.
-      const agentEnv = { NODE_NAME: agent.name, RUNTIME: agent.runtime, AGENT_PORT: '0', PODS_TABLE: stores.tables.Pods, AGENT_TOKEN: nodeAgentToken(agentToken, agent.name) };
+      const agentEnv = { NODE_NAME: agent.name, RUNTIME: agent.runtime, AGENT_PORT: '0', PODS_TABLE: stores.tables.Pods, CONFIG_OBJECTS_TABLE: stores.tables.ConfigObjects, AGENT_TOKEN: nodeAgentToken(agentToken, agent.name) };
       const hostEnv = hosts && agent.runtime === 'docker' ? { ...hosts.agentEnv(agent.name), NODES_TABLE: stores.tables.Nodes } : {};
       return spawnChild(`agent-${agent.name}`, 'agent/main.js', { ...agentEnv, ...hostEnv, ...(agent.env ?? {}) });
     };
