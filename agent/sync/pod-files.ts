@@ -54,7 +54,7 @@ async function ensureTmpfs(dir: string): Promise<void> {
   try {
     await run('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_SIZE},mode=0755`, 'tmpfs', dir]);
   } catch (err) {
-    throw new Error(`cannot mount a tmpfs for a secret volume at ${dir}: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`);
+    throw new Error(`cannot mount a tmpfs for a secret volume at ${dir}: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`, { cause: err });
   }
 }
 

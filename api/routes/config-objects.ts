@@ -7,7 +7,7 @@
  * A Secret's values are served to authenticated clients, as Kubernetes does,
  * and appear in no log line and no printed table.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { configKey, makeEvent, TOPICS, type ConfigEvent, type ConfigObjectCreateRequested, type ConfigObjectDeleteRequested, type ConfigObjectUpdateRequested, type K8sStatus } from '../../shared/events';
 import { MODIFIED_SINCE } from '../../shared/config-objects/decider';
@@ -21,6 +21,7 @@ import { configObjectTable, wantsTable } from '../table';
 import { streamPolledWatch } from './watch';
 import { matches, parseSelector } from '../selectors';
 import { sendStatus, type ApiDeps } from '../deps';
+import { createTarget, kindMismatch } from '../create-target';
 import { creatorManagedFields, patchObject, recordOwnership, updateOptions } from '../update-objects';
 
 type Params = { namespace: string; name: string };
@@ -47,8 +48,6 @@ function kindRoutes(app: FastifyInstance, deps: ApiDeps & { configStore: ConfigO
   const writeTimeoutMs = deps.writeTimeoutMs ?? 10_000;
   const base = `/api/v1/namespaces/:namespace/${resource}`;
 
-  const kindMismatch = (body: Record<string, unknown>) =>
-    body.kind !== undefined && body.kind !== kind ? `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (v1) or kind ${String(body.kind)} is not ${kind}` : undefined;
 
   /** Publishes a command and waits until the table records its outcome. */
   async function command(event: ConfigEvent, namespace: string, name: string): Promise<Answer> {
@@ -131,22 +130,16 @@ function kindRoutes(app: FastifyInstance, deps: ApiDeps & { configStore: ConfigO
   });
 
   app.post<{ Params: Pick<Params, 'namespace'>; Body: unknown }>(base, async (req, reply) => {
-    const body = asObject(req.body);
-    if (!body) return sendStatus(reply, badRequest(`the request body must be a ${kind} object`));
-    const mismatch = kindMismatch(body);
-    if (mismatch) return sendStatus(reply, badRequest(mismatch));
-    const namespace = req.params.namespace;
-    const meta = asObject(body.metadata) ?? {};
-    if (meta.namespace && meta.namespace !== namespace) return sendStatus(reply, badRequest('the namespace of the provided object does not match the namespace sent on the request'));
-    const name = typeof meta.name === 'string' && meta.name ? meta.name : typeof meta.generateName === 'string' && meta.generateName ? `${meta.generateName}${randomBytes(3).toString('hex').slice(0, 5)}` : '';
+    const target = createTarget(req.body, req.params.namespace, kind);
+    if (!target.ok) return sendStatus(reply, target.status);
     const creator = updateOptions(req.query as Record<string, unknown>, req.headers['user-agent'], deps.clock.now());
-    return answer(reply, await create(namespace, name, body, creatorManagedFields(body, creator, 'Update'), isDryRun(req.query)), 201);
+    return answer(reply, await create(req.params.namespace, target.name, target.body, creatorManagedFields(target.body, creator, 'Update'), isDryRun(req.query)), 201);
   });
 
   app.put<{ Params: Params; Body: unknown }>(`${base}/:name`, async (req, reply) => {
     const body = asObject(req.body);
     if (!body) return sendStatus(reply, badRequest(`the request body must be a ${kind} object`));
-    const mismatch = kindMismatch(body);
+    const mismatch = kindMismatch(body, kind);
     if (mismatch) return sendStatus(reply, badRequest(mismatch));
     const current = await store.get(kind, req.params.namespace, req.params.name);
     if (!live(current)) return sendStatus(reply, notFound(resource, req.params.name));

@@ -8,7 +8,7 @@
  */
 import { unenforcedWarnings } from '../../shared/pod/unenforced';
 import { sendWarnings } from '../field-validation';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { makeEvent, TOPICS, type K8sStatus, type RcCreateRequested, type RcDeleteRequested, type RcEvent, type RcScaleRequested, type RcUpdateRequested } from '../../shared/events';
 import { alreadyExists, badRequest, conflict, invalid, notFound, timeout } from '../../shared/kube/status';
@@ -25,6 +25,7 @@ import { rcTable, wantsTable } from '../table';
 import { streamPolledWatch } from './watch';
 import { matches, parseSelector } from '../selectors';
 import { sendStatus, type ApiDeps } from '../deps';
+import { createTarget, kindMismatch } from '../create-target';
 import { creatorManagedFields, patchObject, recordOwnership, updateOptions } from '../update-objects';
 import { patchTypeOf } from '../../shared/kube/patch/patch';
 
@@ -36,13 +37,6 @@ const PATCH_ATTEMPTS = 5;
 type Answer = { rc: ReplicationController } | { status: K8sStatus };
 const isModifiedConflict = (a: Answer) => 'status' in a && a.status.reason === 'Conflict' && (a.status.message ?? '').endsWith(MODIFIED_SINCE);
 const WATCH_POLL_MS = 500;
-
-function kindMismatch(body: Record<string, unknown>): string | undefined {
-  if (body.kind !== undefined && body.kind !== KIND) {
-    return `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (v1) or kind ${String(body.kind)} is not ${KIND}`;
-  }
-  return undefined;
-}
 
 const asObject = (v: unknown): Record<string, unknown> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 
@@ -103,15 +97,11 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
   });
 
   app.post<{ Params: Pick<Params, 'namespace'>; Body: unknown }>('/api/v1/namespaces/:namespace/replicationcontrollers', async (req, reply) => {
-    const body = asObject(req.body);
-    if (!body) return sendStatus(reply, badRequest('the request body must be a ReplicationController object'));
-    const mismatch = kindMismatch(body);
-    if (mismatch) return sendStatus(reply, badRequest(mismatch));
-    const namespace = req.params.namespace;
-    const meta = asObject(body.metadata) ?? {};
-    if (meta.namespace && meta.namespace !== namespace) return sendStatus(reply, badRequest('the namespace of the provided object does not match the namespace sent on the request'));
     // generateName for an RC: the server picks the name, as Kubernetes does.
-    const name = typeof meta.name === 'string' && meta.name ? meta.name : typeof meta.generateName === 'string' && meta.generateName ? `${meta.generateName}${randomBytes(3).toString('hex').slice(0, 5)}` : '';
+    const target = createTarget(req.body, req.params.namespace, KIND);
+    if (!target.ok) return sendStatus(reply, target.status);
+    const { body, name } = target;
+    const namespace = req.params.namespace;
     const creator = updateOptions(req.query as Record<string, unknown>, req.headers['user-agent'], deps.clock.now());
     const created = await create(namespace, name, body, creatorManagedFields(body, creator, 'Update'), isDryRun(req.query));
     return answer(reply, created, 201);
@@ -166,7 +156,7 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
   app.put<{ Params: Params; Body: unknown }>('/api/v1/namespaces/:namespace/replicationcontrollers/:name', async (req, reply) => {
     const body = asObject(req.body);
     if (!body) return sendStatus(reply, badRequest('the request body must be a ReplicationController object'));
-    const mismatch = kindMismatch(body);
+    const mismatch = kindMismatch(body, KIND);
     if (mismatch) return sendStatus(reply, badRequest(mismatch));
     const current = await store.get(req.params.namespace, req.params.name);
     if (!live(current)) return sendStatus(reply, notFound(RESOURCE, req.params.name));

@@ -40,12 +40,12 @@ describe('config decider', () => {
   });
 
   it.each([
-    ['a second create of a live name', (s: ConfigObjectRecord) => create(app, 'c2'), 'AlreadyExists', 'configmaps "app" already exists'],
+    ['a second create of a live name', () => create(app, 'c2'), 'AlreadyExists', 'configmaps "app" already exists'],
     ['a stale resourceVersion', () => update(app, { resourceVersion: '1' }), 'Conflict', 'the object has been modified'],
     ['another incarnation', () => remove({ uid: 'other' }), 'Conflict', 'Precondition failed: UID in precondition: other'],
   ])('records the refusal of %s with its Status', (_name, cmd, reason, message) => {
     const s = stored(create(app));
-    const d = decideConfigCommand(s, cmd(s), ctx);
+    const d = decideConfigCommand(s, cmd(), ctx);
     expect(d.kind).toBe('write');
     if (d.kind !== 'write') return;
     expect(d.refused).toMatchObject({ reason });
