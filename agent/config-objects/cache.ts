@@ -64,12 +64,13 @@ export class ConfigObjectCache {
 
   /** Reads every named object of a namespace, for one synchronous resolution (shared/pod/config-refs.ts). */
   async lookup(namespace: string, refs: readonly ConfigRef[]): Promise<ConfigLookup> {
+    this.prune(Math.max(60_000, this.opts.ttlMs * 10));
     const read = new Map<string, Readonly<Record<string, Buffer>> | undefined>();
     await Promise.all(refs.map(async (r) => read.set(`${r.kind}/${r.name}`, (await this.read(r.kind, namespace, r.name))?.data)));
     return { get: (kind, name) => read.get(`${kind}/${name}`) };
   }
 
-  /** Forgets objects not read for a while, so a deleted pod's Secrets leave memory. */
+  /** Forgets objects not read for a while (every lookup does this), so a deleted pod's Secrets leave memory. */
   prune(maxAgeMs: number): void {
     const now = this.now();
     for (const [key, entry] of this.entries) if (now - entry.at > maxAgeMs) this.entries.delete(key);
