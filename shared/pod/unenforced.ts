@@ -12,7 +12,6 @@ import { arr, obj, str } from '../kube/loose';
 const POD_FIELDS: Record<string, string> = {
   serviceAccountName: 'no service account token is mounted',
   serviceAccount: 'no service account token is mounted',
-  imagePullSecrets: 'images are pulled with the node engine’s own credentials',
   topologySpreadConstraints: '',
   schedulingGates: 'the pod is scheduled at once',
   priority: 'pods are scheduled in arrival order, without preemption',
