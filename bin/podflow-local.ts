@@ -24,6 +24,8 @@ const env = z
     PODFLOW_API_TLS_PORT: z.coerce.number().int().default(8443),
     PODFLOW_AGENTS: z.string().default('node-1,node-2'),
     PODFLOW_RUNTIME: z.enum(['docker', 'hollow']).default('docker'),
+    /** 'separate': each Docker agent is a host of its own (network namespace, dockerd, VXLAN pod network; shared/local/hosts.ts). */
+    PODFLOW_HOSTS: z.enum(['shared', 'separate']).default('shared'),
     PODFLOW_STATE_DIR: z.string().default(path.join(REPO_ROOT, '.podflow')),
     PODFLOW_KAFKA_PORT: z.coerce.number().int().min(0).default(9092),
     PODFLOW_DYNAMODB_PORT: z.coerce.number().int().min(0).default(8000),
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     apiPort: env.PODFLOW_API_PORT,
     apiTlsPort: env.PODFLOW_API_TLS_PORT,
     agents: env.PODFLOW_AGENTS.split(',').filter(Boolean).map((name) => ({ name, runtime: env.PODFLOW_RUNTIME })),
+    separateHosts: env.PODFLOW_HOSTS === 'separate',
     logs: path.join(stateDir, 'logs'),
     kafkaPort: env.PODFLOW_KAFKA_PORT,
     dynamoPort: env.PODFLOW_DYNAMODB_PORT,
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
   logs:       ${path.join(stateDir, 'logs')}
   metrics:    ${Object.values(cluster.metrics).join(' ')} (handlers; API and agents: docs/metrics.md)
   node:       ${process.version} (${process.execPath})
+  hosts:      ${env.PODFLOW_HOSTS === 'separate' ? 'one network namespace and Docker engine per node (PODFLOW_HOSTS=separate)' : 'every node on the machine\'s Docker engine (PODFLOW_HOSTS=shared)'}
 Try: npx podctl get nodes   (Ctrl-C stops the cluster; data stays in ${stateDir})`);
   let stopping = false;
   const stop = async () => {

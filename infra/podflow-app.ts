@@ -71,6 +71,7 @@ export function buildPodflow(app: App, settings: DeploymentSettings, handlers: r
     kafka: messaging.kafka,
     pods: state.tables.Pods,
     configObjects: state.tables.ConfigObjects,
+    nodes: state.tables.Nodes,
     agentToken: controlPlane.agentToken,
     apiSecurityGroup: controlPlane.api.instanceSecurityGroup,
     instanceType: settings.agentInstanceType,

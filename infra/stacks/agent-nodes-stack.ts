@@ -5,9 +5,13 @@
  * announces itself with heartbeats; scaling the group in or out is how nodes
  * leave or join.
  *
+ * The pod network is a VXLAN overlay between the nodes (docs/pod-network.md):
+ * the group admits UDP 8472 from itself, and each agent reads the Nodes table
+ * for its pod range and the other nodes' ranges and addresses.
+ *
  * The node role reads node-assignments (consumer groups `agent-*`) and writes
- * pod-status and node-heartbeats, nothing else in Kafka and nothing in
- * DynamoDB. MSK IAM scopes topics, not partitions: a node could read other
+ * pod-status and node-heartbeats, nothing else in Kafka; in DynamoDB it only
+ * reads (its pods, the ConfigMaps and Secrets they name, the Nodes table). MSK IAM scopes topics, not partitions: a node could read other
  * nodes' assignment partitions of the same topic (see docs/deploy-aws.md).
  */
 import type { TableRef } from '../constructs/table-access';
@@ -27,6 +31,9 @@ import { acknowledge, acknowledgeWildcardResource } from '../nag';
 /** Where the API reaches an agent for container logs. */
 export const AGENT_PORT = 10250;
 
+/** The pod network's VXLAN port (flannel's, and Linux's for VXLAN). */
+export const VXLAN_PORT = 8472;
+
 /** The pod sandbox image: the nodes can pull from public registries through the NAT gateway. */
 export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
 
@@ -37,6 +44,8 @@ export interface AgentNodesStackProps extends StackProps {
   pods: TableRef;
   /** The ConfigObjects table: an agent reads the ConfigMaps and Secrets its pods name. */
   configObjects: TableRef;
+  /** The Nodes table: an agent reads its pod range and the other nodes' ranges and addresses (the VXLAN overlay). */
+  nodes: TableRef;
   agentToken: secretsmanager.ISecret;
   /** The API instances' group: admitted to the agents' log port. */
   apiSecurityGroup: ec2.ISecurityGroup;
@@ -59,6 +68,7 @@ export class AgentNodesStack extends Stack {
       allowAllOutbound: true,
     });
     this.securityGroup.addIngressRule(props.apiSecurityGroup, ec2.Port.tcp(AGENT_PORT), 'API reads container logs from the agent');
+    this.securityGroup.addIngressRule(this.securityGroup, ec2.Port.udp(VXLAN_PORT), 'VXLAN pod network between the nodes');
     props.kafka.allowClient(this.securityGroup, 'podflow agent nodes');
 
     const userData = nodeServiceUserData({
@@ -77,6 +87,9 @@ export class AgentNodesStack extends Stack {
         CONFIG_OBJECTS_TABLE: props.configObjects.table.tableName,
         RUNTIME: 'docker',
         AGENT_PORT: String(AGENT_PORT),
+        POD_NETWORK: 'vxlan',
+        NODES_TABLE: props.nodes.table.tableName,
+        VXLAN_PORT: String(VXLAN_PORT),
         PAUSE_IMAGE,
         LOG_LEVEL: 'info',
       },
@@ -122,6 +135,8 @@ export class AgentNodesStack extends Stack {
     );
     // Query only: the items of one object (its head and chunks). Any node may read any namespace's objects (see the README's Security section).
     role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadConfigObjects', actions: ['dynamodb:Query'], resources: [props.configObjects.table.tableArn] }));
+    // The pod network: this node's range (GetItem) and every node's range and address (Scan).
+    role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadNodes', actions: ['dynamodb:GetItem', 'dynamodb:Scan'], resources: [props.nodes.table.tableArn] }));
     role.addToPolicy(new iam.PolicyStatement({ sid: 'ReadAgentToken', actions: ['secretsmanager:GetSecretValue'], resources: [props.agentToken.secretArn] }));
     acknowledgeWildcardResource(
       role,

@@ -96,11 +96,14 @@ describe('agent nodes stack', () => {
       AWS_REGION: 'eu-west-1',
       RUNTIME: 'docker',
       AGENT_PORT: 10250,
+      POD_NETWORK: 'vxlan',
+      VXLAN_PORT: 8472,
+      NODES_TABLE: expect.stringMatching(/\S/),
       NODE_LABELS: { 'topology.kubernetes.io/zone': 'eu-west-1a', 'node.kubernetes.io/instance-type': 't3.medium' },
     });
   });
 
-  it('lets a node read only node-assignments, its pods (the byNode index) and the ConfigObjects table, and write only pod-status and node-heartbeats', () => {
+  it('lets a node read only node-assignments, its pods (the byNode index), the ConfigObjects table and the Nodes table (the pod network), and write only pod-status and node-heartbeats', () => {
     const statements = statementsOfRole(s.templates.agentNodes, logicalId(s.stacks.agentNodes.nodes.role));
     const topic = (arn: string) => arn.split('/').pop();
     expect(resourcesFor(statements, 'kafka-cluster:ReadData').map(topic)).toEqual(['node-assignments']);
@@ -109,7 +112,9 @@ describe('agent nodes stack', () => {
       'arn:<AWS::Partition>:kafka:<AWS::Region>:<AWS::AccountId>:group/podflow-log/*/agent-*',
     ]);
     const actions = statements.flatMap((st) => st.Action);
-    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:Query', 'dynamodb:Query']);
+    expect(actions.filter((a) => a.startsWith('dynamodb:'))).toEqual(['dynamodb:Query', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:Scan']);
+    expect(resourcesFor(statements, 'dynamodb:Scan').map(render)).toEqual(resourcesFor(statements, 'dynamodb:GetItem').map(render));
+    expect(resourcesFor(statements, 'dynamodb:Scan').map(render).every((r) => /Nodes/.test(r) && !/index/.test(r))).toBe(true);
     const queried = resourcesFor(statements, 'dynamodb:Query').map(render);
     expect(queried).toHaveLength(2);
     expect(queried.filter((r) => /\/index\/byNode"?\]?$/.test(r))).toHaveLength(1);
@@ -119,15 +124,16 @@ describe('agent nodes stack', () => {
     expect(resourcesFor(statements, 'secretsmanager:GetSecretValue')).toHaveLength(1);
   });
 
-  it('reaches nodes through SSM, not SSH: the core SSM policy, and only the API may connect, to the log port', () => {
+  it('reaches nodes through SSM, not SSH: the core SSM policy; only the API may connect, to the log port, and only nodes to the VXLAN port', () => {
     s.templates.agentNodes.hasResourceProperties('AWS::IAM::Role', {
       ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] }],
     });
     const ingress = Object.values(s.templates.agentNodes.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
     const toNodes = ingress.filter((r) => render(r.GroupId).includes(logicalId(s.stacks.agentNodes.securityGroup)));
-    expect(toNodes).toHaveLength(1);
+    expect(toNodes).toHaveLength(2);
     expect(toNodes[0]).toMatchObject({ FromPort: 10250, ToPort: 10250, IpProtocol: 'tcp' });
-    expect(toNodes[0].CidrIp).toBeUndefined();
+    expect(toNodes[1]).toMatchObject({ FromPort: 8472, ToPort: 8472, IpProtocol: 'udp', SourceSecurityGroupId: toNodes[1].GroupId });
+    expect(toNodes.map((r) => r.CidrIp)).toEqual([undefined, undefined]);
     expect(JSON.stringify(s.templates.agentNodes.toJSON())).not.toMatch(/"FromPort":\s*22\b/);
   });
 });
