@@ -158,7 +158,8 @@ export class DockerRuntime implements ContainerRuntime {
         });
       });
     } catch (err) {
-      throw new RuntimeError(`failed to pull image "${image}": ${message(err)}`, 'ImageNotFound', { cause: err });
+      // The engine's own words, as the kubelet passes them on ("Failed to pull image X: Error response from daemon: ..."), without docker-modem's HTTP prefix.
+      throw new RuntimeError(`Error response from daemon: ${message(err).replace(/^\(HTTP code \d+\) [^-]*- /, '').trim()}`, 'ImageNotFound', { cause: err });
     }
   }
 

@@ -68,7 +68,7 @@ describe('image pull secrets', () => {
     await eventually(async () => (await waiting('without-secret')) === 'ImagePullBackOff', 60_000, 'without-secret in ImagePullBackOff');
     expect((await kubectl(['get', 'pod', 'without-secret'])).out).toMatch(/^without-secret\s+0\/1\s+(ImagePullBackOff|ErrImagePull)\s/m);
     const described = (await kubectl(['describe', 'pod', 'without-secret'])).out;
-    expect(described).toContain(`Failed to pull image "${image}"`);
+    expect(described).toMatch(new RegExp(`Failed to pull image "${image}": Error response from daemon: Head "[^"]+": no basic auth credentials`));
     expect(described).toContain('Error: ErrImagePull');
     const message = (await kubectl(['get', 'pod', 'without-secret', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.message}'])).out;
     expect(message).toBe(`Back-off pulling image "${image}"`);
