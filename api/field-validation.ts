@@ -68,7 +68,14 @@ function fieldPathOf(path: readonly PropertyKey[]): string {
 
 /** A Warning header value: code 299, agent "-", the text quoted with `"` and `\` escaped (apimachinery's NewWarningHeader). */
 export function warningHeader(text: string): string {
-  return `299 - "${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  // Header values must stay ASCII here: Node refuses characters above U+00FF (a 500 for a warning with "’")
+  // and re-encodes the rest. Typographic quotes become ASCII ones; anything else is written as \uXXXX.
+  const quoted = text
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/["\\]/g, (c) => `\\${c}`)
+    .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `299 - "${quoted}"`;
 }
 
 export function sendWarnings(reply: FastifyReply, warnings: readonly string[]): void {

@@ -64,6 +64,8 @@ describe('fieldValidation: the decision', () => {
   it.each([
     ['unknown field "spec.x"', '299 - "unknown field \\"spec.x\\""'],
     ['a \\ b', '299 - "a \\\\ b"'],
+    ['the engine’s DNS', '299 - "the engine\'s DNS"'],
+    ['unknown field "spec.é"', '299 - "unknown field \\"spec.\\u00e9\\""'],
   ])('writes the Warning header for %p as %p', (text, header) => {
     expect(warningHeader(text)).toBe(header);
   });
