@@ -80,7 +80,7 @@ function alive(pid: number): boolean {
 function handlersPid(launcherPid: number): number | undefined {
   return descendants(launcherPid).find((p) => {
     try {
-      return readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').includes('HANDLERS=pod-controller,status-recorder,node-lifecycle,replication-controller');
+      return readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').some((e) => e.startsWith('HANDLERS=pod-controller,'));
     } catch {
       return false;
     }
