@@ -22,7 +22,7 @@ import { containerDefaultsFromEnv, parseAgentEnv, settingsFromEnv } from './conf
 import { DockerRuntime } from './runtime/docker';
 import { DockerStreams } from './runtime/docker-streams';
 import { HollowRuntime } from './runtime/hollow';
-import { makePodNetwork } from './network/wiring';
+import { makePodNetwork, useHostNetnsDialer } from './network/wiring';
 
 async function main(): Promise<void> {
   const env = parseAgentEnv(process.env);
@@ -60,6 +60,8 @@ async function main(): Promise<void> {
   if (!configObjects) logger.warn('CONFIG_OBJECTS_TABLE is not set: pods that name a ConfigMap or Secret wait in CreateContainerConfigError');
   const metrics = new AgentMetrics({ defaultMetrics: true });
   const streams = env.RUNTIME === 'docker' ? new DockerStreams() : undefined;
+  // A node whose host is another network namespace dials its pods from there (agent/network/netns-dialer.ts).
+  if (env.HOST_NETNS) await useHostNetnsDialer(env);
   const podNetwork = env.POD_NETWORK === 'vxlan' ? makePodNetwork(env, logger) : undefined;
   const agent = await createAgent({ settings: settingsFromEnv(env, token), runtime, publisher, logger, kafka, projection, metrics, streams, configObjects, podNetwork });
   logger.info({ node: agent.nodeName, bootId: agent.bootId, endpoint: agent.description.endpoint, runtime: env.RUNTIME }, 'agent starting');

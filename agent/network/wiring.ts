@@ -1,4 +1,7 @@
-/** Builds the agent's pod network loop from its configuration (POD_NETWORK=vxlan). */
+/** Builds the agent's pod network loop (POD_NETWORK=vxlan) and its pod dialer (HOST_NETNS) from its configuration. */
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import Docker from 'dockerode';
 import { DynamoNodeStore, makeDynamoClient } from '../../shared/adapters/dynamodb';
 import { parseCidr } from '../../shared/network/cidr';
@@ -7,6 +10,8 @@ import type { AgentEnv } from '../config';
 import { hostFacts } from '../node/identity';
 import { hostExec } from './host-commands';
 import { HostNetwork } from './host-network';
+import { startNetnsDialer } from './netns-dialer';
+import { usePodDialer } from './pod-dial';
 import { PodNetwork } from './pod-network';
 
 export function makePodNetwork(env: AgentEnv, logger: Logger): PodNetwork {
@@ -30,4 +35,12 @@ export function makePodNetwork(env: AgentEnv, logger: Logger): PodNetwork {
     logger,
     intervalMs: env.RESYNC_INTERVAL_MS,
   });
+}
+
+/** Pods of a host namespace the agent does not live in are dialed from inside it (HOST_NETNS). */
+export async function useHostNetnsDialer(env: AgentEnv): Promise<void> {
+  const dir = env.STATE_DIR || path.join(os.tmpdir(), 'podflow-agent', env.NODE_NAME);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const dialer = await startNetnsDialer(env.HOST_NETNS, path.join(dir, 'pod-dialer.sock'));
+  usePodDialer(dialer.dial);
 }

@@ -8,9 +8,10 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Container, LifecycleHandler, Probe } from '../../shared/pod/schema';
 import type { ContainerStreams } from '../runtime/streams';
+import { podDial } from '../network/pod-dial';
 
 export interface HandlerTarget {
   containerId: string;
@@ -86,7 +87,12 @@ function httpHandler(action: NonNullable<Handler['httpGet']>, target: HandlerTar
   for (const h of action.httpHeaders ?? []) headers[h.name] = h.value;
   return new Promise((resolve) => {
     const client = scheme === 'https' ? https : http;
-    const req = client.get(url, { headers, timeout: timeoutMs, rejectUnauthorized: false }, (res) => {
+    // Plain HTTP goes through the node's pod dialer (agent/network/pod-dial.ts); the TLS client dials itself.
+    const viaPodDialer =
+      scheme === 'https'
+        ? {}
+        : { createConnection: (_o: unknown, done: (err: Error | null, s: Duplex) => void) => void podDial(host, port, timeoutMs).then((s) => done(null, s), (err: Error) => done(err, undefined as unknown as Duplex)) };
+    const req = client.get(url, { headers, timeout: timeoutMs, rejectUnauthorized: false, ...viaPodDialer }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {
@@ -115,16 +121,13 @@ function tcpHandler(action: NonNullable<Handler['tcpSocket']>, target: HandlerTa
   const host = action.host ?? target.podIP;
   if (port === undefined) return Promise.resolve({ ok: false, output: `unable to find port "${action.port}" in container ${target.spec.name}` });
   if (!host) return Promise.resolve({ ok: false, output: 'the pod has no IP yet' });
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (result: HandlerResult) => {
+  return podDial(host, port, timeoutMs).then(
+    (socket) => {
       socket.destroy();
-      resolve(result);
-    };
-    socket.setTimeout(timeoutMs, () => done({ ok: false, output: `dial tcp ${host}:${port}: i/o timeout` }));
-    socket.once('connect', () => done({ ok: true, output: '' }));
-    socket.once('error', (err: NodeJS.ErrnoException) => done({ ok: false, output: dialError(host, port, err) }));
-  });
+      return { ok: true, output: '' };
+    },
+    (err: NodeJS.ErrnoException) => ({ ok: false, output: err.message === 'i/o timeout' ? `dial tcp ${host}:${port}: i/o timeout` : dialError(host, port, err) }),
+  );
 }
 
 /** Kubelet's wording of a failed hook, for FailedPostStartHook / FailedPreStopHook events. */

@@ -4,21 +4,14 @@
  * sandbox's address, which every container of the pod shares). The dial
  * happens before the upgrade, so a refused port is a Status the API shows.
  */
-import net from 'node:net';
+import type net from 'node:net';
 import type { WebSocket } from 'ws';
+import { podDial } from '../network/pod-dial';
 
 /** Connects to host:port; rejects with the reason (ECONNREFUSED, or i/o timeout for an address nobody answers). */
 export function dial(host: string, port: number, timeoutMs = 10_000): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    socket.setTimeout(timeoutMs, () => socket.destroy(new Error('i/o timeout')));
-    socket.once('connect', () => {
-      socket.setTimeout(0);
-      socket.removeAllListeners('error');
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
+  // From wherever the node's pods are routed (agent/network/pod-dial.ts).
+  return podDial(host, port, timeoutMs);
 }
 
 /** Relays until either side ends; a WebSocket close ends the TCP connection's writing side. */

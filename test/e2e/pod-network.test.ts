@@ -4,21 +4,24 @@
  * by an underlay, the VXLAN overlay programmed by each agent. A pod on host 1
  * fetches a page from a pod on host 2 by pod IP, and the server sees the
  * client's pod IP as the source (no NAT between pods); the same on one host.
+ * The agent, which runs outside its host's namespace, probes and
+ * port-forwards to pods through its host (agent/network/netns-dialer.ts).
  * Each node shows its own pod range and pods get addresses from it. The
  * cluster's namespaces, engines and links are removed afterwards, also when a
  * step fails.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { eventually } from '../helpers/control-plane';
 import { kubectlRunner } from '../helpers/kubectl';
 import { startTestCluster, uniqueNodeName, type TestCluster } from '../helpers/cluster';
 import { contains, parseCidr, parseIp } from '../../shared/network/cidr';
 import { hostTag, planHosts } from '../../shared/local/hosts';
+import { freePort } from '../../shared/local/java-process';
 
 const run = promisify(execFile);
 
-function pod(name: string, node: string, image: string, command?: string[]): string {
+function pod(name: string, node: string, image: string, command?: string[], extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Pod',
@@ -26,7 +29,7 @@ function pod(name: string, node: string, image: string, command?: string[]): str
     spec: {
       nodeSelector: { 'kubernetes.io/hostname': node },
       terminationGracePeriodSeconds: 1,
-      containers: [{ name: 'c', image, imagePullPolicy: 'Never', ...(command ? { command } : {}) }],
+      containers: [{ name: 'c', image, imagePullPolicy: 'Never', ...(command ? { command } : {}), ...extra }],
     },
   });
 }
@@ -68,7 +71,7 @@ describe('a flat pod network across two hosts in namespaces', () => {
   });
 
   it('lets a pod on one host fetch from a pod on another by pod IP, keeping its source address, and on the same host too', async () => {
-    expect((await kubectl(['apply', '-f', '-'], pod('web', nodes[1], 'podflow/web:1'))).code).toBe(0);
+    expect((await kubectl(['apply', '-f', '-'], pod('web', nodes[1], 'podflow/web:1', undefined, { readinessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 1 } }))).code).toBe(0);
     expect((await kubectl(['apply', '-f', '-'], pod('far', nodes[0], 'podflow/base:1', ['sleep', '3600']))).code).toBe(0);
     expect((await kubectl(['apply', '-f', '-'], pod('near', nodes[1], 'podflow/base:1', ['sleep', '3600']))).code).toBe(0);
     const ips: Record<string, string> = {};
@@ -76,7 +79,9 @@ describe('a flat pod network across two hosts in namespaces', () => {
       const r = await kubectl(['get', 'pods', '-o', 'wide', '--no-headers']);
       for (const line of r.out.split('\n')) {
         const [name, , status, , , ip] = line.trim().split(/\s+/);
-        if (status === 'Running' && ip && ip !== '<none>') ips[name] = ip;
+        const [ready] = line.trim().split(/\s+/).slice(1, 2);
+        // web is Ready only once its httpGet probe, dialed from inside its host's namespace, answered.
+        if (status === 'Running' && ready === '1/1' && ip && ip !== '<none>') ips[name] = ip;
       }
       return ['web', 'far', 'near'].every((n) => ips[n]);
     }, 45000, 'the three pods Running with IPs');
@@ -98,6 +103,20 @@ describe('a flat pod network across two hosts in namespaces', () => {
     const plan = planHosts(hostTag(cluster!.stateDir), nodes, cluster!.stateDir);
     for (const h of plan.hosts) expect(logs).not.toContain(h.address);
   }, 120000);
+
+  it('forwards a local port to a pod on another host (kubectl port-forward)', async () => {
+    const port = String(await freePort());
+    const child = spawn('kubectl', ['port-forward', 'pod/web', `${port}:80`], { env: { ...process.env, KUBECONFIG: cluster!.kubeconfig } });
+    try {
+      let said = '';
+      child.stdout.on('data', (d: Buffer) => (said += d.toString()));
+      await eventually(async () => said.includes('Forwarding from'), 20000, 'port-forward ready');
+      const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      expect(page).toContain('podflow web');
+    } finally {
+      child.kill();
+    }
+  }, 60000);
 
   it('masquerades traffic that leaves the cluster CIDR to the host address', async () => {
     // The switch namespace stands in for the world outside the hosts: a server there answers with the peer it sees.
