@@ -33,7 +33,7 @@ describe('bad input interleaved with good requests under load', () => {
   const bad: { what: string; send: () => Promise<{ status: number; body: any }>; status: number }[] = [
     { what: 'malformed JSON', send: () => raw('{"metadata": {', 'application/json'), status: 400 },
     { what: 'malformed YAML', send: () => raw('metadata: [unclosed', 'application/yaml'), status: 400 },
-    { what: 'an oversized body', send: () => raw(JSON.stringify({ metadata: { name: 'big' }, spec: { containers: [{ name: 'a', image: 'x'.repeat(2 * 1024 * 1024) }] } }), 'application/json'), status: 413 },
+    { what: 'an oversized body', send: () => raw(JSON.stringify({ metadata: { name: 'big' }, spec: { containers: [{ name: 'a', image: 'x'.repeat(4 * 1024 * 1024) }] } }), 'application/json'), status: 413 },
     { what: 'wrong types', send: () => cp.request('POST', '/api/v1/namespaces/load/pods', { metadata: { name: 42 }, spec: { containers: 'no' } }), status: 422 },
     { what: 'an unknown kind', send: () => cp.request('POST', '/api/v1/namespaces/load/pods', { apiVersion: 'v1', kind: 'Deployment', metadata: { name: 'd' } }), status: 400 },
     { what: 'an array body', send: () => cp.request('POST', '/api/v1/namespaces/load/pods', [1, 2, 3]), status: 400 },
