@@ -38,11 +38,13 @@ export interface UnderlayPlan {
   /** The switch's address: the hosts' default gateway. */
   gateway: string;
   prefix: number;
+  /** The underlay's MTU (veths and bridge); the pod network's is 50 less (VXLAN). */
+  mtu: number;
   hosts: HostPlan[];
 }
 
 /** Names and addresses of a cluster's hosts: a pure function of its tag, node names and state directory. */
-export function planHosts(tag: string, nodes: readonly string[], stateDir: string, subnet = '10.99.0'): UnderlayPlan {
+export function planHosts(tag: string, nodes: readonly string[], stateDir: string, subnet = '10.99.0', mtu = 1500): UnderlayPlan {
   if (!/^[a-z0-9]{1,8}$/.test(tag)) throw new Error(`host tag ${JSON.stringify(tag)} must be 1-8 lowercase letters or digits`);
   if (nodes.length > 200) throw new Error('at most 200 hosts on one underlay');
   return {
@@ -51,6 +53,7 @@ export function planHosts(tag: string, nodes: readonly string[], stateDir: strin
     bridge: 'underlay0',
     gateway: `${subnet}.1`,
     prefix: 24,
+    mtu,
     hosts: nodes.map((name, i) => {
       const netns = `pf${tag}-h${i + 1}`;
       const dir = path.join(stateDir, 'hosts', name);
@@ -162,10 +165,10 @@ export async function startHosts(plan: UnderlayPlan): Promise<Hosts> {
       await run('ip', ['netns', 'add', h.netns]);
       const port = `port${i + 1}`;
       await run('ip', ['-n', sw, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', h.netns]);
-      await run('ip', ['-n', sw, 'link', 'set', port, 'master', plan.bridge, 'up']);
+      await run('ip', ['-n', sw, 'link', 'set', port, 'mtu', String(plan.mtu), 'master', plan.bridge, 'up']);
       await run('ip', ['-n', h.netns, 'link', 'set', 'lo', 'up']);
       await run('ip', ['-n', h.netns, 'addr', 'add', `${h.address}/${plan.prefix}`, 'dev', 'eth0']);
-      await run('ip', ['-n', h.netns, 'link', 'set', 'eth0', 'up']);
+      await run('ip', ['-n', h.netns, 'link', 'set', 'eth0', 'mtu', String(plan.mtu), 'up']);
       await run('ip', ['-n', h.netns, 'route', 'add', 'default', 'via', plan.gateway]);
     }
     await Promise.all(
@@ -190,7 +193,7 @@ export async function startHosts(plan: UnderlayPlan): Promise<Hosts> {
     agentEnv(name) {
       const h = plan.hosts.find((x) => x.name === name);
       if (!h) throw new Error(`no host for node ${name}`);
-      return { DOCKER_HOST: h.dockerHost, HOST_NETNS: h.netnsPath, NODE_IP: h.address, POD_NETWORK: 'vxlan' };
+      return { DOCKER_HOST: h.dockerHost, HOST_NETNS: h.netnsPath, NODE_IP: h.address, POD_NETWORK: 'vxlan', POD_MTU: String(plan.mtu - 50) };
     },
     stop,
   };
