@@ -34,7 +34,6 @@ const POD_FIELDS: Record<string, string> = {
 const POD_SECURITY_FIELDS = ['fsGroup', 'fsGroupChangePolicy', 'supplementalGroups', 'supplementalGroupsPolicy', 'seccompProfile', 'seLinuxOptions', 'seLinuxChangePolicy', 'appArmorProfile', 'sysctls', 'windowsOptions'];
 const CONTAINER_SECURITY_FIELDS = ['seccompProfile', 'seLinuxOptions', 'appArmorProfile', 'windowsOptions', 'procMount'];
 const CONTAINER_FIELDS: Record<string, string> = {
-  envFrom: 'ConfigMaps and Secrets are not served yet: the container starts without these variables',
   resizePolicy: '',
   volumeDevices: '',
 };
