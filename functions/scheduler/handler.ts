@@ -14,6 +14,7 @@ import { podRequest } from '../../shared/node/resources';
 import type { Binder, ControlPlaneDeps, NodeRecord, PodRecord } from '../../shared/ports';
 import { applyEffects, followUps } from '../../shared/runtime/effects';
 import { schedule, type PodInfo, type Profile } from '../../shared/scheduling/framework';
+import { hostPortsOf, type HostPortUse } from '../../shared/scheduling/plugins/node-ports';
 import { DEFAULT_PROFILE } from '../../shared/scheduling/registry';
 
 export interface SchedulerDeps extends ControlPlaneDeps {
@@ -129,6 +130,18 @@ export function makeScheduler(deps: SchedulerDeps) {
     return deps.podStore.get(ref.namespace ?? 'default', ref.name ?? '');
   }
 
+  /** For a pod that asks for a hostPort only: the hostPorts the pods bound to each node hold (the NodePorts filter). */
+  async function hostPortsInUse(pod: Pod): Promise<Pick<PodInfo, 'hostPortsInUse'>> {
+    if (hostPortsOf(pod).length === 0) return {};
+    const used: Record<string, HostPortUse[]> = {};
+    for (const p of await deps.podStore.list()) {
+      // As kube-scheduler: pods that ended hold no port.
+      if (p.deleted || !p.nodeName || p.uid === pod.metadata.uid || p.pod.status.phase === 'Succeeded' || p.pod.status.phase === 'Failed') continue;
+      (used[p.nodeName] ??= []).push(...hostPortsOf(p.pod));
+    }
+    return { hostPortsInUse: used };
+  }
+
   return async function handle(event: PodEvent): Promise<void> {
     if (event.type !== 'PodAccepted' && event.type !== 'PodScheduleRequested') return;
     const uid = event.type === 'PodAccepted' ? event.data.pod.metadata.uid : event.data.uid;
@@ -139,7 +152,7 @@ export function makeScheduler(deps: SchedulerDeps) {
       await applyEffects({ then: followUps({ outbound: assigned(record.pod, record.nodeName, event.id) }) }, deps);
       return;
     }
-    const info: PodInfo = { pod: record.pod, request: podRequest(record.pod.spec) };
+    const info: PodInfo = { pod: record.pod, request: podRequest(record.pod.spec), ...(await hostPortsInUse(record.pod)) };
     for (let attempt = 0; attempt < 3; attempt++) {
       const all = await nodes(attempt > 0);
       const result = schedule(info, all, profile);

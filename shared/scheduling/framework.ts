@@ -6,6 +6,7 @@
  */
 import type { NodeRecord, Resources } from '../ports';
 import type { Pod } from '../pod/schema';
+import type { HostPortUse } from './plugins/node-ports';
 
 export type StatusCode = 'Success' | 'Unschedulable' | 'UnschedulableAndUnresolvable' | 'Error';
 
@@ -23,6 +24,8 @@ export const unresolvable = (...reasons: string[]): PluginStatus => ({ code: 'Un
 export interface PodInfo {
   pod: Pod;
   request: Resources;
+  /** hostPorts held by the pods bound to each node (by node name); given only for a pod that asks for a hostPort (plugins/node-ports.ts). */
+  hostPortsInUse?: Record<string, HostPortUse[]>;
 }
 
 export interface FilterPlugin {

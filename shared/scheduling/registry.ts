@@ -4,6 +4,7 @@ import { leastAllocated } from './plugins/least-allocated';
 import { nodeAffinity, nodeAffinityPreference } from './plugins/node-affinity';
 import { nodePrivileged } from './plugins/node-privileged';
 import { nodeNetwork } from './plugins/node-network';
+import { nodePorts } from './plugins/node-ports';
 import { nodeReady } from './plugins/node-ready';
 import { nodeResourcesFit } from './plugins/node-resources-fit';
 import { nodeSelector } from './plugins/node-selector';
@@ -11,7 +12,7 @@ import { nodeVersion } from './plugins/node-version';
 import { taintToleration, taintTolerationPreference } from './plugins/taint-toleration';
 
 export const FILTERS: Record<string, FilterPlugin> = Object.fromEntries(
-  [nodeReady, nodeNetwork, nodeSelector, nodeAffinity, taintToleration, nodePrivileged, nodeVersion, nodeResourcesFit].map((p) => [p.name, p]),
+  [nodeReady, nodeNetwork, nodePorts, nodeSelector, nodeAffinity, taintToleration, nodePrivileged, nodeVersion, nodeResourcesFit].map((p) => [p.name, p]),
 );
 export const SCORES: Record<string, ScorePlugin> = Object.fromEntries([leastAllocated, nodeAffinityPreference, taintTolerationPreference].map((p) => [p.name, p]));
 
@@ -25,6 +26,6 @@ export function profile(filters: string[], scores: string[]): Profile {
 }
 
 export const DEFAULT_PROFILE = profile(
-  ['NodeReady', 'NodeNetwork', 'NodeSelector', 'NodeAffinity', 'TaintToleration', 'NodePrivileged', 'NodeVersion', 'NodeResourcesFit'],
+  ['NodeReady', 'NodeNetwork', 'NodePorts', 'NodeSelector', 'NodeAffinity', 'TaintToleration', 'NodePrivileged', 'NodeVersion', 'NodeResourcesFit'],
   ['NodeResourcesLeastAllocated', 'NodeAffinity', 'TaintToleration'],
 );

@@ -21,11 +21,11 @@ import { freePort } from '../../shared/local/java-process';
 
 const run = promisify(execFile);
 
-function pod(name: string, node: string, image: string, command?: string[], extra: Record<string, unknown> = {}): string {
+function pod(name: string, node: string, image: string, command?: string[], extra: Record<string, unknown> = {}, namespace = 'default'): string {
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, labels: { app: 'net' } },
+    metadata: { name, namespace, labels: { app: 'net' } },
     spec: {
       nodeSelector: { 'kubernetes.io/hostname': node },
       terminationGracePeriodSeconds: 1,
@@ -44,6 +44,8 @@ describe('a flat pod network across two hosts in namespaces', () => {
       agents: nodes.map((name) => ({ name, runtime: 'docker' as const, env: { HEARTBEAT_INTERVAL_MS: '1000', RESYNC_INTERVAL_MS: '2000' } })),
       separateHosts: true,
       tls: true,
+      // hostPort is beyond the baseline level: one namespace may use it.
+      env: { POD_SECURITY_LEVELS: 'hostports=privileged' },
     });
     await eventually(async () => {
       const r = await kubectl(['get', 'nodes']);
@@ -117,6 +119,20 @@ describe('a flat pod network across two hosts in namespaces', () => {
       child.kill();
     }
   }, 60000);
+
+  it('maps a hostPort on its host, reachable from a pod on the other host, and keeps a second pod wanting it off that node', async () => {
+    const plan = planHosts(hostTag(cluster!.stateDir), nodes, cluster!.stateDir);
+    const ports = [{ containerPort: 80, hostPort: 18081 }];
+    expect((await kubectl(['apply', '-f', '-'], pod('hp', nodes[1], 'podflow/web:1', undefined, { ports }, 'hostports'))).code).toBe(0);
+    await eventually(async () => / Running /.test((await kubectl(['get', 'pod', 'hp', '-n', 'hostports', '--no-headers'])).out), 30000, 'the hostPort pod Running');
+    let page = '';
+    await eventually(async () => {
+      page = (await kubectl(['exec', 'far', '--', 'timeout', '5', 'wget', '-q', '-O', '-', `http://${plan.hosts[1].address}:18081/`])).out;
+      return page.includes('podflow web');
+    }, 15000, 'the page through the hostPort of host 2');
+    expect((await kubectl(['apply', '-f', '-'], pod('hp2', nodes[1], 'podflow/web:1', undefined, { ports }, 'hostports'))).code).toBe(0);
+    await eventually(async () => /didn't have free ports for the requested pod ports/.test((await kubectl(['describe', 'pod', 'hp2', '-n', 'hostports'])).out), 20000, 'hp2 unschedulable for its port');
+  }, 90000);
 
   it('masquerades traffic that leaves the cluster CIDR to the host address', async () => {
     // The switch namespace stands in for the world outside the hosts: a server there answers with the peer it sees.

@@ -109,7 +109,7 @@ describe('agent versions', () => {
 
 describe('registry', () => {
   it('runs NodeVersion after NodePrivileged and before the resource fit in the default profile', () => {
-    expect(DEFAULT_PROFILE.filters.map((f) => f.name)).toEqual(['NodeReady', 'NodeNetwork', 'NodeSelector', 'NodeAffinity', 'TaintToleration', 'NodePrivileged', 'NodeVersion', 'NodeResourcesFit']);
+    expect(DEFAULT_PROFILE.filters.map((f) => f.name)).toEqual(['NodeReady', 'NodeNetwork', 'NodePorts', 'NodeSelector', 'NodeAffinity', 'TaintToleration', 'NodePrivileged', 'NodeVersion', 'NodeResourcesFit']);
     expect(FILTERS.NodeVersion).toBe(nodeVersion);
   });
 

@@ -1,0 +1,38 @@
+/**
+ * NodePorts (kube-scheduler's plugin of that name): a pod whose containers ask
+ * for a hostPort does not go to a node where a pod already holds that port
+ * for the same protocol and an overlapping host IP (0.0.0.0, or no hostIP,
+ * overlaps every address). The ports in use per node come with the pod
+ * (PodInfo.hostPortsInUse): the scheduler reads them from the Pods table only
+ * for pods that ask for a hostPort.
+ */
+import type { Pod } from '../../pod/schema';
+import { SUCCESS, unschedulable, type FilterPlugin } from '../framework';
+
+export interface HostPortUse {
+  protocol: string;
+  hostIP: string;
+  hostPort: number;
+}
+
+export function hostPortsOf(pod: Pod): HostPortUse[] {
+  return [...(pod.spec.initContainers ?? []), ...pod.spec.containers].flatMap((c) =>
+    (c.ports ?? []).flatMap((p) => (p.hostPort ? [{ protocol: p.protocol ?? 'TCP', hostIP: p.hostIP || '0.0.0.0', hostPort: p.hostPort }] : [])),
+  );
+}
+
+const ANY = '0.0.0.0';
+
+export function portsConflict(a: HostPortUse, b: HostPortUse): boolean {
+  return a.hostPort === b.hostPort && a.protocol === b.protocol && (a.hostIP === b.hostIP || a.hostIP === ANY || b.hostIP === ANY);
+}
+
+export const nodePorts: FilterPlugin = {
+  name: 'NodePorts',
+  filter: (info, node) => {
+    const wanted = hostPortsOf(info.pod);
+    if (wanted.length === 0) return SUCCESS;
+    const used = info.hostPortsInUse?.[node.name] ?? [];
+    return wanted.some((w) => used.some((u) => portsConflict(w, u))) ? unschedulable("node(s) didn't have free ports for the requested pod ports") : SUCCESS;
+  },
+};
