@@ -103,6 +103,10 @@ describe('ConfigMaps and Secrets with kubectl on a Docker node', () => {
     expect(podctlSecret.out).toMatch(/Type:\s+Opaque\n\nData\n====\npassword:\s+12 bytes\n/);
     expect(podctlSecret.out).not.toContain(CLI_SECRET);
     expect((await podctl(['describe', 'configmap', 'cli-config'])).out).toContain('color:\n----\nblue\n');
+    const applied = await runPodctl(['apply', '-f', '-'], { io: { out: () => undefined, err: () => undefined, readStdin: () => 'apiVersion: v1\nkind: Secret\nmetadata: {name: podctl-secret}\nstringData: {token: abc}\n' }, writeRaw: () => undefined, env: { KUBECONFIG: cluster.kubeconfig }, cwd: cluster.stateDir });
+    expect(applied).toBe(0);
+    expect((await kubectl(['get', 'secret', 'podctl-secret', '-o', 'jsonpath={.data.token}'])).out).toBe('YWJj');
+    expect((await podctl(['delete', 'secret', 'podctl-secret'])).out).toBe('secret "podctl-secret" deleted\n');
     expect(await kubectl(['delete', 'configmap', 'cli-config'])).toMatchObject({ code: 0, out: 'configmap "cli-config" deleted\n' });
     expect((await kubectl(['get', 'configmap', 'cli-config'])).err).toContain('configmaps "cli-config" not found');
     expect((await kubectl(['create', 'secret', 'generic', 'cli-secret', '--from-literal=a=b'])).err).toContain('secrets "cli-secret" already exists');

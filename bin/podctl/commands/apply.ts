@@ -14,7 +14,7 @@ import { type Manifest, parseManifests } from '../manifest/documents';
 import { readSources } from '../manifest/sources';
 import { line, type CommandContext } from './context';
 
-const SUPPORTED = ['Pod', 'ReplicationController'];
+const SUPPORTED = ['Pod', 'ReplicationController', 'ConfigMap', 'Secret'];
 
 async function applyOne(ctx: CommandContext, m: Manifest): Promise<string> {
   const obj = m.object;
@@ -22,7 +22,7 @@ async function applyOne(ctx: CommandContext, m: Manifest): Promise<string> {
   if (!resource) {
     throw new Error(
       `resource mapping not found for name: "${obj.metadata?.name ?? ''}" namespace: "${obj.metadata?.namespace ?? ''}" from "${m.source}": ` +
-        `no matches for kind "${obj.kind ?? ''}" in version "${obj.apiVersion ?? ''}" (podctl applies Pod and ReplicationController)`,
+        `no matches for kind "${obj.kind ?? ''}" in version "${obj.apiVersion ?? ''}" (podctl applies Pod, ReplicationController, ConfigMap and Secret)`,
     );
   }
   if (!obj.metadata || typeof obj.metadata !== 'object') throw new Error(`error validating "${m.source}": metadata is required`);

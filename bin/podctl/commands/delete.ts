@@ -1,5 +1,5 @@
 /**
- * `podctl delete pod|rc NAME...` and `delete -f FILE`: asks the API to delete,
+ * `podctl delete pod|rc|configmap|secret NAME...` and `delete -f FILE`: asks the API to delete,
  * prints `pod "x" deleted`, then (like kubectl, unless --wait=false) waits until
  * the object is gone or replaced by one with a new uid, bounded by --timeout.
  */
