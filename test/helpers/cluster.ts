@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { startCluster, type AgentSpec, type LocalCluster } from '../../shared/local/cluster';
+import { unmountPodDir } from '../../agent/sync/pod-files';
 import { freePort } from '../../shared/local/java-process';
 import { requester, type Requester } from './http';
 import { startTestParts } from './parts';
@@ -62,10 +63,13 @@ export async function runningAppContainers(node: string): Promise<{ uid: string;
   return list.map((c) => ({ uid: c.Labels['podflow.pod.uid'], name: c.Labels['podflow.pod.name'], container: c.Labels['podflow.container.name'] }));
 }
 
-/** Removes every container and volume a node's agent left behind. */
+/** Removes every container and volume a node's agent left behind, and its pods' files (Secret volumes are tmpfs mounts). */
 export async function cleanupNode(node: string): Promise<void> {
   const list = await docker.listContainers({ all: true, filters: { label: [`podflow.node=${node}`] } });
   await Promise.all(list.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
   const { Volumes } = await docker.listVolumes({ filters: { label: [`podflow.node=${node}`] } });
   await Promise.all((Volumes ?? []).map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined)));
+  const podsDir = path.join(os.tmpdir(), 'podflow-agent', node);
+  await unmountPodDir(podsDir).catch(() => undefined);
+  rmSync(podsDir, { recursive: true, force: true });
 }
