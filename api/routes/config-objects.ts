@@ -13,7 +13,7 @@ import { configKey, makeEvent, TOPICS, type ConfigEvent, type ConfigObjectCreate
 import { MODIFIED_SINCE } from '../../shared/config-objects/decider';
 import type { ConfigObjectRecord, ConfigObjectStore } from '../../shared/config-objects/record';
 import { CONFIG_KINDS, RESOURCE_OF, updateCauses, validateConfigObject, type ConfigKind, type ConfigObject } from '../../shared/config-objects/schema';
-import { alreadyExists, badRequest, conflict, invalid, notFound, timeout } from '../../shared/kube/status';
+import { alreadyExists, badRequest, conflict, invalid, notFound } from '../../shared/kube/status';
 import { patchTypeOf } from '../../shared/kube/patch/patch';
 import { list } from '../objects';
 import { checkFieldSelectorKeys, deleteOptions, isDeleteDryRun, isDryRun, pagedList, readListOptions } from '../list-options';
@@ -21,6 +21,7 @@ import { configObjectTable, wantsTable } from '../table';
 import { streamPolledWatch } from './watch';
 import { matches, parseSelector } from '../selectors';
 import { sendStatus, type ApiDeps } from '../deps';
+import { pollRecorded, writeTimedOut } from '../write-outcome';
 import { createTarget, kindMismatch } from '../create-target';
 import { creatorManagedFields, patchObject, recordOwnership, updateOptions } from '../update-objects';
 
@@ -52,14 +53,16 @@ function kindRoutes(app: FastifyInstance, deps: ApiDeps & { configStore: ConfigO
   /** Publishes a command and waits until the table records its outcome. */
   async function command(event: ConfigEvent, namespace: string, name: string): Promise<Answer> {
     await deps.publisher.publish(TOPICS.configEvents, [event]);
-    const deadline = Date.now() + writeTimeoutMs;
-    while (Date.now() < deadline) {
-      const record = await store.get(kind, namespace, name).catch(() => null); // in the log already: 504 at the deadline at worst
-      const outcome = record?.requests.find((r) => r.id === event.id);
-      if (record && outcome) return outcome.status ? { status: outcome.status } : { object: record.object };
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return { status: timeout(`Timeout: request did not complete within the allotted timeout of ${writeTimeoutMs / 1000}s; the change may still be applied`) };
+    const answer = await pollRecorded(
+      () => store.get(kind, namespace, name),
+      (record): Answer | undefined => {
+        const outcome = record.requests.find((r) => r.id === event.id);
+        if (!outcome) return undefined;
+        return outcome.status ? { status: outcome.status } : { object: record.object };
+      },
+      writeTimeoutMs,
+    );
+    return answer ?? { status: writeTimedOut(writeTimeoutMs, 'the change may still be applied') };
   }
 
   const answer = (reply: FastifyReply, a: Answer, code = 200) => ('status' in a ? sendStatus(reply, a.status) : reply.code(code).send(a.object));

@@ -11,29 +11,17 @@ import type { FastifyInstance } from 'fastify';
 import { makeEvent, TOPICS, type NodeSpecUpdated } from '../../shared/events';
 import { forbidden, type FieldCause } from '../../shared/kube/field-errors';
 import { applyPatch, PatchError, patchTypeOf, PATCH_TYPES } from '../../shared/kube/patch/patch';
-import { badRequest, invalid, notFound, timeout, unsupportedMediaType } from '../../shared/kube/status';
+import { badRequest, invalid, notFound, unsupportedMediaType } from '../../shared/kube/status';
 import { CONTROLLER_TAINT_KEYS, taintCauses, type NodeTaint } from '../../shared/node/taints';
 import type { NodeRecord } from '../../shared/ports';
 import { sendStatus, type ApiDeps } from '../deps';
+import { pollRecorded, writeTimedOut } from '../write-outcome';
 import { isDryRun } from '../list-options';
 import { nodeObject } from '../objects';
+import { firstDifference } from '../../shared/kube/json-diff';
 
 type Obj = Record<string, unknown>;
 const asObject = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
-
-/** The first path where two JSON values differ, or undefined. */
-function firstDifference(a: unknown, b: unknown, path: string): string | undefined {
-  const oa = asObject(a);
-  const ob = asObject(b);
-  if (oa && ob) {
-    for (const k of new Set([...Object.keys(oa), ...Object.keys(ob)])) {
-      const d = firstDifference(oa[k], ob[k], path ? `${path}.${k}` : k);
-      if (d) return d;
-    }
-    return undefined;
-  }
-  return JSON.stringify(a) === JSON.stringify(b) ? undefined : path;
-}
 
 /** What the API compares besides the taints: fields the server keeps moving are left out. */
 function comparable(node: Obj): Obj {
@@ -52,7 +40,7 @@ export type TaintDecision = { ok: true; taints: NodeTaint[] } | { ok: false; cau
  * and effect, else now). Pure.
  */
 export function decideTaints(live: Obj, patched: Obj, stored: readonly NodeTaint[], now: Date): TaintDecision {
-  const changed = firstDifference(comparable(live), comparable(patched), '');
+  const changed = firstDifference(comparable(live), comparable(patched));
   if (changed) return { ok: false, causes: [forbidden(changed, 'only spec.taints of a node can be changed through the API; the rest is reported by its agent')] };
   const raw = asObject(patched.spec)?.taints ?? [];
   if (!Array.isArray(raw)) return { ok: false, causes: [forbidden('spec.taints', 'must be a list')] };
@@ -77,15 +65,8 @@ const sameTaints = (a: readonly NodeTaint[] | undefined, b: readonly NodeTaint[]
 export function nodePatchRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const writeTimeoutMs = deps.writeTimeoutMs ?? 10_000;
 
-  async function recorded(name: string, taints: NodeTaint[]): Promise<NodeRecord | null> {
-    const deadline = Date.now() + writeTimeoutMs;
-    while (Date.now() < deadline) {
-      const node = await deps.nodeStore.get(name).catch(() => null); // in the log already: 504 at the deadline at worst
-      if (node && sameTaints(node.taints, taints)) return node;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return null;
-  }
+  const recorded = (name: string, taints: NodeTaint[]): Promise<NodeRecord | null> =>
+    pollRecorded(() => deps.nodeStore.get(name), (node) => (sameTaints(node.taints, taints) ? node : undefined), writeTimeoutMs);
 
   app.patch<{ Params: { name: string }; Querystring: Record<string, string>; Body: unknown }>('/api/v1/nodes/:name', async (req, reply) => {
     const { name } = req.params;
@@ -111,7 +92,7 @@ export function nodePatchRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const event = makeEvent<NodeSpecUpdated>('NodeSpecUpdated', name, { name, spec: { taints: decision.taints } }, { source: 'api', time: deps.clock.now() });
     await deps.publisher.publish(TOPICS.nodeEvents, [event]);
     const node = await recorded(name, decision.taints);
-    if (!node) return sendStatus(reply, timeout(`Timeout: request did not complete within the allotted timeout of ${writeTimeoutMs / 1000}s; the change may still be applied`));
+    if (!node) return sendStatus(reply, writeTimedOut(writeTimeoutMs, 'the change may still be applied'));
     return nodeObject(node);
   });
 }

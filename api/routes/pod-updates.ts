@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { makeEvent, TOPICS, type K8sStatus, type PodCreateRequested, type PodUpdateRequested } from '../../shared/events';
-import { badRequest, conflict, invalid, methodNotAllowed, notFound, timeout } from '../../shared/kube/status';
+import { badRequest, conflict, invalid, methodNotAllowed, notFound } from '../../shared/kube/status';
 import { MODIFIED_SINCE } from '../../shared/pod/update-decider';
 import { podUpdateCauses } from '../../shared/pod/update-rules';
 import { validatePodManifest } from '../../shared/pod/validate';
@@ -25,6 +25,7 @@ import type { PodRecord } from '../../shared/ports';
 import { dryRun } from '../dry-run';
 import { isDryRun } from '../list-options';
 import { sendStatus, type ApiDeps } from '../deps';
+import { writeTimedOut } from '../write-outcome';
 import { asObject, creatorManagedFields, patchObject, recordOwnership, updateOptions, type UpdateRequestOptions } from '../update-objects';
 import { patchTypeOf } from '../../shared/kube/patch/patch';
 
@@ -45,7 +46,7 @@ function kindMismatch(body: Record<string, unknown>): string | undefined {
 export function podUpdateRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const writeTimeoutMs = deps.writeTimeoutMs ?? 10_000;
   const live = (r: PodRecord | null): r is PodRecord => r !== null && !r.deleted;
-  const timedOut = (): Answer => ({ ok: false, status: timeout(`Timeout: request did not complete within the allotted timeout of ${writeTimeoutMs / 1000}s; the change may still be applied`) });
+  const timedOut = (): Answer => ({ ok: false, status: writeTimedOut(writeTimeoutMs, 'the change may still be applied') });
 
   /** Waits for the request's outcome on the change feed, reading the table every few seconds as a fallback. */
   async function outcomeOf(id: string, namespace: string, name: string, done: (r: PodRecord | null) => boolean): Promise<Answer> {

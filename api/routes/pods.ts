@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { makeEvent, TOPICS, type PodCreateRequested, type PodDeleteRequested } from '../../shared/events';
-import { badRequest, conflict, invalid, notFound, timeout } from '../../shared/kube/status';
+import { badRequest, conflict, invalid, notFound } from '../../shared/kube/status';
 import { validatePodManifest } from '../../shared/pod/validate';
 import { podManifest, type Pod } from '../../shared/pod/schema';
 import { decodeFields, readFieldValidation, sendWarnings, unknownFields } from '../field-validation';
@@ -21,6 +21,7 @@ import { dryRun } from '../dry-run';
 import { checkFieldSelectorKeys, deleteOptions, isDeleteDryRun, isDryRun, pagedList, readListOptions } from '../list-options';
 import { matches, parseSelector } from '../selectors';
 import { sendStatus, type ApiDeps } from '../deps';
+import { writeTimedOut } from '../write-outcome';
 import { streamWatch } from './watch';
 import { creatorManagedFields, updateOptions } from '../update-objects';
 import { podTable, wantsTable } from '../table';
@@ -133,7 +134,7 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     }
     await deps.publisher.publish(TOPICS.podEvents, [command]);
     const outcome = await awaitOutcome(id, namespace, manifest.metadata.name ?? '', (r) => r?.uid === podUid(namespace, manifest.metadata.name ?? '', id));
-    if (!outcome) return sendStatus(reply, timeout(`Timeout: request did not complete within the allotted timeout of ${writeTimeoutMs / 1000}s; the pod may still be created`));
+    if (!outcome) return sendStatus(reply, writeTimedOut(writeTimeoutMs, 'the pod may still be created'));
     if (outcome.kind === 'rejected') return sendStatus(reply, outcome.status);
     const pod = outcome.kind === 'changed' ? outcome.event.object : outcome.record!.pod;
     return reply.code(201).send(pod);
@@ -160,7 +161,7 @@ export function podRoutes(app: FastifyInstance, deps: ApiDeps): void {
     }
     await deps.publisher.publish(TOPICS.podEvents, [command]);
     const outcome = await awaitOutcome(id, namespace, name, (r) => !r || r.deleted || r.uid !== record.uid || Boolean(r.pod.metadata.deletionTimestamp));
-    if (!outcome) return sendStatus(reply, timeout(`Timeout: request did not complete within the allotted timeout of ${writeTimeoutMs / 1000}s`));
+    if (!outcome) return sendStatus(reply, writeTimedOut(writeTimeoutMs));
     if (outcome.kind === 'rejected') return sendStatus(reply, outcome.status);
     return reply.code(200).send(outcome.kind === 'changed' ? outcome.event.object : (outcome.record?.pod ?? record.pod));
   });

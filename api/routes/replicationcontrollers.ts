@@ -11,7 +11,7 @@ import { sendWarnings } from '../field-validation';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { makeEvent, TOPICS, type K8sStatus, type RcCreateRequested, type RcDeleteRequested, type RcEvent, type RcScaleRequested, type RcUpdateRequested } from '../../shared/events';
-import { alreadyExists, badRequest, conflict, invalid, notFound, timeout } from '../../shared/kube/status';
+import { alreadyExists, badRequest, conflict, invalid, notFound } from '../../shared/kube/status';
 import { MODIFIED_SINCE, RESOURCE } from '../../shared/rc/decider';
 import { mergePatch } from '../../shared/rc/merge-patch';
 import type { RcRecord, RcStore } from '../../shared/rc/record';
@@ -25,6 +25,7 @@ import { rcTable, wantsTable } from '../table';
 import { streamPolledWatch } from './watch';
 import { matches, parseSelector } from '../selectors';
 import { sendStatus, type ApiDeps } from '../deps';
+import { pollRecorded, writeTimedOut } from '../write-outcome';
 import { createTarget, kindMismatch } from '../create-target';
 import { creatorManagedFields, patchObject, recordOwnership, updateOptions } from '../update-objects';
 import { patchTypeOf } from '../../shared/kube/patch/patch';
@@ -48,17 +49,17 @@ export function replicationControllerRoutes(app: FastifyInstance, deps: ApiDeps 
   /** Publishes a command and waits until the table records its outcome. */
   async function command(event: RcEvent, namespace: string, name: string): Promise<{ record: RcRecord; refused?: K8sStatus } | null> {
     await deps.publisher.publish(TOPICS.rcEvents, [event]);
-    const deadline = Date.now() + writeTimeoutMs;
-    while (Date.now() < deadline) {
-      const record = await store.get(namespace, name).catch(() => null); // in the log already: 504 at the deadline at worst
-      const outcome = record?.requests.find((r) => r.id === event.id);
-      if (record && (outcome || record.uid === event.id)) return { record, refused: outcome?.status };
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    return null;
+    return pollRecorded(
+      () => store.get(namespace, name),
+      (record) => {
+        const outcome = record.requests.find((r) => r.id === event.id);
+        return outcome || record.uid === event.id ? { record, refused: outcome?.status } : undefined;
+      },
+      writeTimeoutMs,
+    );
   }
 
-  const timeoutStatus = () => timeout(`Timeout: request did not complete within the allotted timeout of ${writeTimeoutMs / 1000}s; the change may still be applied`);
+  const timeoutStatus = () => writeTimedOut(writeTimeoutMs, 'the change may still be applied');
   const timedOut = (reply: FastifyReply) => sendStatus(reply, timeoutStatus());
 
   async function listRcs(req: FastifyRequest<{ Params: Partial<Params>; Querystring: Record<string, string> }>, reply: FastifyReply) {
