@@ -22,6 +22,7 @@ import { TABLES, type TableNames } from '../adapters/dynamodb/tables';
 import { TOPICS } from '../events';
 import { foldConfigObjects, foldHistory, foldNodes, foldNodeSpecs, foldPods, foldRcs } from './fold';
 import { readTopic } from './read-topic';
+import { firstDifference } from '../kube/json-diff';
 
 export interface SectionReport {
   table: keyof TableNames;
@@ -73,26 +74,13 @@ async function snapshot(client: DynamoDBClient, tables: TableNames): Promise<Rec
   };
 }
 
-/** The path of the first field where two JSON values differ ('' when equal). */
-export function firstDifference(a: unknown, b: unknown, at = ''): string {
-  if (JSON.stringify(a) === JSON.stringify(b)) return '';
-  if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-    for (const k of keys) {
-      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], at ? `${at}.${k}` : k);
-      if (d) return d;
-    }
-  }
-  return at || '(value)';
-}
-
 function compare(table: keyof TableNames, live: Snapshot, rebuilt: Snapshot): SectionReport {
   const report: SectionReport = { table, matched: 0, differed: [], missing: [], extra: [] };
   for (const [key, value] of live) {
     const other = rebuilt.get(key);
     if (other === undefined) report.missing.push(key);
     else if (other === value) report.matched++;
-    else report.differed.push(`${key} (${firstDifference(JSON.parse(value), JSON.parse(other))})`);
+    else report.differed.push(`${key} (${firstDifference(JSON.parse(value), JSON.parse(other), { intoLists: true })})`);
   }
   for (const key of rebuilt.keys()) if (!live.has(key)) report.extra.push(key);
   return report;
