@@ -58,10 +58,6 @@ export class ConfigObjectCache {
     return this.read('Secret', namespace, name);
   }
 
-  configMap(namespace: string, name: string): Promise<HeldObject | undefined> {
-    return this.read('ConfigMap', namespace, name);
-  }
-
   /** Reads every named object of a namespace, for one synchronous resolution (shared/pod/config-refs.ts). */
   async lookup(namespace: string, refs: readonly ConfigRef[]): Promise<ConfigLookup> {
     this.prune(Math.max(60_000, this.opts.ttlMs * 10));

@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { containerSecurityDefaults } from '../../shared/pod/admission';
 import type { Container, Pod } from '../../shared/pod/schema';
+import { isConfigVolume } from '../../shared/pod/config-refs';
 import { toBytes, toMilliCpu } from '../../shared/kube/quantity';
 import { containerName, containerSpecHash, emptyDirVolumeName, LABELS, podLabels, type PodIdentity } from './labels';
 import type { ContainerSpec, HostPortSpec, MountSpec, VolumeOptions } from './types';
@@ -24,7 +25,7 @@ export function mountsFor(pod: Pod, container: Container, podFilesDir?: string):
     const volume = pod.spec.volumes?.find((v) => v.name === m.name);
     if (!volume) throw new Error(`volumeMount ${m.name} refers to no volume`);
     const subPath = m.subPath ? `/${m.subPath.replace(/^\/+/, '')}` : '';
-    if (volume.downwardAPI || volume.configMap || volume.secret || volume.projected) {
+    if (volume.downwardAPI || isConfigVolume(volume)) {
       // Written by the agent (pod-files.ts); a node without a files directory (hollow) mounts nothing real.
       return { type: 'bind', source: path.join(podFilesDir ?? '', 'volumes', volume.name), target: m.mountPath, readOnly: true };
     }
@@ -47,7 +48,7 @@ export function hostPortsFor(pod: Pod): HostPortSpec[] {
 /** The emptyDir volumes of a pod, by their runtime names. */
 export function emptyDirNames(pod: Pod): { volume: string; runtimeName: string; options: VolumeOptions }[] {
   return (pod.spec.volumes ?? [])
-    .filter((v) => v.emptyDir || (!v.hostPath && !v.downwardAPI && !v.configMap && !v.secret && !v.projected))
+    .filter((v) => v.emptyDir || (!v.hostPath && !v.downwardAPI && !isConfigVolume(v)))
     .map((v) => {
       const memory = v.emptyDir?.medium === 'Memory';
       const options: VolumeOptions = memory ? { memory: v.emptyDir?.sizeLimit !== undefined ? { sizeBytes: toBytes(v.emptyDir.sizeLimit) } : {} } : {};

@@ -263,20 +263,18 @@ async function startContainer(
   delete memory.pullFailures[container.name];
   const checkNonRoot = (container.securityContext?.runAsNonRoot ?? pod.spec.securityContext?.runAsNonRoot) === true;
   const nonRoot = checkNonRoot ? nonRootViolation(pod, container, await ctx.runtime.imageUser(image)) : null;
-  if (nonRoot) {
-    event('Warning', 'Failed', `Error: ${nonRoot}`);
-    fail('CreateContainerConfigError', nonRoot);
-    return undefined;
-  }
-  // ConfigMaps and Secrets: a missing one that is not optional holds the container back, as the kubelet does.
-  const config = await configLookup(ctx.configObjects, pod);
-  const env = config.ok ? configEnv(pod, container, config.value) : config;
-  if (!config.ok || !env.ok) {
-    const message = env.ok ? 'unreachable' : env.message;
+  // The kubelet's answer to a container it cannot configure: an event, and CreateContainerConfigError until a later pass succeeds.
+  const configError = (message: string) => {
     event('Warning', 'Failed', `Error: ${message}`);
     fail('CreateContainerConfigError', message);
     return undefined;
-  }
+  };
+  if (nonRoot) return configError(nonRoot);
+  // ConfigMaps and Secrets: a missing one that is not optional holds the container back, as the kubelet does.
+  const config = await configLookup(ctx.configObjects, pod);
+  if (!config.ok) return configError(config.message);
+  const env = configEnv(pod, container, config.value);
+  if (!env.ok) return configError(env.message);
   const downward = downwardContext(ctx, sandbox.ip);
   const dir = ctx.podDir?.(pod.metadata.uid);
   const spec = containerSpecFor(pod, container, ctx.nodeName, sandbox.id, attempt, { ...downwardEnv(pod, container, downward), ...env.value.values }, dir, env.value.fromSources);

@@ -8,16 +8,16 @@
  * that holds Secret values lives on a tmpfs mounted for it, as the kubelet's
  * secret volumes do: those values are never written to the node's disk.
  */
-import { execFile } from 'node:child_process';
 import { chmod, lstat, mkdir, readdir, readFile, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import { downwardFiles, type DownwardContext } from '../../shared/pod/downward-api';
 import type { VolumeFile } from '../../shared/pod/config-refs';
 import type { Pod } from '../../shared/pod/schema';
+import { hostExec } from '../network/host-commands';
 
-const run = promisify(execFile);
+/** mount and umount, in the agent's own namespaces. */
+const run = hostExec();
 
 /** A secret volume's tmpfs: room for a few 1 MiB Secrets. */
 const TMPFS_SIZE = '16m';
@@ -54,7 +54,7 @@ async function ensureTmpfs(dir: string): Promise<void> {
   try {
     await run('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_SIZE},mode=0755`, 'tmpfs', dir]);
   } catch (err) {
-    throw new Error(`cannot mount a tmpfs for a secret volume at ${dir}: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`, { cause: err });
+    throw new Error(`cannot mount a tmpfs for a secret volume at ${dir}: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -34,9 +34,9 @@ type Body = Pick<ConfigObjectRecord, 'object' | 'requests'>;
 const scopeOf = (kind: ConfigKind, namespace: string) => `${kind}/${namespace}`;
 const chunkKey = (name: string, n: number) => `${name}#${n}`;
 
-function assemble(head: HeadItem, chunks: Map<string, string>): ConfigObjectRecord {
+function assemble(head: HeadItem, chunkOf: (name: string) => string | undefined): ConfigObjectRecord {
   let json = head.body;
-  for (let n = 1; n <= head.chunks; n++) json += chunks.get(chunkKey(head.name, n)) ?? '';
+  for (let n = 1; n <= head.chunks; n++) json += chunkOf(chunkKey(head.name, n)) ?? '';
   const body = JSON.parse(json) as Body;
   const [kind, namespace] = head.scope.split('/') as [ConfigKind, string];
   return { kind, namespace, name: head.name, uid: head.uid, version: Number(head.version), deleted: Boolean(head.deleted), ...body };
@@ -51,11 +51,7 @@ function records(items: Record<string, unknown>[]): ConfigObjectRecord[] {
     if (name.includes('#')) chunks.set(`${String(item.scope)} ${name}`, String(item.body));
     else heads.push(item as unknown as HeadItem);
   }
-  return heads.map((h) => {
-    const own = new Map<string, string>();
-    for (let n = 1; n <= h.chunks; n++) own.set(chunkKey(h.name, n), chunks.get(`${h.scope} ${chunkKey(h.name, n)}`) ?? '');
-    return assemble(h, own);
-  });
+  return heads.map((h) => assemble(h, (name) => chunks.get(`${h.scope} ${name}`)));
 }
 
 export class DynamoConfigObjectStore implements ConfigObjectStore {

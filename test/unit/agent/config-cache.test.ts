@@ -20,7 +20,7 @@ describe('ConfigObjectCache', () => {
     },
   };
   const cache = new ConfigObjectCache(reader, { ttlMs: 1000, now: () => now });
-  const color = async () => (await cache.configMap('default', 'app'))?.data.color?.toString();
+  const color = async () => (await cache.read('ConfigMap', 'default', 'app'))?.data.color?.toString();
 
   it('serves a read within the TTL from memory and reads again after it', async () => {
     expect(await color()).toBe('blue');
