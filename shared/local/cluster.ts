@@ -32,7 +32,7 @@ import { writeKubeconfig } from './kubeconfig';
 import { ensureLocalTls } from './tls';
 import { nextRestartDelay } from './restart-policy';
 import { DEFAULT_LOG_ROTATION, RotatingLog, type RotationSettings } from './rotating-log';
-import { hostTag, planHosts, startHosts, type Hosts } from './hosts';
+import { addHost, hostTag, planHosts, startHosts, type Hosts } from './hosts';
 
 /** Which handlers run together in one process. */
 export const HANDLER_PROCESSES: Record<string, string[]> = {
@@ -92,7 +92,8 @@ export interface LocalCluster {
   /** Every process of the cluster by name (the embedded broker's and store's JVMs too), for CPU accounting. */
   pids(): Record<string, number>;
   startAgent(agent: AgentSpec): Promise<ChildProcess>;
-  stop(): Promise<void>;
+  /** Stops every process; `keepHosts` leaves separate hosts (their engines and pods) running, as `npm start`'s Ctrl-C does. */
+  stop(opts?: { keepHosts?: boolean }): Promise<void>;
 }
 
 const DIST = path.join(REPO_ROOT, 'dist');
@@ -140,7 +141,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
 
   let stopping = false;
   const restartTimers = new Set<NodeJS.Timeout>();
-  const stop = async () => {
+  const stop = async (stopOpts: { keepHosts?: boolean } = {}) => {
     stopping = true;
     restartTimers.forEach(clearTimeout);
     for (const [name, child] of [...processes].reverse()) {
@@ -155,7 +156,7 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
       });
       processes.delete(name);
     }
-    await hosts?.stop();
+    if (!stopOpts.keepHosts) await hosts?.stop();
     await dynamo?.stop();
     await broker?.stop();
   };
@@ -255,12 +256,14 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
       await joinNodes([agent.name]);
       // Each agent gets only its own node's token; the cluster's stays with the API.
       const agentEnv = { NODE_NAME: agent.name, RUNTIME: agent.runtime, AGENT_PORT: '0', PODS_TABLE: stores.tables.Pods, CONFIG_OBJECTS_TABLE: stores.tables.ConfigObjects, AGENT_TOKEN: nodeAgentToken(agentToken, agent.name) };
+      // A Docker node that joins at runtime gets a host of its own on the running underlay.
+      if (hosts && agent.runtime === 'docker' && !hosts.plan.hosts.some((h) => h.name === agent.name)) await addHost(hosts, agent.name, opts.stateDir);
       const hostEnv = hosts && agent.runtime === 'docker' ? { ...hosts.agentEnv(agent.name), NODES_TABLE: stores.tables.Nodes } : {};
       return spawnChild(`agent-${agent.name}`, 'agent/main.js', { ...agentEnv, ...hostEnv, ...(agent.env ?? {}) });
     };
     if (opts.separateHosts) {
       const names = opts.agents.filter((a) => a.runtime === 'docker').map((a) => a.name);
-      hosts = await startHosts(planHosts(hostTag(opts.stateDir), names, opts.stateDir));
+      if (names.length > 0) hosts = await startHosts(planHosts(hostTag(opts.stateDir), names, opts.stateDir));
     }
     for (const agent of opts.agents) await startAgent(agent);
 

@@ -12,12 +12,15 @@
  * The engine is started with `nsenter --net=` (not `ip netns exec`, which
  * remounts /sys and so hides the cgroup mounts dockerd needs). The podflow
  * images of the machine's engine are copied into each host's engine.
- * Everything is named after the cluster's tag, and `stopHosts` removes it all;
- * leftovers of a launcher that died are removed on the next start.
+ * Everything is named after the cluster's tag. Hosts outlive the launcher, as
+ * machines outlive a control plane: when every host of the plan still runs
+ * (its namespace there, its engine answering), the next start reuses them and
+ * their pods keep running; otherwise whatever is left is removed and the hosts
+ * are made afresh. `Hosts.stop` and `stopHostsOf` (`npm run down`) remove them.
  */
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 export interface HostPlan {
@@ -92,7 +95,7 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-async function stopEngine(h: HostPlan): Promise<void> {
+async function stopEngine(h: Pick<HostPlan, 'dir'>): Promise<void> {
   const pidFile = path.join(h.dir, 'docker.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
@@ -126,10 +129,47 @@ async function copyImages(h: HostPlan): Promise<void> {
   await run('docker', ['-H', h.dockerHost, 'load', '-q'], save.stdout);
 }
 
+async function namespaces(): Promise<Set<string>> {
+  return new Set((await run('ip', ['netns', 'list'])).split('\n').map((l) => l.split(' ')[0]));
+}
+
 async function removeLeftovers(plan: UnderlayPlan): Promise<void> {
   for (const h of plan.hosts) await stopEngine(h);
-  const existing = new Set((await run('ip', ['netns', 'list'])).split('\n').map((l) => l.split(' ')[0]));
+  const existing = await namespaces();
   for (const ns of [...plan.hosts.map((h) => h.netns), plan.switchNetns]) if (existing.has(ns)) await run('ip', ['netns', 'del', ns]);
+}
+
+/** Every host of the plan still runs: the switch and each host's namespace exist and each engine answers. */
+async function stillRunning(plan: UnderlayPlan): Promise<boolean> {
+  const existing = await namespaces();
+  if (![plan.switchNetns, ...plan.hosts.map((h) => h.netns)].every((ns) => existing.has(ns))) return false;
+  const answers = await Promise.all(
+    plan.hosts.map((h) =>
+      run('docker', ['-H', h.dockerHost, 'version', '--format', '{{.Server.Version}}']).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
+  return answers.every(Boolean);
+}
+
+/**
+ * `npm run down`: the hosts a launcher on this state directory left running (their engines, and with them
+ * their pods, then their namespaces). Found from the state directory alone: the engines' pid files under
+ * hosts/ and the namespaces named after its tag. Returns what it removed.
+ */
+export async function stopHostsOf(stateDir: string): Promise<string[]> {
+  const root = path.join(stateDir, 'hosts');
+  const dirs = existsSync(root) ? readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()) : [];
+  await Promise.all(dirs.map((d) => stopEngine({ dir: path.join(root, d.name) })));
+  const prefix = `pf${hostTag(stateDir)}-`;
+  const ours = [...(await namespaces())].filter((ns) => ns.startsWith(prefix));
+  for (const ns of ours) {
+    await quietly(run('ip', ['netns', 'del', ns]));
+    if (/-h\d+$/.test(ns)) rmSync(`/run/podflow/${ns}`, { recursive: true, force: true });
+  }
+  return ours;
 }
 
 /** A tag per state directory, so two clusters on one machine (npm start and a test) never share a namespace. */
@@ -145,7 +185,8 @@ export interface Hosts {
 }
 
 export async function startHosts(plan: UnderlayPlan): Promise<Hosts> {
-  await removeLeftovers(plan);
+  const reused = await stillRunning(plan);
+  if (!reused) await removeLeftovers(plan);
   const stop = async (opts: { removeData?: boolean } = {}) => {
     await Promise.all(plan.hosts.map((h) => stopEngine(h).catch(() => undefined)));
     for (const ns of [...plan.hosts.map((h) => h.netns), plan.switchNetns]) await quietly(run('ip', ['netns', 'del', ns]));
@@ -155,6 +196,11 @@ export async function startHosts(plan: UnderlayPlan): Promise<Hosts> {
     }
   };
   try {
+    if (reused) {
+      // The engines kept running (and so did their pods): only images built since are copied in.
+      await Promise.all(plan.hosts.map(copyImages));
+      return hostsOf(plan, stop);
+    }
     const sw = plan.switchNetns;
     await run('ip', ['netns', 'add', sw]);
     await run('ip', ['-n', sw, 'link', 'set', 'lo', 'up']);
@@ -188,6 +234,10 @@ export async function startHosts(plan: UnderlayPlan): Promise<Hosts> {
     await stop();
     throw err;
   }
+  return hostsOf(plan, stop);
+}
+
+function hostsOf(plan: UnderlayPlan, stop: Hosts['stop']): Hosts {
   return {
     plan,
     agentEnv(name) {
@@ -197,4 +247,57 @@ export async function startHosts(plan: UnderlayPlan): Promise<Hosts> {
     },
     stop,
   };
+}
+
+/** One host's side of the underlay: its namespace, a veth whose far end is `port` on the switch's bridge, its address and route. */
+async function wireHost(plan: UnderlayPlan, h: HostPlan, port: string): Promise<void> {
+  await run('ip', ['netns', 'add', h.netns]);
+  await run('ip', ['-n', plan.switchNetns, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', h.netns]);
+  await run('ip', ['-n', plan.switchNetns, 'link', 'set', port, 'mtu', String(plan.mtu), 'master', plan.bridge, 'up']);
+  await run('ip', ['-n', h.netns, 'link', 'set', 'lo', 'up']);
+  await run('ip', ['-n', h.netns, 'addr', 'add', `${h.address}/${plan.prefix}`, 'dev', 'eth0']);
+  await run('ip', ['-n', h.netns, 'link', 'set', 'eth0', 'mtu', String(plan.mtu), 'up']);
+  await run('ip', ['-n', h.netns, 'route', 'add', 'default', 'via', plan.gateway]);
+}
+
+/** A host's own engine inside its namespace, answering, with the podflow images in it. */
+async function startEngine(h: HostPlan): Promise<void> {
+  mkdirSync(h.dir, { recursive: true, mode: 0o700 });
+  mkdirSync(h.execRoot, { recursive: true, mode: 0o700 });
+  const logFile = path.join(h.dir, 'dockerd.log');
+  const args = ['--net=' + h.netnsPath, 'dockerd', '--data-root', path.join(h.dir, 'docker'), '--exec-root', h.execRoot, '-H', h.dockerHost, '--pidfile', path.join(h.dir, 'docker.pid'), '--bridge=none'];
+  const out = openSync(logFile, 'a');
+  spawn('nsenter', args, { stdio: ['ignore', out, out], detached: true }).unref();
+  await waitForEngine(h, logFile);
+  await copyImages(h);
+}
+
+/**
+ * A machine added to a running underlay (a node that joins at runtime): one more namespace, wired to the
+ * switch, with its own engine and the podflow images. Its name and address come from `planHosts` over the
+ * grown list, so it reads like the hosts started first. It joins `hosts.plan`, so `agentEnv` answers for it
+ * and `hosts.stop` removes it with the others; if a step fails, what was made is removed and the error thrown.
+ */
+export async function addHost(hosts: Hosts, name: string, stateDir: string): Promise<HostPlan> {
+  const { plan } = hosts;
+  if (plan.hosts.some((h) => h.name === name)) throw new Error(`host ${name} is already on the underlay`);
+  const subnet = plan.gateway.split('.').slice(0, 3).join('.');
+  const grown = planHosts(plan.tag, [...plan.hosts.map((h) => h.name), name], stateDir, subnet, plan.mtu);
+  const h = grown.hosts[grown.hosts.length - 1];
+  const remove = async () => {
+    await stopEngine(h).catch(() => undefined);
+    await quietly(run('ip', ['netns', 'del', h.netns]));
+    rmSync(h.execRoot, { recursive: true, force: true });
+  };
+  // A namespace of that name left by an earlier run of this state directory goes first.
+  await remove();
+  try {
+    await wireHost(plan, h, `port${grown.hosts.length}`);
+    await startEngine(h);
+  } catch (err) {
+    await remove();
+    throw err;
+  }
+  plan.hosts.push(h);
+  return h;
 }
