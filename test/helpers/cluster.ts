@@ -57,9 +57,9 @@ export function uniqueNodeName(prefix: string): string {
   return `${prefix}-${randomBytes(3).toString('hex')}`;
 }
 
-/** Running app containers (not sandboxes) a node's agent owns, by pod uid. */
-export async function runningAppContainers(node: string): Promise<{ uid: string; name: string; container: string }[]> {
-  const list = await docker.listContainers({ filters: { label: [`podflow.node=${node}`, 'podflow.role=app'], status: ['running'] } });
+/** Running app containers (not sandboxes) a node's agent owns, by pod uid (on the machine's engine, or a separate host's). */
+export async function runningAppContainers(node: string, engine: Docker = docker): Promise<{ uid: string; name: string; container: string }[]> {
+  const list = await engine.listContainers({ filters: { label: [`podflow.node=${node}`, 'podflow.role=app'], status: ['running'] } });
   return list.map((c) => ({ uid: c.Labels['podflow.pod.uid'], name: c.Labels['podflow.pod.name'], container: c.Labels['podflow.container.name'] }));
 }
 
