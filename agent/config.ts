@@ -83,6 +83,8 @@ export const agentEnvSchema = z.object({
   /** The network namespace (a path such as /run/netns/NAME) that is this node's host, when it is not the agent's own (the local multi-host launcher). */
   HOST_NETNS: z.string().default(''),
   CLUSTER_CIDR: z.string().default('10.244.0.0/16'),
+  /** Ranges pods may not open connections to (comma-separated CIDRs: the control plane's subnets), besides the metadata service and the agent's port, which are always closed to them (POD_NETWORK=vxlan; shared/network/isolation-plan.ts). */
+  BLOCKED_CIDRS: z.string().default(''),
   VXLAN_PORT: int(8472, 1),
   VXLAN_VNI: int(1, 1),
   /** The pod bridge's and the tunnel's MTU: the underlay's (1500 locally; 9001 in a VPC allows more) minus 50 for VXLAN. */

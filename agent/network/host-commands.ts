@@ -6,7 +6,8 @@
  */
 import { execFile } from 'node:child_process';
 
-export type HostExec = (cmd: string, args: readonly string[]) => Promise<string>;
+/** Runs `cmd args` in the host's namespace; `input`, when given, is written to its stdin (iptables-restore). */
+export type HostExec = (cmd: string, args: readonly string[], input?: string) => Promise<string>;
 
 export class HostCommandError extends Error {
   constructor(
@@ -18,12 +19,13 @@ export class HostCommandError extends Error {
 }
 
 export function hostExec(netnsPath?: string): HostExec {
-  return (cmd, args) =>
+  return (cmd, args, input) =>
     new Promise((resolve, reject) => {
       const [file, argv] = netnsPath ? ['nsenter', [`--net=${netnsPath}`, '--', cmd, ...args]] : [cmd, [...args]];
-      execFile(file, argv, { timeout: 15_000, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const child = execFile(file, argv, { timeout: 15_000, maxBuffer: 8 * 1024 * 1024 }, (err, stdout, stderr) => {
         if (err) reject(new HostCommandError(`${cmd} ${args.join(' ')}`, String(stderr || err.message)));
         else resolve(String(stdout));
       });
+      if (input !== undefined) child.stdin?.end(input);
     });
 }

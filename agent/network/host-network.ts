@@ -10,9 +10,13 @@
  *   CIDR is masqueraded to the host; pod-to-pod traffic keeps its source IP.
  * - filter DOCKER-USER: traffic between the pod range and the cluster CIDR is
  *   forwarded (Docker's own rules would drop new connections into the bridge).
+ * - filter PODFLOW-ISOLATION, entered from INPUT and DOCKER-USER: what pods may
+ *   not reach (shared/network/isolation-plan.ts), replaced in one
+ *   iptables-restore whenever it differs from the plan.
  */
 import type Docker from 'dockerode';
 import { formatCidr, nthAddress, parseCidr } from '../../shared/network/cidr';
+import { chainListing, chainRestore, type IsolationPlan } from '../../shared/network/isolation-plan';
 import { overlayChanges, type ObservedOverlay, type OverlayChanges, type OverlayPlan } from '../../shared/network/overlay-plan';
 import type { HostExec } from './host-commands';
 
@@ -98,6 +102,18 @@ export class HostNetwork {
     await this.ensureRule('nat', 'POSTROUTING', ['-s', podCIDR, '!', '-d', cluster, ...COMMENT, '-j', 'MASQUERADE']);
     await this.ensureRule('filter', 'DOCKER-USER', ['-s', cluster, '-d', podCIDR, ...COMMENT, '-j', 'ACCEPT'], true);
     await this.ensureRule('filter', 'DOCKER-USER', ['-s', podCIDR, '-d', cluster, ...COMMENT, '-j', 'ACCEPT'], true);
+  }
+
+  /** Makes the isolation chain hold exactly the plan's rules and its hooks exist; returns whether the chain was rewritten. */
+  async ensureIsolation(plan: IsolationPlan): Promise<boolean> {
+    const listed = await this.exec('iptables', ['-w', '-t', 'filter', '-S', plan.chain]).catch(() => '');
+    const have = listed.split('\n').filter(Boolean);
+    const want = chainListing(plan);
+    const rewrite = have.length !== want.length || have.some((l, i) => l !== want[i]);
+    // Before the hooks: a jump to a chain that does not exist yet is refused.
+    if (rewrite) await this.exec('iptables-restore', ['-w', '--noflush'], chainRestore(plan));
+    for (const h of plan.hooks) await this.ensureRule(h.table, h.chain, [...h.rule], true);
+    return rewrite;
   }
 
   private async ensureRule(table: string, chain: string, rule: string[], first = false): Promise<void> {

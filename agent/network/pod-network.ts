@@ -9,7 +9,8 @@
  * next one tries again.
  */
 import type { NodeDescription } from '../../shared/events';
-import { planOverlay } from '../../shared/network/overlay-plan';
+import { planIsolation } from '../../shared/network/isolation-plan';
+import { describeOverlay, planOverlay } from '../../shared/network/overlay-plan';
 import type { Logger, NodeRecord } from '../../shared/ports';
 import type { HostNetwork } from './host-network';
 
@@ -29,6 +30,8 @@ export interface PodNetworkDeps {
   host: HostNetwork;
   logger: Logger;
   intervalMs: number;
+  /** What pods may not reach besides the metadata service: BLOCKED_CIDRS, and the agent's port (AGENT_PORT) on every node. */
+  isolation: { clusterCidr: string; blockedCidrs: readonly string[]; agentPort: number };
 }
 
 function internalIp(n: NodeRecord): string | undefined {
@@ -104,9 +107,13 @@ export class PodNetwork {
       const plan = planOverlay({ name: this.deps.nodeName, podCIDR, address: this.deps.address }, nodes);
       await this.deps.host.ensureVxlan(plan, this.deps.address);
       await this.deps.host.ensureRules(podCIDR);
+      const addresses = nodes.flatMap((n) => (n.address ? [n.address] : []));
+      if (await this.deps.host.ensureIsolation(planIsolation({ ...this.deps.isolation, nodeAddresses: [this.deps.address, ...addresses] }))) {
+        this.deps.logger.info({ blockedCidrs: this.deps.isolation.blockedCidrs, agentPort: this.deps.isolation.agentPort, nodes: addresses.length }, 'pod isolation rules programmed');
+      }
       const changed = await this.deps.host.applyOverlay(plan);
       if (changed > 0) this.deps.logger.info({ podCIDR, routes: plan.routes.length, changed, skipped: plan.skipped }, 'pod network programmed');
-      this.set({ podCIDR, ready: true });
+      this.set({ podCIDR, ready: true, message: describeOverlay(plan).slice(0, 1024) });
       this.resolveProgrammed();
     } catch (err) {
       const message = (err as Error).message.slice(0, 1000);

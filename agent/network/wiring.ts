@@ -5,6 +5,7 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import { DynamoNodeStore, makeDynamoClient } from '../../shared/adapters/dynamodb';
 import { parseCidr } from '../../shared/network/cidr';
+import { parseBlockedCidrs } from '../../shared/network/isolation-plan';
 import type { Logger } from '../../shared/ports';
 import type { AgentEnv } from '../config';
 import { hostFacts } from '../node/identity';
@@ -18,6 +19,7 @@ export function makePodNetwork(env: AgentEnv, logger: Logger): PodNetwork {
   if (!env.NODES_TABLE) throw new Error('POD_NETWORK=vxlan needs NODES_TABLE: the node reads its pod range and the other nodes from it');
   if (env.RUNTIME !== 'docker') throw new Error('POD_NETWORK=vxlan needs RUNTIME=docker');
   parseCidr(env.CLUSTER_CIDR);
+  const blockedCidrs = parseBlockedCidrs(env.BLOCKED_CIDRS, env.CLUSTER_CIDR);
   const host = new HostNetwork(hostExec(env.HOST_NETNS || undefined), new Docker(), {
     dockerNetwork: env.DOCKER_NETWORK,
     bridgeName: 'podflow0',
@@ -34,6 +36,7 @@ export function makePodNetwork(env: AgentEnv, logger: Logger): PodNetwork {
     host,
     logger,
     intervalMs: env.RESYNC_INTERVAL_MS,
+    isolation: { clusterCidr: env.CLUSTER_CIDR, blockedCidrs, agentPort: env.AGENT_PORT },
   });
 }
 
