@@ -22,6 +22,9 @@ export function networkCondition(n: Pick<NodeRecord, 'node' | 'podCIDR' | 'podCI
       ? { status: 'True', reason: 'CIDRNotAvailable', message: n.podCIDRError }
       : { status: 'True', reason: 'NoPodCIDR', message: 'the control plane has not assigned a pod range yet' };
   }
-  if (net.ready && net.podCIDR === n.podCIDR) return { status: 'False', reason: 'RouteCreated', message: `agent programmed the pod network for ${n.podCIDR}` };
+  if (net.ready && net.podCIDR === n.podCIDR) {
+    // The agent's account of its tunnel (agent/network/pod-network.ts) when it gives one.
+    return { status: 'False', reason: 'RouteCreated', message: net.message ?? `agent programmed the pod network for ${n.podCIDR}` };
+  }
   return { status: 'True', reason: net.reason ?? 'NoRouteCreated', message: net.message ?? `agent has not programmed the pod network for ${n.podCIDR} yet` };
 }

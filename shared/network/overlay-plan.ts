@@ -102,3 +102,18 @@ export function overlayChanges(plan: OverlayPlan, observed: ObservedOverlay): Ov
   const f = diff(plan.fdb, observed.fdb, (x) => `${x.mac.toLowerCase()} ${x.dst}`);
   return { add: { routes: r.add, neighbors: n.add, fdb: f.add }, remove: { routes: r.remove, neighbors: n.remove, fdb: f.remove } };
 }
+
+/**
+ * The tunnel's state in one line, for the node's NetworkUnavailable condition (what `describe node`
+ * shows): this node's VTEP, the peer ranges it routes and the underlay address each goes to, and the
+ * nodes left out. Long lists are cut, so it stays within a condition message.
+ */
+export function describeOverlay(plan: OverlayPlan, maxPeers = 8): string {
+  const peers = plan.routes.map((r, i) => `${r.cidr} via ${plan.fdb[i]?.dst ?? r.via}`);
+  const shown = peers.slice(0, maxPeers).join(', ') + (peers.length > maxPeers ? `, and ${peers.length - maxPeers} more` : '');
+  const skipped = plan.skipped.slice(0, maxPeers).map((s) => `${s.name} (${s.reason})`);
+  return [
+    `VXLAN tunnel up (VTEP ${plan.vtep.ip}); routes to ${peers.length} other node range${peers.length === 1 ? '' : 's'}${peers.length ? `: ${shown}` : ''}`,
+    ...(skipped.length ? [`not routed: ${skipped.join(', ')}${plan.skipped.length > maxPeers ? ', ...' : ''}`] : []),
+  ].join('; ');
+}

@@ -132,6 +132,10 @@ describe('README walk-through on a cluster with two Docker agents on two hosts',
     expect(cidrs[nodes[0]]).toMatch(/^10\.244\.\d+\.0\/24$/);
     expect(cidrs[nodes[1]]).toMatch(/^10\.244\.\d+\.0\/24$/);
     expect(cidrs[nodes[0]]).not.toBe(cidrs[nodes[1]]);
+    // podctl describe node: the range, and the tunnel routing the other host's range to its underlay address.
+    const described = out('npx podctl describe node');
+    expect(described).toMatch(new RegExp(`PodCIDR:\\s+${cidrs[nodes[0]].replace(/\./g, '\\.')}`));
+    expect(described).toMatch(new RegExp(`NetworkUnavailable\\s+False\\s+.*RouteCreated\\s+VXLAN tunnel up \\(VTEP [\\d.]+\\); routes to 1 other node range: ${cidrs[nodes[1]].replace(/\./g, '\\.')} via 10\\.99\\.0\\.\\d+`));
     // Each pod's IP is in its own node's range: the node names the third /24 octet.
     const ipOf = (pod: string) => new RegExp(`^${pod}\\s+1/1\\s+Running\\s+\\d+\\s+\\S+\\s+(\\S+)\\s+(\\S+)`, 'm').exec(out('kubectl get pods web client'));
     const web = ipOf('web');
