@@ -13,10 +13,9 @@ const ROLE_PREFIX = 'node-role.kubernetes.io/';
 export function nodeStatus(node: Node): string {
   const ready = (node.status?.conditions ?? []).find((c) => c.type === 'Ready');
   const conditions: string[] = [];
+  // As kubectl's printNode: a stale heartbeat (Ready=Unknown) reads NotReady too; Unknown only without a Ready condition.
   if (!ready) conditions.push('Unknown');
-  else if (ready.status === 'True') conditions.push('Ready');
-  else if (ready.status === 'False') conditions.push('NotReady');
-  else conditions.push('Unknown');
+  else conditions.push(ready.status === 'True' ? 'Ready' : 'NotReady');
   if (node.spec?.unschedulable) conditions.push('SchedulingDisabled');
   return conditions.join(',');
 }

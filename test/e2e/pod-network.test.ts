@@ -7,10 +7,14 @@
  * The agent, which runs outside its host's namespace, probes and
  * port-forwards to pods through its host (agent/network/netns-dialer.ts).
  * Each node shows its own pod range and pods get addresses from it. The
- * cluster's namespaces, engines and links are removed afterwards, also when a
- * step fails.
+ * seed's web-with-puller pod is served to a pod on another host; a node whose
+ * agent dies and returns keeps its range (and its pods their addresses); a
+ * third host added at runtime joins the network. The cluster's namespaces,
+ * engines and links (the added host's too) are removed afterwards, also when
+ * a step fails.
  */
 import { execFile, spawn } from 'node:child_process';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { eventually } from '../helpers/control-plane';
 import { kubectlRunner } from '../helpers/kubectl';
@@ -18,8 +22,11 @@ import { startTestCluster, uniqueNodeName, type TestCluster } from '../helpers/c
 import { contains, parseCidr, parseIp } from '../../shared/network/cidr';
 import { hostTag, planHosts } from '../../shared/local/hosts';
 import { freePort } from '../../shared/local/java-process';
+import { REPO_ROOT } from '../../shared/local/paths';
 
 const run = promisify(execFile);
+// Short heartbeats (with the control plane's short grace period below): a dead node reads NotReady within seconds.
+const AGENT_ENV = { HEARTBEAT_INTERVAL_MS: '1000', RESYNC_INTERVAL_MS: '2000' };
 
 function pod(name: string, node: string, image: string, command?: string[], extra: Record<string, unknown> = {}, namespace = 'default'): string {
   return JSON.stringify({
@@ -39,13 +46,33 @@ describe('a flat pod network across two hosts in namespaces', () => {
   let cluster: TestCluster | undefined;
   const kubectl = kubectlRunner(() => cluster!.kubeconfig);
 
+  interface NodeView {
+    metadata: { name: string };
+    spec: { podCIDR?: string; podCIDRs?: string[] };
+    status: { conditions: { type: string; status: string }[] };
+  }
+  const nodeList = async (): Promise<NodeView[]> => (JSON.parse((await kubectl(['get', 'nodes', '-o', 'json'])).out) as { items: NodeView[] }).items;
+  /** A pod's row of `kubectl get pods -o wide`, once it is Running and ready with an IP. */
+  const runningPod = (name: string, timeoutMs = 45000) =>
+    eventually(
+      async () => {
+        const [, ready, status, , , ip, node] = (await kubectl(['get', 'pod', name, '-o', 'wide', '--no-headers'])).out.trim().split(/\s+/);
+        const [up, all] = (ready ?? '').split('/');
+        return status === 'Running' && up === all && ip && ip !== '<none>' ? { ip, node } : null;
+      },
+      timeoutMs,
+      `pod ${name} Running and ready with an IP`,
+    );
+  const nodeStatus = async (node: string) => (await kubectl(['get', 'node', node, '--no-headers'])).out.trim().split(/\s+/)[1];
+  const fetchFrom = async (client: string, ip: string) => (await kubectl(['exec', client, '--', 'timeout', '10', 'wget', '-q', '-O', '-', `http://${ip}/`])).out;
+
   beforeAll(async () => {
     cluster = await startTestCluster({
-      agents: nodes.map((name) => ({ name, runtime: 'docker' as const, env: { HEARTBEAT_INTERVAL_MS: '1000', RESYNC_INTERVAL_MS: '2000' } })),
+      agents: nodes.map((name) => ({ name, runtime: 'docker' as const, env: AGENT_ENV })),
       separateHosts: true,
       tls: true,
       // hostPort is beyond the baseline level: one namespace may use it.
-      env: { POD_SECURITY_LEVELS: 'hostports=privileged' },
+      env: { POD_SECURITY_LEVELS: 'hostports=privileged', NODE_GRACE_PERIOD_MS: '8000', SWEEP_INTERVAL_MS: '1000' },
     });
     await eventually(async () => {
       const r = await kubectl(['get', 'nodes']);
@@ -152,4 +179,68 @@ describe('a flat pod network across two hosts in namespaces', () => {
       server.kill();
     }
   }, 60000);
+
+  it("serves the seed's web-with-puller pod to a pod on another host by pod IP", async () => {
+    const applied = await kubectl(['apply', '-f', path.join(REPO_ROOT, 'examples', 'web-with-puller.yaml')]);
+    expect(applied.out).toBe('pod/web-with-puller created\n');
+    const server = await runningPod('web-with-puller', 60000);
+    // far runs on the first host, near on the second: the client is whichever is on another host than the server.
+    const client = server.node === nodes[0] ? 'near' : 'far';
+    const clientNode = (await runningPod(client)).node;
+    expect(clientNode).not.toBe(server.node);
+    let page = '';
+    await eventually(async () => (page = await fetchFrom(client, server.ip)).includes('Hello from podflow'), 20000, 'the page the puller wrote, fetched across hosts');
+    expect(page).toContain('<h1>Hello from podflow</h1>');
+  }, 90000);
+
+  it('keeps a node\'s pod range when its agent dies and returns: its pod keeps its address, a new pod gets one from the range, reachable from the other host', async () => {
+    const range = (await nodeList()).find((n) => n.metadata.name === nodes[0])!.spec.podCIDR!;
+    const far = await runningPod('far');
+    const web = await runningPod('web');
+    const agent = cluster!.processes.get(`agent-${nodes[0]}`)!;
+    const exited = new Promise((resolve) => agent.once('exit', resolve));
+    agent.kill('SIGKILL');
+    await exited;
+    await eventually(async () => (await nodeStatus(nodes[0])) === 'NotReady', 30000, 'the control plane sees the dead node NotReady');
+
+    await cluster!.startAgent({ name: nodes[0], runtime: 'docker', env: AGENT_ENV });
+    await eventually(async () => (await nodeStatus(nodes[0])) === 'Ready', 45000, 'the returned node Ready again');
+    const back = (await nodeList()).find((n) => n.metadata.name === nodes[0])!;
+    expect(back.spec.podCIDR).toBe(range);
+    expect(back.status.conditions.find((c) => c.type === 'NetworkUnavailable')?.status).toBe('False');
+    // The pod kept running through the agent's absence, on its address, and still reaches the other host.
+    expect((await runningPod('far')).ip).toBe(far.ip);
+    expect(await fetchFrom('far', web.ip)).toContain('podflow web');
+
+    expect((await kubectl(['apply', '-f', '-'], pod('back', nodes[0], 'podflow/web:1', undefined, { readinessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 1 } }))).code).toBe(0);
+    const fresh = await runningPod('back');
+    expect(contains(parseCidr(range), parseIp(fresh.ip))).toBe(true);
+    expect(await fetchFrom('near', fresh.ip)).toContain('podflow web');
+  }, 150000);
+
+  it('joins a third host added at runtime: a range of its own, Ready with its network programmed, its pod and the first two hosts\' pods reach each other by pod IP', async () => {
+    const third = uniqueNodeName('net-3');
+    await cluster!.startAgent({ name: third, runtime: 'docker', env: AGENT_ENV });
+    await eventually(async () => (await nodeStatus(third)) === 'Ready', 60000, 'the third node Ready');
+    const all = (await nodeList()).filter((n) => [...nodes, third].includes(n.metadata.name));
+    const cidrs = all.map((n) => n.spec.podCIDR);
+    expect(cidrs.every((c) => c && contains(parseCidr('10.244.0.0/16'), parseCidr(c).base))).toBe(true);
+    expect(new Set(cidrs).size).toBe(3);
+    const added = all.find((n) => n.metadata.name === third)!;
+    expect(added.status.conditions.find((c) => c.type === 'NetworkUnavailable')?.status).toBe('False');
+
+    expect((await kubectl(['apply', '-f', '-'], pod('web3', third, 'podflow/web:1', undefined, { readinessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 1 } }))).code).toBe(0);
+    const web3 = await runningPod('web3');
+    expect(contains(parseCidr(added.spec.podCIDR!), parseIp(web3.ip))).toBe(true);
+    const [far, near, web, back] = await Promise.all(['far', 'near', 'web', 'back'].map((p) => runningPod(p)));
+    // The first two hosts learn the new node's range on their next overlay pass.
+    await eventually(async () => (await fetchFrom('far', web3.ip)).includes('podflow web'), 20000, 'the first host reaches the third');
+    expect(await fetchFrom('near', web3.ip)).toContain('podflow web');
+    expect(await fetchFrom('web3', web.ip)).toContain('podflow web');
+    expect(await fetchFrom('web3', back.ip)).toContain('podflow web');
+    await eventually(async () => {
+      const logs = (await kubectl(['logs', 'web3'])).out;
+      return logs.includes(far.ip) && logs.includes(near.ip);
+    }, 15000, 'the third host\'s server saw both client pod IPs');
+  }, 150000);
 });

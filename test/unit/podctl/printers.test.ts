@@ -120,7 +120,7 @@ describe('node rows', () => {
   it.each([
     ['Ready when the Ready condition is True', aNode(), 'Ready'],
     ['NotReady when it is False', aNode({ ready: 'False' }), 'NotReady'],
-    ['Unknown when the heartbeat went stale', aNode({ ready: 'Unknown' }), 'Unknown'],
+    ['NotReady when the heartbeat went stale (Ready=Unknown), as kubectl prints it', aNode({ ready: 'Unknown' }), 'NotReady'],
     ['SchedulingDisabled added for a cordoned node', aNode({ spec: { unschedulable: true } }), 'Ready,SchedulingDisabled'],
   ])('STATUS is %s', (_name, node, expected) => {
     expect(nodeStatus(node)).toBe(expected);
