@@ -267,6 +267,7 @@ async function startEngine(h: HostPlan): Promise<void> {
   const logFile = path.join(h.dir, 'dockerd.log');
   const args = ['--net=' + h.netnsPath, 'dockerd', '--data-root', path.join(h.dir, 'docker'), '--exec-root', h.execRoot, '-H', h.dockerHost, '--pidfile', path.join(h.dir, 'docker.pid'), '--bridge=none'];
   const out = openSync(logFile, 'a');
+  // Its own process group, as the first hosts' engines: a Ctrl-C to the launcher does not reach it; stop() ends it.
   spawn('nsenter', args, { stdio: ['ignore', out, out], detached: true }).unref();
   await waitForEngine(h, logFile);
   await copyImages(h);
