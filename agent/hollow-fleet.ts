@@ -16,6 +16,7 @@ import { fleetSigner } from '../shared/auth/node-signature';
 import { makeKafka } from '../shared/adapters/kafka/client';
 import { KafkaPublisher } from '../shared/adapters/kafka/publisher';
 import { nodePartition } from '../shared/events';
+import type { PodSecurityLevels } from '../shared/pod/admission';
 import type { Logger } from '../shared/ports';
 import { silentLogger } from '../shared/runtime/logger';
 import { createAgent, type Agent, type AgentSettings } from './agent';
@@ -40,6 +41,8 @@ export interface HollowFleetOptions {
   missingImages?: string[];
   /** On an authenticating broker: the fleet's SASL settings and the credentials directory its nodes' keys go to. */
   auth?: { sasl: SASLOptions; credentialsDir: string };
+  /** The cluster's Pod Security levels, when a test's control plane sets any (the nodes check them again). */
+  podSecurity?: PodSecurityLevels;
 }
 
 export interface HollowFleet {
@@ -80,6 +83,7 @@ export async function startHollowFleet(opts: HollowFleetOptions): Promise<Hollow
     pauseImage: 'podflow/pause:1',
     logPort: null,
     logToken: '',
+    ...(opts.podSecurity ? { podSecurity: opts.podSecurity } : {}),
   });
   const host = { cpus: 4, memoryBytes: 8 * 2 ** 30, address: '127.0.0.1', osImage: 'podflow hollow node', kernelVersion: 'hollow', arch: 'amd64' };
   const nodes = await Promise.all(

@@ -4,7 +4,9 @@
  * allocatable) and records the binding on the pod (conditional on its
  * version). A replay finds the pod bound and re-publishes the assignment.
  * Node lists are cached briefly: the transaction's conditions, not the cache,
- * are what guarantee capacity.
+ * are what guarantee capacity and free hostPorts (a bind that loses a race for
+ * a port moves on to the next node, and a fresh node list then shows the
+ * claim, so the pod ends Unschedulable with kube-scheduler's NodePorts reason).
  */
 import { makeEvent, TOPICS, type PodAccepted, type PodAssigned, type PodEvent, type PodScheduleRequested } from '../../shared/events';
 import { changed, historyEntry, type Outbound } from '../../shared/pod/decider';
@@ -81,9 +83,11 @@ export function makeScheduler(deps: SchedulerDeps) {
           // The cached node list learns of the reservation at once; the next read replaces it.
           node.allocated = { cpu: node.allocated.cpu + info.request.cpu, memory: node.allocated.memory + info.request.memory, pods: node.allocated.pods + 1 };
           node.reservations = { ...node.reservations, [record.uid]: info.request };
+          const held = hostPortsOf(pod);
+          if (held.length > 0) node.hostPorts = { ...node.hostPorts, [record.uid]: held };
           return 'bound';
         }
-        if (applied === 'insufficient' || applied === 'no-such-node') break; // try the next node
+        if (applied === 'insufficient' || applied === 'ports-taken' || applied === 'no-such-node') break; // try the next node
         // The pod moved on since it was read: look again.
         const latest = await deps.podStore.get(record.namespace, record.name);
         if (!latest || latest.deleted || latest.uid !== record.uid || latest.pod.metadata.deletionTimestamp) return 'gone';

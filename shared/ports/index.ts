@@ -6,6 +6,7 @@ import type { Envelope, TopicName } from '../events';
 import type { NodeDescription } from '../events/node-heartbeats';
 import type { NodeTaint } from '../node/taints';
 import type { Pod } from '../pod/schema';
+import type { HostPortUse } from '../scheduling/plugins/node-ports';
 
 export interface Clock {
   now(): Date;
@@ -79,6 +80,8 @@ export interface NodeRecord {
   allocated: Resources;
   /** Requests reserved per pod uid: the bind is idempotent because of it. */
   reservations: Record<string, Resources>;
+  /** hostPorts claimed per pod uid, held with the reservation (shared/scheduling/host-port-claims.ts); absent when none. */
+  hostPorts?: Record<string, HostPortUse[]>;
   /** spec.podCIDR: the node's pod range, assigned once by node-lifecycle (shared/network/cidr.ts). */
   podCIDR?: string;
   /** Why no pod range could be assigned (the cluster CIDR is full): the node's NetworkUnavailable condition says it. */
@@ -100,9 +103,10 @@ export interface NodeStore {
   /**
    * Atomically adds `request` to the node's allocation unless it would exceed allocatable.
    * `known` (a recent read of the node) spares a read; the write's condition still decides.
+   * `hostPorts` are claimed in the same write, unless another pod's claim overlaps (then 'insufficient').
    */
-  reserve(nodeName: string, uid: string, request: Resources, known?: NodeRecord): Promise<ReserveOutcome>;
-  /** Gives a pod's reservation back; a second release is a no-op. */
+  reserve(nodeName: string, uid: string, request: Resources, known?: NodeRecord, hostPorts?: readonly HostPortUse[]): Promise<ReserveOutcome>;
+  /** Gives a pod's reservation and its hostPort claims back; a second release is a no-op. */
   release(nodeName: string, uid: string): Promise<void>;
   /** Sets the Ready condition when the node is still at `expectedVersion`. */
   setReady(nodeName: string, ready: NodeReady, at: number, expectedVersion: number): Promise<void>;
@@ -120,13 +124,15 @@ export interface NodeStore {
   setTaints(nodeName: string, taints: readonly NodeTaint[], at: number): Promise<'set' | 'stale' | 'no-such-node'>;
 }
 
-export type BindOutcome = 'bound' | 'insufficient' | 'no-such-node' | 'pod-changed';
+/** 'ports-taken': another pod on the node holds a hostPort the pod asks for (kube's NodePorts). */
+export type BindOutcome = 'bound' | 'insufficient' | 'ports-taken' | 'no-such-node' | 'pod-changed';
 
 /** The scheduler's bind: one transaction over the Nodes and Pods tables. */
 export interface Binder {
   /**
    * Reserves `request` on the node (only within its allocatable, at most once
-   * per uid) and writes `record` (the pod bound to the node) when the stored pod
+   * per uid), claims the pod's hostPorts there (only while no other pod holds
+   * an overlapping one) and writes `record` (the pod bound to the node) when the stored pod
    * is still at `expectedVersion`, both or neither. The outcome names the
    * condition that failed.
    */

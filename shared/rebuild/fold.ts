@@ -2,7 +2,7 @@
  * Pure folds from the log to the projections' records: the Pods table is the
  * latest change of each pod (pod-changes), PodHistory every entry ever
  * recorded (pod-history), Nodes the latest heartbeat of each node plus the
- * requests of the pods bound to it, ReplicationControllers the RC decider
+ * requests and hostPort claims of the pods bound to it, ReplicationControllers the RC decider
  * replayed over rc-events with each command's own time, ConfigObjects the
  * config decider replayed over config-events.
  */
@@ -13,6 +13,7 @@ import { podRequest } from '../node/resources';
 import type { HistoryEntry, PodRecord, Resources } from '../ports';
 import { decideRcCommand } from '../rc/decider';
 import type { RcRecord } from '../rc/record';
+import { hostPortsOf, type HostPortUse } from '../scheduling/plugins/node-ports';
 import type { z } from 'zod';
 import type { TopicRecord } from './read-topic';
 
@@ -54,17 +55,21 @@ export function foldHistory(records: readonly TopicRecord[]): HistoryEntry[] {
 export interface RebuiltNode {
   heartbeat: NodeHeartbeat;
   reservations: Record<string, Resources>;
+  /** The hostPorts each of those pods claims, for the pods that claim any. */
+  hostPorts: Record<string, HostPortUse[]>;
 }
 
 export function foldNodes(records: readonly TopicRecord[], pods: readonly PodRecord[]): RebuiltNode[] {
   const latest = new Map<string, NodeHeartbeat>();
   for (const event of parsed(nodeHeartbeatEvent, records)) latest.set(event.data.node.name, event);
-  return [...latest.values()].map((heartbeat) => ({
-    heartbeat,
-    reservations: Object.fromEntries(
-      pods.filter((p) => !p.deleted && p.nodeName === heartbeat.data.node.name).map((p) => [p.uid, podRequest(p.pod.spec)]),
-    ),
-  }));
+  return [...latest.values()].map((heartbeat) => {
+    const bound = pods.filter((p) => !p.deleted && p.nodeName === heartbeat.data.node.name);
+    return {
+      heartbeat,
+      reservations: Object.fromEntries(bound.map((p) => [p.uid, podRequest(p.pod.spec)])),
+      hostPorts: Object.fromEntries(bound.map((p): [string, HostPortUse[]] => [p.uid, hostPortsOf(p.pod)]).filter(([, uses]) => uses.length > 0)),
+    };
+  });
 }
 
 /** The latest NodeSpecUpdated of each node, by publish time as node-lifecycle records them (its taints). */

@@ -3,7 +3,7 @@
  * live projections and reports what matched and what differed; with `replace`
  * the rebuilt items become the live tables' content. The comparison covers
  * what the log determines: pods (uid, node, the whole object), every history
- * entry, nodes (boot, description, taints, allocation and reservations) and
+ * entry, nodes (boot, description, taints, allocation, reservations and hostPort claims) and
  * ReplicationControllers (uid, spec, deletion). Heartbeat times, Ready
  * conditions and an RC's in-flight bookkeeping are not compared: the
  * level-triggered sweeps recompute them from the rest on their next pass.
@@ -62,7 +62,7 @@ async function snapshot(client: DynamoDBClient, tables: TableNames): Promise<Rec
   return {
     Pods: new Map(pods.map((p) => [`${p.namespace}/${p.name}`, canonical({ uid: p.uid, nodeName: p.nodeName ?? null, pod: p.pod })])),
     Nodes: new Map(
-      nodes.map((n) => [n.name, canonical({ bootId: n.bootId, node: n.node, allocated: n.allocated, reservations: Object.keys(n.reservations).sort(), taints: n.taints ?? [] })]),
+      nodes.map((n) => [n.name, canonical({ bootId: n.bootId, node: n.node, allocated: n.allocated, reservations: Object.keys(n.reservations).sort(), hostPorts: n.hostPorts ?? {}, taints: n.taints ?? [] })]),
     ),
     ReplicationControllers: new Map(rcs.map((r) => [`${r.namespace}/${r.name}`, canonical({ uid: r.uid, deleted: r.deleted, spec: r.rc.spec })])),
     ConfigObjects: new Map(
@@ -118,12 +118,12 @@ export async function rebuildProjections(o: { kafka: Kafka; client: DynamoDBClie
     await new DynamoHistoryStore(o.client, fresh.PodHistory).append(foldHistory(history));
     const nodeStore = new DynamoNodeStore(o.client, fresh.Nodes);
     const specs = foldNodeSpecs(nodeEvents);
-    for (const { heartbeat, reservations } of foldNodes(heartbeats, pods)) {
+    for (const { heartbeat, reservations, hostPorts } of foldNodes(heartbeats, pods)) {
       const { node, bootId, ready } = heartbeat.data;
       await nodeStore.recordHeartbeat(node, bootId, ready, Date.parse(heartbeat.time));
       const spec = specs.get(node.name);
       if (spec) await nodeStore.setTaints(node.name, spec.data.spec.taints, Date.parse(spec.time));
-      for (const [uid, request] of Object.entries(reservations)) await nodeStore.reserve(node.name, uid, request);
+      for (const [uid, request] of Object.entries(reservations)) await nodeStore.reserve(node.name, uid, request, undefined, hostPorts[uid]);
     }
     const rcStore = new DynamoRcStore(o.client, fresh.ReplicationControllers);
     for (const rc of foldRcs(rcEvents)) await rcStore.put(rc, null);

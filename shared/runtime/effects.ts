@@ -35,7 +35,7 @@ export interface Effects {
 }
 
 /** 'conflict': the stored state moved on (read again and decide anew); the others are the bind's refusals. */
-export type Applied = 'done' | 'conflict' | 'insufficient' | 'no-such-node';
+export type Applied = 'done' | 'conflict' | 'insufficient' | 'ports-taken' | 'no-such-node';
 
 /** The ports effects reach; a handler passes those it has (a missing one needed by an effect is a wiring bug). */
 export interface EffectPorts {

@@ -11,7 +11,10 @@ import { ConflictError } from '../../errors';
 import { nodeAllocatable } from '../../node/resources';
 import type { NodeTaint } from '../../node/taints';
 import type { NodeReady, NodeRecord, NodeStore, PodCidrOutcome, ReserveOutcome, Resources } from '../../ports';
+import { decodeClaim, encodeClaim } from '../../scheduling/host-port-claims';
+import type { HostPortUse } from '../../scheduling/plugins/node-ports';
 import { getItem, isConditionFailure, mapDynamoError, readAll } from './client';
+import { claimParts, releaseParts } from './host-port-claims';
 
 interface NodeItem {
   name: string;
@@ -27,7 +30,8 @@ interface NodeItem {
   allocCpu: number;
   allocMem: number;
   allocPods: number;
-  reservations: Record<string, Resources>;
+  /** Per uid; `hostPorts` (encoded claims) only for a pod that holds any. */
+  reservations: Record<string, Resources & { hostPorts?: string[] }>;
   podCIDR?: string;
   podCIDRError?: string;
   /** JSON of spec.taints, and the publish time of the NodeSpecUpdated that set them. */
@@ -39,8 +43,11 @@ interface NodeItem {
 function fromItem(raw: Record<string, unknown>): NodeRecord {
   const item = raw as unknown as NodeItem;
   const reservations: Record<string, Resources> = {};
+  const hostPorts: Record<string, HostPortUse[]> = {};
   for (const [uid, r] of Object.entries(item.reservations ?? {})) {
     reservations[uid] = { cpu: Number(r.cpu), memory: Number(r.memory), pods: Number(r.pods) };
+    const claims = (r.hostPorts ?? []).flatMap((c) => decodeClaim(c) ?? []);
+    if (claims.length > 0) hostPorts[uid] = claims;
   }
   return {
     name: item.name,
@@ -53,6 +60,7 @@ function fromItem(raw: Record<string, unknown>): NodeRecord {
     allocatable: { cpu: Number(item.capCpu), memory: Number(item.capMem), pods: Number(item.capPods) },
     allocated: { cpu: Number(item.allocCpu ?? 0), memory: Number(item.allocMem ?? 0), pods: Number(item.allocPods ?? 0) },
     reservations,
+    ...(Object.keys(hostPorts).length > 0 ? { hostPorts } : {}),
     ...(item.podCIDR ? { podCIDR: item.podCIDR } : item.podCIDRError ? { podCIDRError: item.podCIDRError } : {}),
     ...(item.taints ? { taints: JSON.parse(item.taints) } : {}),
     version: Number(item.version),
@@ -62,21 +70,26 @@ function fromItem(raw: Record<string, unknown>): NodeRecord {
 /**
  * The reservation as a conditional update of the node's item: add `request` to
  * the allocation only while the node exists, the uid holds no reservation and
- * the sum stays within `allocatable`. `reserve` sends it alone; the bind sends
- * it in a transaction with the pod's write.
+ * the sum stays within `allocatable`, and claims `hostPorts` only while no other
+ * pod holds an overlapping one (./host-port-claims.ts). `reserve` sends it
+ * alone; the bind sends it in a transaction with the pod's write.
  */
-export function reservationUpdate(table: string, nodeName: string, uid: string, request: Resources, allocatable: Resources) {
+export function reservationUpdate(table: string, nodeName: string, uid: string, request: Resources, allocatable: Resources, hostPorts: readonly HostPortUse[] = []) {
+  const claims = claimParts(hostPorts);
+  const reservation = hostPorts.length > 0 ? { ...request, hostPorts: hostPorts.map(encodeClaim) } : request;
   return {
     TableName: table,
     Key: marshall({ name: nodeName }),
-    UpdateExpression: 'SET allocCpu = allocCpu + :c, allocMem = allocMem + :m, allocPods = allocPods + :p, reservations.#uid = :r',
-    ConditionExpression: 'attribute_exists(#n) AND attribute_not_exists(reservations.#uid) AND allocCpu <= :cmax AND allocMem <= :mmax AND allocPods <= :pmax',
-    ExpressionAttributeNames: { '#n': 'name', '#uid': uid },
+    UpdateExpression:
+      'SET allocCpu = allocCpu + :c, allocMem = allocMem + :m, allocPods = allocPods + :p, reservations.#uid = :r' + (claims.setActions.length ? ` ADD ${claims.setActions.join(', ')}` : ''),
+    ConditionExpression: ['attribute_exists(#n) AND attribute_not_exists(reservations.#uid) AND allocCpu <= :cmax AND allocMem <= :mmax AND allocPods <= :pmax', ...claims.conditions].join(' AND '),
+    ExpressionAttributeNames: { '#n': 'name', '#uid': uid, ...claims.names },
     ExpressionAttributeValues: marshall({
+      ...claims.values,
       ':c': request.cpu,
       ':m': request.memory,
       ':p': request.pods,
-      ':r': request,
+      ':r': reservation,
       ':cmax': allocatable.cpu - request.cpu,
       ':mmax': allocatable.memory - request.memory,
       ':pmax': allocatable.pods - request.pods,
@@ -178,12 +191,12 @@ export class DynamoNodeStore implements NodeStore {
     throw new ConflictError(`heartbeat of ${node.name} kept racing another writer`);
   }
 
-  async reserve(nodeName: string, uid: string, request: Resources, known?: NodeRecord): Promise<ReserveOutcome> {
+  async reserve(nodeName: string, uid: string, request: Resources, known?: NodeRecord, hostPorts: readonly HostPortUse[] = []): Promise<ReserveOutcome> {
     const node = known ?? (await this.get(nodeName));
     if (!node) return 'no-such-node';
     if (node.reservations[uid]) return 'already-reserved';
     try {
-      await this.client.send(new UpdateItemCommand(reservationUpdate(this.table, nodeName, uid, request, node.allocatable)));
+      await this.client.send(new UpdateItemCommand(reservationUpdate(this.table, nodeName, uid, request, node.allocatable, hostPorts)));
       return 'reserved';
     } catch (err) {
       if (!isConditionFailure(err)) mapDynamoError(err, `reserving on ${nodeName}`);
@@ -197,15 +210,18 @@ export class DynamoNodeStore implements NodeStore {
     const node = await this.get(nodeName);
     const reservation = node?.reservations[uid];
     if (!reservation) return;
+    // The claims go with the reservation, in the write conditional on it: only their holder frees them, once.
+    const claims = releaseParts(node?.hostPorts?.[uid] ?? []);
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.table,
           Key: marshall({ name: nodeName }),
-          UpdateExpression: 'SET allocCpu = allocCpu - :c, allocMem = allocMem - :m, allocPods = allocPods - :p REMOVE reservations.#uid',
+          UpdateExpression:
+            'SET allocCpu = allocCpu - :c, allocMem = allocMem - :m, allocPods = allocPods - :p REMOVE reservations.#uid' + (claims.setActions.length ? ` DELETE ${claims.setActions.join(', ')}` : ''),
           ConditionExpression: 'attribute_exists(reservations.#uid)',
-          ExpressionAttributeNames: { '#uid': uid },
-          ExpressionAttributeValues: marshall({ ':c': reservation.cpu, ':m': reservation.memory, ':p': reservation.pods }),
+          ExpressionAttributeNames: { '#uid': uid, ...claims.names },
+          ExpressionAttributeValues: marshall({ ...claims.values, ':c': reservation.cpu, ':m': reservation.memory, ':p': reservation.pods }),
         }),
       );
     } catch (err) {

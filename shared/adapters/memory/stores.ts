@@ -25,6 +25,8 @@ import type {
   Resources,
 } from '../../ports';
 import type { RcRecord, RcStore } from '../../rc/record';
+import { conflictingClaims } from '../../scheduling/host-port-claims';
+import { hostPortsOf, type HostPortUse } from '../../scheduling/plugins/node-ports';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
@@ -96,6 +98,7 @@ export class MemoryNodeStore implements NodeStore {
       allocatable: nodeAllocatable(node),
       allocated: current?.allocated ?? { ...zero },
       reservations: current?.reservations ?? {},
+      ...(current?.hostPorts ? { hostPorts: current.hostPorts } : {}),
       ...(current?.podCIDR ? { podCIDR: current.podCIDR } : current?.podCIDRError ? { podCIDRError: current.podCIDRError } : {}),
       ...(current?.taints ? { taints: current.taints } : {}),
       version: (current?.version ?? 0) + 1,
@@ -104,18 +107,20 @@ export class MemoryNodeStore implements NodeStore {
     return clone(record);
   }
 
-  async reserve(nodeName: string, uid: string, request: Resources): Promise<ReserveOutcome> {
-    return this.reserveNow(nodeName, uid, request, undefined);
+  async reserve(nodeName: string, uid: string, request: Resources, _known?: NodeRecord, hostPorts: readonly HostPortUse[] = []): Promise<ReserveOutcome> {
+    return this.reserveNow(nodeName, uid, request, undefined, hostPorts);
   }
 
   /** The synchronous reservation; `allocatable` as the caller saw it (the binder's condition), else the stored one. */
-  reserveNow(nodeName: string, uid: string, request: Resources, allocatable: Resources | undefined): ReserveOutcome {
+  reserveNow(nodeName: string, uid: string, request: Resources, allocatable: Resources | undefined, hostPorts: readonly HostPortUse[] = []): ReserveOutcome {
     const node = this.items.get(nodeName);
     if (!node) return 'no-such-node';
     if (node.reservations[uid]) return 'already-reserved';
     if (!fits(node.allocated, request, allocatable ?? node.allocatable)) return 'insufficient';
+    if (conflictingClaims(hostPorts, node.hostPorts ?? {}, uid).length > 0) return 'insufficient';
     node.allocated = { cpu: node.allocated.cpu + request.cpu, memory: node.allocated.memory + request.memory, pods: node.allocated.pods + request.pods };
     node.reservations[uid] = { ...request };
+    if (hostPorts.length > 0) node.hostPorts = { ...node.hostPorts, [uid]: clone([...hostPorts]) };
     return 'reserved';
   }
 
@@ -125,6 +130,11 @@ export class MemoryNodeStore implements NodeStore {
     if (!node || !r) return;
     node.allocated = { cpu: node.allocated.cpu - r.cpu, memory: node.allocated.memory - r.memory, pods: node.allocated.pods - r.pods };
     delete node.reservations[uid];
+    if (node.hostPorts?.[uid]) {
+      const { [uid]: _freed, ...rest } = node.hostPorts;
+      if (Object.keys(rest).length > 0) node.hostPorts = rest;
+      else delete node.hostPorts;
+    }
   }
 
   private taintsAt = new Map<string, number>();
@@ -183,7 +193,9 @@ export class MemoryBinder implements Binder {
     const node = this.nodes.items.get(nodeName);
     if (!node) return 'no-such-node';
     if (node.reservations[record.uid] || !fits(node.allocated, request, allocatable)) return 'insufficient';
-    this.nodes.reserveNow(nodeName, record.uid, request, allocatable);
+    const hostPorts = hostPortsOf(record.pod);
+    if (conflictingClaims(hostPorts, node.hostPorts ?? {}, record.uid).length > 0) return 'ports-taken';
+    this.nodes.reserveNow(nodeName, record.uid, request, allocatable, hostPorts);
     this.pods.putNow(record, expectedVersion);
     return 'bound';
   }

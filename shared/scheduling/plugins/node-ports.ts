@@ -2,9 +2,11 @@
  * NodePorts (kube-scheduler's plugin of that name): a pod whose containers ask
  * for a hostPort does not go to a node where a pod already holds that port
  * for the same protocol and an overlapping host IP (0.0.0.0, or no hostIP,
- * overlaps every address). The ports in use per node come with the pod
- * (PodInfo.hostPortsInUse): the scheduler reads them from the Pods table only
- * for pods that ask for a hostPort.
+ * overlaps every address). The ports in use per node are those the node's
+ * item holds claims for (NodeRecord.hostPorts, written by the bind: the guard
+ * that refuses the loser of a race, shared/scheduling/host-port-claims.ts) and
+ * those of the pods bound to it (PodInfo.hostPortsInUse, read from the Pods
+ * table only for pods that ask for a hostPort).
  */
 import type { Pod } from '../../pod/schema';
 import { SUCCESS, unschedulable, type FilterPlugin } from '../framework';
@@ -31,8 +33,11 @@ export const nodePorts: FilterPlugin = {
   name: 'NodePorts',
   filter: (info, node) => {
     const wanted = hostPortsOf(info.pod);
-    if (wanted.length === 0) return SUCCESS;
-    const used = info.hostPortsInUse?.[node.name] ?? [];
+    const uid = info.pod.metadata.uid;
+    // A pod the node already holds (a replayed bind) conflicts with nothing.
+    if (wanted.length === 0 || (uid && node.reservations[uid])) return SUCCESS;
+    const claimed = Object.entries(node.hostPorts ?? {}).flatMap(([holder, uses]) => (holder === uid ? [] : uses));
+    const used = [...(info.hostPortsInUse?.[node.name] ?? []), ...claimed];
     return wanted.some((w) => used.some((u) => portsConflict(w, u))) ? unschedulable("node(s) didn't have free ports for the requested pod ports") : SUCCESS;
   },
 };

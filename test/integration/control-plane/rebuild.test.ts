@@ -19,8 +19,9 @@ describe('projections rebuilt from the log', () => {
   let fleet: HollowFleet;
 
   beforeAll(async () => {
-    cp = await startControlPlane({ SWEEP_INTERVAL_MS: '500', RC_POD_SCAN_INTERVAL_MS: '1000' });
-    fleet = await startHollowFleet({ auth: fleetAuth(), brokers: cp.parts.brokers, topicPrefix: cp.parts.prefix, count: 2, namePrefix: `rb-${randomUUID().slice(0, 4)}-`, heartbeatIntervalMs: 500 });
+    // hostPort is beyond the baseline level: the test's namespace may use it.
+    cp = await startControlPlane({ SWEEP_INTERVAL_MS: '500', RC_POD_SCAN_INTERVAL_MS: '1000', POD_SECURITY_LEVELS: 'default=privileged' });
+    fleet = await startHollowFleet({ auth: fleetAuth(), brokers: cp.parts.brokers, topicPrefix: cp.parts.prefix, count: 2, namePrefix: `rb-${randomUUID().slice(0, 4)}-`, heartbeatIntervalMs: 500, podSecurity: { namespaceLevels: { default: 'privileged' }, defaultLevel: 'baseline' } });
     await fleet.ready;
     await eventually(async () => (await cp.stores.nodeStore.list()).filter((n) => n.ready === 'True').length === 2, 20000, 'two Ready nodes');
   }, 90000);
@@ -38,8 +39,11 @@ describe('projections rebuilt from the log', () => {
 
   it('rebuilds pods, history, nodes, RCs, ConfigMaps and Secrets identical to the live tables, and restores them after a wipe', async () => {
     const container = { name: 'main', image: 'podflow/base:1', command: ['sleep', '3600'], resources: { requests: { cpu: '100m', memory: '64Mi' } } };
-    for (const name of ['keep-1', 'keep-2', 'gone']) {
-      expect((await cp.request('POST', `/api/v1/namespaces/${NS}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [container] } })).status).toBe(201);
+    // keep-1 and gone hold hostPorts: the node's claims are folded from the log too, and gone's is released.
+    const hostPort = { 'keep-1': 18080, 'keep-2': undefined, gone: 18081 };
+    for (const [name, port] of Object.entries(hostPort)) {
+      const containers = [port ? { ...container, ports: [{ containerPort: 80, hostPort: port }] } : container];
+      expect((await cp.request('POST', `/api/v1/namespaces/${NS}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers } })).status).toBe(201);
     }
     const rc = { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rb-web' }, spec: { replicas: 2, selector: { app: 'rb-web' }, template: { metadata: { labels: { app: 'rb-web' } }, spec: { containers: [container] } } } };
     expect((await cp.request('POST', `/api/v1/namespaces/${NS}/replicationcontrollers`, rc)).status).toBe(201);
@@ -57,6 +61,8 @@ describe('projections rebuilt from the log', () => {
     const history = Object.fromEntries(await Promise.all(before.map(async (p) => [p.name, await describeEvents(p.name)] as const)));
     expect(history['keep-1'].some((e) => e.startsWith('Scheduled:'))).toBe(true);
 
+    const claims = (await cp.stores.nodeStore.list()).flatMap((n) => Object.values(n.hostPorts ?? {}).flat());
+    expect(claims).toEqual([{ protocol: 'TCP', hostIP: '0.0.0.0', hostPort: 18080 }]);
     const compared = await rebuildProjections({ kafka: cp.kafka, client: cp.stores.client, live: cp.stores.tables });
     expect(compared.sections.map((s) => ({ table: s.table, differed: s.differed, missing: s.missing, extra: s.extra }))).toEqual(
       ['Pods', 'Nodes', 'ReplicationControllers', 'ConfigObjects', 'PodHistory'].map((table) => ({ table, differed: [], missing: [], extra: [] })),

@@ -1,11 +1,11 @@
 /**
  * The scheduler handler on in-memory ports, given/when/then: it binds through
  * the bind transaction, a replay binds nothing twice, racing schedulers never
- * overcommit, and a pod no node fits is recorded Unschedulable.
+ * overcommit or share a hostPort, and a pod no node fits is recorded Unschedulable.
  */
 import { makeScheduler } from '../../../functions/scheduler/handler';
 import { memoryPorts } from '../../../shared/adapters/memory';
-import { makeEvent, TOPICS, type PodAccepted, type PodAssigned } from '../../../shared/events';
+import { makeEvent, TOPICS, type PodAccepted, type PodAssigned, type PodScheduleRequested } from '../../../shared/events';
 import type { PodRecord } from '../../../shared/ports';
 import { aNodeDescription, aPodSpec, aRecordedPod } from '../../helpers/factories';
 
@@ -72,6 +72,40 @@ describe('scheduler handler', () => {
     expect(ports.historyStore.entries.map((e) => e.reason)).toEqual(['FailedScheduling']);
     expect(ports.publisher.ofType('PodChanged')).toHaveLength(1);
     expect((await ports.nodeStore.get('n1'))!.reservations).toEqual({});
+  });
+
+  it('never puts two pods on one hostPort: of schedulers racing for a node, one binds, the others record NodePorts Unschedulable, and one binds after the port is freed', async () => {
+    const { ports, scheduler, ready } = given([{ name: 'n1', cpu: '8' }]);
+    await ready;
+    const spec = aPodSpec({ containers: [{ name: 'app', image: 'podflow/base:1', ports: [{ containerPort: 80, hostPort: 8080, protocol: 'TCP' }] }] });
+    const events = await Promise.all(
+      ['a', 'b', 'c'].map(async (name) => {
+        const pod = aRecordedPod({ name, uid: `uid-${name}`, spec });
+        await ports.podStore.put({ namespace: 'default', name, uid: pod.metadata.uid, version: 1, pod, deleted: false }, null);
+        return makeEvent<PodAccepted>('PodAccepted', `default/${name}`, { pod, version: 1 }, { source: 'pod-controller', time: ports.clock.now(), id: `req-${name}:accepted` });
+      }),
+    );
+    // Each scheduler reads the Pods table before any binds, so the filter passes all three: the bind decides.
+    await Promise.all(events.map((e) => scheduler()(e)));
+    const [winner, ...losers] = (await ports.podStore.list()).sort((x, y) => Number(Boolean(y.nodeName)) - Number(Boolean(x.nodeName)));
+    expect(winner.nodeName).toBe('n1');
+    expect(losers.map((p) => p.nodeName)).toEqual([undefined, undefined]);
+    for (const p of losers) {
+      expect(p.pod.status.conditions?.find((c) => c.type === 'PodScheduled')).toMatchObject({
+        status: 'False',
+        reason: 'Unschedulable',
+        message: "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports.",
+      });
+    }
+    expect((await ports.nodeStore.get('n1'))!.hostPorts).toEqual({ [winner.uid]: [{ protocol: 'TCP', hostIP: '0.0.0.0', hostPort: 8080 }] });
+
+    // The winner is deleted (its stop confirmed): the release frees the port, and a retry binds one of the others.
+    await ports.podStore.put({ ...winner, version: winner.version + 1, deleted: true }, winner.version);
+    await ports.nodeStore.release('n1', winner.uid);
+    expect((await ports.nodeStore.get('n1'))!.hostPorts).toBeUndefined();
+    const retry = makeEvent<PodScheduleRequested>('PodScheduleRequested', `default/${losers[0].name}`, { namespace: 'default', name: losers[0].name, uid: losers[0].uid }, { source: 'node-lifecycle', time: ports.clock.now() });
+    await scheduler()(retry);
+    expect((await ports.podStore.get('default', losers[0].name))!.nodeName).toBe('n1');
   });
 
   it('binds nothing and reserves nothing for a pod deleted after it was accepted', async () => {

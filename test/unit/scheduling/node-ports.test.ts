@@ -3,7 +3,7 @@ import type { NodeRecord } from '../../../shared/ports';
 
 const podWith = (ports: { containerPort: number; hostPort?: number; protocol?: string; hostIP?: string }[]) =>
   ({ metadata: { name: 'p', namespace: 'default', uid: 'u' }, spec: { containers: [{ name: 'c', image: 'i', ports }] }, status: {} }) as never;
-const node = { name: 'n1' } as NodeRecord;
+const node = { name: 'n1', reservations: {} } as unknown as NodeRecord;
 
 describe('the NodePorts filter', () => {
   it('reads hostPorts with Kubernetes defaults (TCP, every address) and ignores container-only ports', () => {
@@ -30,5 +30,15 @@ describe('the NodePorts filter', () => {
     const status = nodePorts.filter({ pod: podWith(ports), request: { cpu: 0, memory: 0, pods: 1 }, hostPortsInUse: inUse }, node);
     expect(status.code).toBe(code);
     if (code !== 'Success') expect(status.reasons).toEqual(["node(s) didn't have free ports for the requested pod ports"]);
+  });
+
+  it.each([
+    ['refuses a port another pod claims on the node, though no bound pod was read', { other: [{ protocol: 'TCP', hostIP: '0.0.0.0', hostPort: 8080 }] }, {}, 'Unschedulable'],
+    ['passes a port the pod itself claims', { u: [{ protocol: 'TCP', hostIP: '0.0.0.0', hostPort: 8080 }] }, {}, 'Success'],
+    ['passes a node that already holds the pod (a replayed bind)', { other: [{ protocol: 'TCP', hostIP: '0.0.0.0', hostPort: 8080 }] }, { u: { cpu: 0, memory: 0, pods: 1 } }, 'Success'],
+  ])('%s', (_what, hostPorts, reservations, code) => {
+    const claimed = { ...node, hostPorts, reservations } as NodeRecord;
+    const status = nodePorts.filter({ pod: podWith([{ containerPort: 80, hostPort: 8080 }]), request: { cpu: 0, memory: 0, pods: 1 }, hostPortsInUse: {} }, claimed);
+    expect(status.code).toBe(code);
   });
 });
