@@ -207,29 +207,8 @@ export async function startHosts(plan: UnderlayPlan): Promise<Hosts> {
     await run('ip', ['-n', sw, 'link', 'add', plan.bridge, 'type', 'bridge']);
     await run('ip', ['-n', sw, 'addr', 'add', `${plan.gateway}/${plan.prefix}`, 'dev', plan.bridge]);
     await run('ip', ['-n', sw, 'link', 'set', plan.bridge, 'up']);
-    for (const [i, h] of plan.hosts.entries()) {
-      await run('ip', ['netns', 'add', h.netns]);
-      const port = `port${i + 1}`;
-      await run('ip', ['-n', sw, 'link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', h.netns]);
-      await run('ip', ['-n', sw, 'link', 'set', port, 'mtu', String(plan.mtu), 'master', plan.bridge, 'up']);
-      await run('ip', ['-n', h.netns, 'link', 'set', 'lo', 'up']);
-      await run('ip', ['-n', h.netns, 'addr', 'add', `${h.address}/${plan.prefix}`, 'dev', 'eth0']);
-      await run('ip', ['-n', h.netns, 'link', 'set', 'eth0', 'mtu', String(plan.mtu), 'up']);
-      await run('ip', ['-n', h.netns, 'route', 'add', 'default', 'via', plan.gateway]);
-    }
-    await Promise.all(
-      plan.hosts.map(async (h) => {
-        mkdirSync(h.dir, { recursive: true, mode: 0o700 });
-        mkdirSync(h.execRoot, { recursive: true, mode: 0o700 });
-        const logFile = path.join(h.dir, 'dockerd.log');
-        const args = ['--net=' + h.netnsPath, 'dockerd', '--data-root', path.join(h.dir, 'docker'), '--exec-root', h.execRoot, '-H', h.dockerHost, '--pidfile', path.join(h.dir, 'docker.pid'), '--bridge=none'];
-        const out = openSync(logFile, 'a');
-        // Its own process group: a Ctrl-C to the launcher does not kill the engine before the agents drain; stop() ends it.
-        spawn('nsenter', args, { stdio: ['ignore', out, out], detached: true }).unref();
-        await waitForEngine(h, logFile);
-        await copyImages(h);
-      }),
-    );
+    for (const [i, h] of plan.hosts.entries()) await wireHost(plan, h, `port${i + 1}`);
+    await Promise.all(plan.hosts.map(startEngine));
   } catch (err) {
     await stop();
     throw err;
@@ -267,7 +246,7 @@ async function startEngine(h: HostPlan): Promise<void> {
   const logFile = path.join(h.dir, 'dockerd.log');
   const args = ['--net=' + h.netnsPath, 'dockerd', '--data-root', path.join(h.dir, 'docker'), '--exec-root', h.execRoot, '-H', h.dockerHost, '--pidfile', path.join(h.dir, 'docker.pid'), '--bridge=none'];
   const out = openSync(logFile, 'a');
-  // Its own process group, as the first hosts' engines: a Ctrl-C to the launcher does not reach it; stop() ends it.
+  // Its own process group: a Ctrl-C to the launcher does not reach it (hosts outlive the cluster); stop() ends it.
   spawn('nsenter', args, { stdio: ['ignore', out, out], detached: true }).unref();
   await waitForEngine(h, logFile);
   await copyImages(h);
