@@ -35,8 +35,8 @@ export type PodDecision =
       expectedVersion: number | null;
       outbound: Outbound[];
       history: HistoryEntry[];
-      /** Give the node's reservation back (the pod left the node for good). */
-      release?: { nodeName: string; uid: string };
+      /** Give the node's reservation back (the pod left the node for good), or only its hostPorts (the pod ended). */
+      release?: { nodeName: string; uid: string; only?: 'hostPorts' };
     }
   | { kind: 'publish'; outbound: Outbound[]; release?: { nodeName: string; uid: string } }
   | { kind: 'ignore'; reason: string };

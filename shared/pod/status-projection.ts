@@ -2,12 +2,18 @@
  * How agent reports change the stored pod. Pure. A report counts only for the
  * incarnation (uid) and node it names, and only if newer than the last applied
  * one from the same agent boot; a stop confirmation ends a terminating pod.
+ * A pod that ends (Succeeded or Failed) gives its hostPort claims back at once,
+ * as kube-scheduler stops counting it; its requests stay reserved until it is
+ * deleted.
  */
 import type { PodStatusReported, PodStopped } from '../events';
 import type { HistoryEntry } from '../ports';
 import type { PodRecord } from '../ports';
 import { changed, historyEntry, type DecideContext, type PodDecision } from './decider';
 import type { Pod, PodCondition } from './schema';
+import { hostPortsOf } from '../scheduling/plugins/node-ports';
+
+const ended = (phase: string | undefined) => phase === 'Succeeded' || phase === 'Failed';
 
 export function applyStatusEvent(state: PodRecord | null, event: PodStatusReported | PodStopped, ctx: DecideContext): PodDecision {
   const { uid, nodeName } = event.data;
@@ -43,6 +49,7 @@ export function applyStatusEvent(state: PodRecord | null, event: PodStatusReport
     expectedVersion: state.version,
     outbound: [changed('MODIFIED', pod, ctx, `${event.id}:modified`, event.id)],
     history,
+    ...(ended(pod.status.phase) && !ended(state.pod.status.phase) && hostPortsOf(pod).length > 0 ? { release: { nodeName, uid, only: 'hostPorts' as const } } : {}),
   };
 }
 

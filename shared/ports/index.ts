@@ -106,8 +106,12 @@ export interface NodeStore {
    * `hostPorts` are claimed in the same write, unless another pod's claim overlaps (then 'insufficient').
    */
   reserve(nodeName: string, uid: string, request: Resources, known?: NodeRecord, hostPorts?: readonly HostPortUse[]): Promise<ReserveOutcome>;
-  /** Gives a pod's reservation and its hostPort claims back; a second release is a no-op. */
-  release(nodeName: string, uid: string): Promise<void>;
+  /**
+   * Gives a pod's reservation and its hostPort claims back; a second release is a no-op.
+   * `only: 'hostPorts'` gives back the claims alone (a pod that ended holds no port, as
+   * kube-scheduler counts it, while its requests stay reserved until it is deleted).
+   */
+  release(nodeName: string, uid: string, only?: 'hostPorts'): Promise<void>;
   /** Sets the Ready condition when the node is still at `expectedVersion`. */
   setReady(nodeName: string, ready: NodeReady, at: number, expectedVersion: number): Promise<void>;
   /**

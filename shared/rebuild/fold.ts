@@ -2,7 +2,7 @@
  * Pure folds from the log to the projections' records: the Pods table is the
  * latest change of each pod (pod-changes), PodHistory every entry ever
  * recorded (pod-history), Nodes the latest heartbeat of each node plus the
- * requests and hostPort claims of the pods bound to it, ReplicationControllers the RC decider
+ * requests of the pods bound to it and the hostPort claims of those not ended, ReplicationControllers the RC decider
  * replayed over rc-events with each command's own time, ConfigObjects the
  * config decider replayed over config-events.
  */
@@ -67,7 +67,13 @@ export function foldNodes(records: readonly TopicRecord[], pods: readonly PodRec
     return {
       heartbeat,
       reservations: Object.fromEntries(bound.map((p) => [p.uid, podRequest(p.pod.spec)])),
-      hostPorts: Object.fromEntries(bound.map((p): [string, HostPortUse[]] => [p.uid, hostPortsOf(p.pod)]).filter(([, uses]) => uses.length > 0)),
+      // A pod that ended gave its claims back (status-projection), though its requests stay reserved.
+      hostPorts: Object.fromEntries(
+        bound
+          .filter((p) => p.pod.status.phase !== 'Succeeded' && p.pod.status.phase !== 'Failed')
+          .map((p): [string, HostPortUse[]] => [p.uid, hostPortsOf(p.pod)])
+          .filter(([, uses]) => uses.length > 0),
+      ),
     };
   });
 }

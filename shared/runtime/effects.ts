@@ -26,7 +26,7 @@ export type Write =
 
 export type FollowUp =
   | { kind: 'history'; entries: readonly HistoryEntry[] }
-  | { kind: 'release'; nodeName: string; uid: string }
+  | { kind: 'release'; nodeName: string; uid: string; only?: 'hostPorts' }
   | { kind: 'publish'; outbound: readonly Outbound[] };
 
 export interface Effects {
@@ -54,7 +54,7 @@ function need<T>(port: T | undefined, what: string): T {
 }
 
 /** Builds the follow-ups of a decision, leaving out the empty ones. */
-export function followUps(o: { history?: readonly HistoryEntry[]; release?: { nodeName: string; uid: string }; outbound?: readonly Outbound[] }): FollowUp[] {
+export function followUps(o: { history?: readonly HistoryEntry[]; release?: { nodeName: string; uid: string; only?: 'hostPorts' }; outbound?: readonly Outbound[] }): FollowUp[] {
   const out: FollowUp[] = [];
   if (o.history?.length) out.push({ kind: 'history', entries: o.history });
   if (o.release) out.push({ kind: 'release', ...o.release });
@@ -103,7 +103,7 @@ function applyFollowUp(f: FollowUp, ports: EffectPorts): Promise<void> {
     case 'history':
       return ports.historyStore.append(f.entries);
     case 'release':
-      return need(ports.nodeStore, 'node store').release(f.nodeName, f.uid);
+      return need(ports.nodeStore, 'node store').release(f.nodeName, f.uid, f.only);
     case 'publish':
       return publishAll(ports.publisher, f.outbound);
     default: {

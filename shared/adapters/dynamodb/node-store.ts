@@ -206,10 +206,11 @@ export class DynamoNodeStore implements NodeStore {
     }
   }
 
-  async release(nodeName: string, uid: string): Promise<void> {
+  async release(nodeName: string, uid: string, only?: 'hostPorts'): Promise<void> {
     const node = await this.get(nodeName);
     const reservation = node?.reservations[uid];
     if (!reservation) return;
+    if (only === 'hostPorts') return this.releaseHostPorts(nodeName, uid, node?.hostPorts?.[uid] ?? []);
     // The claims go with the reservation, in the write conditional on it: only their holder frees them, once.
     const claims = releaseParts(node?.hostPorts?.[uid] ?? []);
     try {
@@ -226,6 +227,26 @@ export class DynamoNodeStore implements NodeStore {
       );
     } catch (err) {
       if (!isConditionFailure(err)) mapDynamoError(err, `releasing ${uid} on ${nodeName}`);
+    }
+  }
+
+  /** The claims alone, conditional on the reservation still listing them: once, and only by their holder. */
+  private async releaseHostPorts(nodeName: string, uid: string, held: readonly HostPortUse[]): Promise<void> {
+    if (held.length === 0) return;
+    const claims = releaseParts(held);
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: marshall({ name: nodeName }),
+          UpdateExpression: `REMOVE reservations.#uid.hostPorts DELETE ${claims.setActions.join(', ')}`,
+          ConditionExpression: 'attribute_exists(reservations.#uid.hostPorts)',
+          ExpressionAttributeNames: { '#uid': uid, ...claims.names },
+          ExpressionAttributeValues: marshall(claims.values),
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) mapDynamoError(err, `releasing the hostPorts of ${uid} on ${nodeName}`);
     }
   }
 

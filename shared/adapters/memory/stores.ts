@@ -124,17 +124,18 @@ export class MemoryNodeStore implements NodeStore {
     return 'reserved';
   }
 
-  async release(nodeName: string, uid: string): Promise<void> {
+  async release(nodeName: string, uid: string, only?: 'hostPorts'): Promise<void> {
     const node = this.items.get(nodeName);
     const r = node?.reservations[uid];
     if (!node || !r) return;
-    node.allocated = { cpu: node.allocated.cpu - r.cpu, memory: node.allocated.memory - r.memory, pods: node.allocated.pods - r.pods };
-    delete node.reservations[uid];
     if (node.hostPorts?.[uid]) {
       const { [uid]: _freed, ...rest } = node.hostPorts;
       if (Object.keys(rest).length > 0) node.hostPorts = rest;
       else delete node.hostPorts;
     }
+    if (only === 'hostPorts') return;
+    node.allocated = { cpu: node.allocated.cpu - r.cpu, memory: node.allocated.memory - r.memory, pods: node.allocated.pods - r.pods };
+    delete node.reservations[uid];
   }
 
   private taintsAt = new Map<string, number>();

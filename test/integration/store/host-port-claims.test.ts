@@ -90,6 +90,28 @@ describe('hostPort claims on DynamoDB Local', () => {
     expect(await bind(nodeName, c)).toBe('bound');
   });
 
+  it('frees the hostPorts of a pod that ended while its requests stay reserved, and its later release leaves the next holder alone', async () => {
+    await nodes.recordHeartbeat(aNodeDescription({ name: 'ended' }), 'boot', true, 1000);
+    const [done, next] = [aPodOnPorts('ended-job', [{ hostPort: 7070 }]), aPodOnPorts('ended-next', [{ hostPort: 7070 }])];
+    await pods.put(done, null);
+    await pods.put(next, null);
+    expect(await bind('ended', done)).toBe('bound');
+    expect(await bind('ended', next)).toBe('ports-taken');
+    await nodes.release('ended', done.uid, 'hostPorts');
+    await nodes.release('ended', done.uid, 'hostPorts');
+    const freed = (await nodes.get('ended'))!;
+    expect(freed.hostPorts).toBeUndefined();
+    expect(Object.keys(freed.reservations)).toEqual([done.uid]);
+    expect(await bind('ended', next)).toBe('bound');
+    await nodes.release('ended', done.uid); // deleted at last: its requests go, the port stays with the next pod
+    const after = (await nodes.get('ended'))!;
+    expect(Object.keys(after.reservations)).toEqual([next.uid]);
+    expect(after.allocated).toEqual(request);
+    const third = aPodOnPorts('ended-third', [{ hostPort: 7070, hostIP: '10.0.0.9' }]);
+    await pods.put(third, null);
+    expect(await bind('ended', third)).toBe('ports-taken');
+  });
+
   it('ends the losers of schedulers racing for one hostPort Unschedulable with the NodePorts reason, never bound twice', async () => {
     // Tables of its own: one node, so the losers have nowhere else to go.
     const own = tableNames(`hostport-sched-${Date.now()}-`);

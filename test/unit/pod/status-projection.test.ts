@@ -63,6 +63,26 @@ describe('status projection', () => {
     if (decision.kind !== 'ignore') expect(decision.release).toEqual(then.release);
   });
 
+  const withHostPort = (record: PodRecord, phase: string, hostPort?: number): PodRecord => ({
+    ...record,
+    pod: { ...record.pod, spec: { ...record.pod.spec, containers: [{ ...record.pod.spec.containers[0], ports: [{ containerPort: 80, protocol: 'TCP', ...(hostPort ? { hostPort } : {}) }] }] }, status: { ...record.pod.status, phase: phase as 'Running' } },
+  });
+  const reporting = (phase: string): PodStatusReported => {
+    const event = statusReport({ uid: 'uid-1', sequence: 9 });
+    return { ...event, data: { ...event.data, status: { phase: phase as 'Running' } } };
+  };
+  it.each([
+    ['a pod with a hostPort that succeeds gives its hostPorts back', 'Running', 'Succeeded', 8080, { nodeName: 'node-a', uid: 'uid-1', only: 'hostPorts' }],
+    ['a pod with a hostPort that fails gives its hostPorts back', 'Running', 'Failed', 8080, { nodeName: 'node-a', uid: 'uid-1', only: 'hostPorts' }],
+    ['a pod with a hostPort still running keeps them', 'Pending', 'Running', 8080, undefined],
+    ['a pod that had already ended gives nothing back twice', 'Succeeded', 'Succeeded', 8080, undefined],
+    ['a pod without a hostPort that ends gives nothing back', 'Running', 'Succeeded', undefined, undefined],
+  ])('%s', (_what, before, after, hostPort, release) => {
+    const decision = applyStatusEvent(withHostPort(stored({ uid: 'uid-1', bound: true }), before, hostPort), reporting(after), context());
+    if (decision.kind !== 'write') throw new Error('expected a write');
+    expect(decision.release).toEqual(release);
+  });
+
   it('keeps the scheduler’s PodScheduled condition and records the node’s events in history', () => {
     const decision = applyStatusEvent(stored({ uid: 'uid-1', bound: true }), statusReport({ uid: 'uid-1', sequence: 1 }), context());
     if (decision.kind !== 'write') throw new Error('expected a write');
