@@ -18,6 +18,7 @@ import { NodeBundle } from '../bundling';
 import { acknowledge } from '../nag';
 import { InstanceGroup } from './instance-group';
 import { nodeServiceUserData } from './node-service';
+import { CONTROL_PLANE_SUBNETS } from '../stacks/network-stack';
 
 export const API_PORT = 8001;
 
@@ -102,7 +103,7 @@ export class ApiService extends Construct {
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
       internetFacing,
-      vpcSubnets: { subnetType: internetFacing ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      vpcSubnets: internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : CONTROL_PLANE_SUBNETS,
       securityGroup: lbSecurityGroup,
       idleTimeout: Duration.hours(1),
       dropInvalidHeaderFields: true,

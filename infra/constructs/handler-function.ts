@@ -11,7 +11,7 @@
  */
 import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -24,6 +24,7 @@ import { LAMBDA_RUNTIME, lambdaBundling, PROJECT_ROOT } from '../bundling';
 import { kafkaClientStatements, type KafkaArns } from './kafka-access';
 import { tableEnvironment, tableStatements, type TableRef } from './table-access';
 import { acknowledge, LAMBDA_MANAGED_POLICIES, RUNTIME_PIN } from '../nag';
+import { CONTROL_PLANE_SUBNETS } from '../stacks/network-stack';
 
 /** The event source mapping settings every handler shares. */
 export const EVENT_SOURCE_SETTINGS = {
@@ -70,7 +71,7 @@ export class HandlerFunction extends Construct {
       memorySize: 512,
       timeout: Duration.minutes(2),
       vpc: props.vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      vpcSubnets: CONTROL_PLANE_SUBNETS,
       securityGroups: [props.securityGroup],
       // Schedule ticks are asynchronous invocations; a failed sweep heals on the next tick.
       retryAttempts: spec.sweeps ? 0 : undefined,

@@ -12,6 +12,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
+import { CONTROL_PLANE_SUBNETS } from '../stacks/network-stack';
 
 export interface InstanceGroupProps {
   vpc: ec2.IVpc;
@@ -26,6 +27,8 @@ export interface InstanceGroupProps {
   elbHealthCheck?: boolean;
   /** Replace instances one by one when the launch template changes (stateless services only). */
   rollingUpdate?: boolean;
+  /** Where the instances run: the control plane's subnets unless told (the agent nodes have their own). */
+  subnets?: ec2.SubnetSelection;
 }
 
 export class InstanceGroup extends Construct {
@@ -63,7 +66,7 @@ export class InstanceGroup extends Construct {
     });
     this.asg = new autoscaling.AutoScalingGroup(this, 'Group', {
       vpc: props.vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      vpcSubnets: props.subnets ?? CONTROL_PLANE_SUBNETS,
       launchTemplate: this.launchTemplate,
       minCapacity: props.minCapacity,
       maxCapacity: props.maxCapacity,

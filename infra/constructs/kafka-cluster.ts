@@ -21,6 +21,7 @@ import { TOPIC_SPECS } from '../../shared/events/topics';
 import { LAMBDA_RUNTIME, lambdaBundling, PROJECT_ROOT } from '../bundling';
 import { acknowledge, acknowledgeWildcardResource, LAMBDA_MANAGED_POLICIES, RUNTIME_PIN } from '../nag';
 import { KafkaArns, kafkaClientStatements } from './kafka-access';
+import { CONTROL_PLANE_SUBNETS } from '../stacks/network-stack';
 
 /** SASL/IAM over TLS. */
 export const MSK_IAM_PORT = 9098;
@@ -45,7 +46,7 @@ export class KafkaCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: KafkaClusterProps) {
     super(scope, id);
-    const subnets = props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+    const subnets = props.vpc.selectSubnets(CONTROL_PLANE_SUBNETS);
 
     this.clusterSecurityGroup = new ec2.SecurityGroup(this, 'ClusterSecurityGroup', {
       vpc: props.vpc,
@@ -127,7 +128,7 @@ export class KafkaCluster extends Construct {
       memorySize: 256,
       timeout: Duration.minutes(5),
       vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      vpcSubnets: CONTROL_PLANE_SUBNETS,
       securityGroups: [securityGroup],
       logGroup: new logs.LogGroup(this, 'TopicProvisionerLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
     });

@@ -7,7 +7,10 @@
  *
  * The pod network is a VXLAN overlay between the nodes (docs/pod-network.md):
  * the group admits UDP 8472 from itself, and each agent reads the Nodes table
- * for its pod range and the other nodes' ranges and addresses.
+ * for its pod range and the other nodes' ranges and addresses. The nodes run
+ * in subnets of their own, apart from the control plane's, whose ranges each
+ * agent closes to pods (BLOCKED_CIDRS), with the metadata service and the
+ * agent's port (shared/network/isolation-plan.ts).
  *
  * The node role reads node-assignments (consumer groups `agent-*`) and writes
  * pod-status and node-heartbeats, nothing else in Kafka; in DynamoDB it only
@@ -26,6 +29,7 @@ import { InstanceGroup } from '../constructs/instance-group';
 import { kafkaClientStatements } from '../constructs/kafka-access';
 import { nodeServiceUserData } from '../constructs/node-service';
 import type { KafkaEndpoint } from './control-plane-stack';
+import { CONTROL_PLANE_SUBNETS, NODE_SUBNETS } from './network-stack';
 import { acknowledge, acknowledgeWildcardResource } from '../nag';
 
 /** Where the API reaches an agent for container logs. */
@@ -90,6 +94,8 @@ export class AgentNodesStack extends Stack {
         POD_NETWORK: 'vxlan',
         NODES_TABLE: props.nodes.table.tableName,
         VXLAN_PORT: String(VXLAN_PORT),
+        // Pods reach the outside through the node: the control plane's subnets are closed to them.
+        BLOCKED_CIDRS: props.vpc.selectSubnets(CONTROL_PLANE_SUBNETS).subnets.map((s) => s.ipv4CidrBlock).join(','),
         PAUSE_IMAGE,
         LOG_LEVEL: 'info',
       },
@@ -108,6 +114,7 @@ export class AgentNodesStack extends Stack {
       instanceType: props.instanceType,
       userData,
       securityGroup: this.securityGroup,
+      subnets: NODE_SUBNETS,
       minCapacity: 0,
       maxCapacity: props.maxNodes,
       desiredCapacity: props.desiredNodes,

@@ -1,7 +1,11 @@
 /**
  * The network every other stack lives in: a VPC across two Availability Zones
  * with public subnets (NAT, an internet-facing load balancer when asked for)
- * and private subnets for brokers, functions and nodes. DynamoDB and S3 are
+ * and private subnets of two kinds: `private` for the control plane (brokers,
+ * functions, the API and its internal load balancer) and `nodes` for the
+ * agent nodes. Pods reach the outside through their node, so the nodes are
+ * told the control plane's subnets (BLOCKED_CIDRS) and keep pods out of them;
+ * a separate group is what makes that one rule per zone. DynamoDB and S3 are
  * reached through gateway endpoints, so table and asset traffic stays off the
  * NAT gateway. Flow logs record rejected and accepted traffic.
  */
@@ -12,6 +16,12 @@ import type { Construct } from 'constructs';
 
 /** A literal (not a token), so security group rules that admit the VPC can be checked at synth. */
 export const VPC_CIDR = '10.40.0.0/16';
+
+/** The control plane's subnet group: MSK, the Lambda functions, the API instances and the internal load balancer. */
+export const CONTROL_PLANE_SUBNETS: ec2.SubnetSelection = { subnetGroupName: 'private' };
+
+/** The agent nodes' subnet group: apart from the control plane, so pods can be kept out of it by range. */
+export const NODE_SUBNETS: ec2.SubnetSelection = { subnetGroupName: 'nodes' };
 
 export interface NetworkStackProps extends StackProps {
   natGateways: number;
@@ -29,6 +39,8 @@ export class NetworkStack extends Stack {
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+        // Last, so the groups above keep their ranges.
+        { name: 'nodes', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
       ],
       gatewayEndpoints: {
         DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },

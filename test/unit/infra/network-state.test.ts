@@ -8,10 +8,10 @@ describe('network stack', () => {
     s = synthPodflow({ 'podflow:natGateways': 2 });
   });
 
-  it('spans two zones with public and private subnets and as many NAT gateways as set', () => {
+  it('spans two zones with public, control-plane and node subnets and as many NAT gateways as set', () => {
     const t = s.templates.network;
     t.resourceCountIs('AWS::EC2::VPC', 1);
-    t.resourceCountIs('AWS::EC2::Subnet', 4);
+    t.resourceCountIs('AWS::EC2::Subnet', 6);
     t.resourceCountIs('AWS::EC2::NatGateway', 2);
     t.resourcePropertiesCountIs('AWS::EC2::Subnet', { MapPublicIpOnLaunch: true }, 2);
   });
