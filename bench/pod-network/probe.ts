@@ -4,13 +4,29 @@
  * host's): `server PORT` echoes every byte back; `client HOST PORT` measures
  * the round trip of small messages and then the throughput of a bulk
  * transfer, each bounded in time and bytes, and prints one JSON line.
+ * Both ends count the CPU time they used for the bulk transfer (user and
+ * system, which includes the kernel's packet processing done on their
+ * behalf): on a small, shared machine the cost per byte moved is steadier
+ * than the bytes per second, which follow whatever else runs.
  */
 import net from 'node:net';
 
 const ECHO_BYTES = 64;
 
+const cpuUs = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+
+/** Echoes; when a connection closes, prints the CPU time used while it was open. */
 function serve(port: number): void {
-  net.createServer((s) => s.pipe(s)).listen(port, '0.0.0.0', () => process.stdout.write('listening\n'));
+  net
+    .createServer((s) => {
+      const started = cpuUs();
+      s.on('close', () => process.stdout.write(JSON.stringify({ cpuUs: cpuUs() - started }) + '\n'));
+      s.pipe(s);
+    })
+    .listen(port, '0.0.0.0', () => process.stdout.write('listening\n'));
 }
 
 async function connect(host: string, port: number): Promise<net.Socket> {
@@ -47,11 +63,12 @@ async function echoRounds(host: string, port: number, rounds: number, maxMs: num
 }
 
 /** Writes up to `maxBytes` (or for `maxMs`) and counts what came back: the echo doubles the path, both directions loaded. */
-async function bulk(host: string, port: number, maxBytes: number, maxMs: number): Promise<{ bytes: number; seconds: number }> {
+async function bulk(host: string, port: number, maxBytes: number, maxMs: number): Promise<{ bytes: number; seconds: number; cpuUs: number }> {
   const s = await connect(host, port);
   const chunk = Buffer.alloc(256 * 1024, 0x62);
   let received = 0;
   let sent = 0;
+  const cpuStarted = cpuUs();
   const started = process.hrtime.bigint();
   const end = Date.now() + maxMs;
   s.on('data', (c: Buffer) => (received += c.length));
@@ -63,7 +80,7 @@ async function bulk(host: string, port: number, maxBytes: number, maxMs: number)
   while (received < sent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   s.destroy();
-  return { bytes: received, seconds };
+  return { bytes: received, seconds, cpuUs: cpuUs() - cpuStarted };
 }
 
 async function main(): Promise<void> {
