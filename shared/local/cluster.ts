@@ -144,18 +144,23 @@ export async function startCluster(opts: ClusterOptions): Promise<LocalCluster> 
   const stop = async (stopOpts: { keepHosts?: boolean } = {}) => {
     stopping = true;
     restartTimers.forEach(clearTimeout);
-    for (const [name, child] of [...processes].reverse()) {
-      if (child.exitCode !== null || child.signalCode !== null) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
+    const end = async ([name, child]: [string, ChildProcess]) => {
+      if (child.exitCode === null && child.signalCode === null) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill('SIGTERM');
         });
-        child.kill('SIGTERM');
-      });
+      }
       processes.delete(name);
-    }
+    };
+    // The agents first, side by side, so none sees the control plane go while it still runs; then the API and handlers together.
+    const all = [...processes];
+    await Promise.all(all.filter(([name]) => name.startsWith('agent-')).map(end));
+    await Promise.all(all.filter(([name]) => !name.startsWith('agent-')).map(end));
     if (!stopOpts.keepHosts) await hosts?.stop();
     await dynamo?.stop();
     await broker?.stop();
