@@ -31,6 +31,16 @@ function walkthroughLines(readme: string, marker = 'walkthrough'): string[] {
     .filter((l) => l && !l.startsWith('#'));
 }
 
+/** One README line run with bash as a reader would (`written` as the README has it, `line` with the test's substitutions). */
+async function runStep(line: string, written: string, env: NodeJS.ProcessEnv): Promise<string> {
+  try {
+    return (await run('bash', ['-c', line], { cwd: ROOT, env, timeout: 90000 })).stdout;
+  } catch (err) {
+    const e = err as { stdout: string; stderr: string };
+    throw new Error(`README step failed: ${written}\n${e.stdout}${e.stderr}`, { cause: err });
+  }
+}
+
 describe('README walk-through on a cluster with two Docker agents on two hosts', () => {
   const nodes = [uniqueNodeName('rw-1'), uniqueNodeName('rw-2')];
   let cluster: TestCluster;
@@ -76,13 +86,7 @@ describe('README walk-through on a cluster with two Docker agents on two hosts',
           background = undefined;
           continue;
         }
-        try {
-          const { stdout } = await run('bash', ['-c', line], { cwd: ROOT, env, timeout: 90000 });
-          outputs.push({ line: written, out: stdout });
-        } catch (err) {
-          const e = err as { stdout: string; stderr: string };
-          throw new Error(`README step failed: ${written}\n${e.stdout}${e.stderr}`, { cause: err });
-        }
+        outputs.push({ line: written, out: await runStep(line, written, env) });
       }
     } finally {
       background?.kill();
@@ -112,13 +116,7 @@ describe('README walk-through on a cluster with two Docker agents on two hosts',
     const outputs: { line: string; out: string }[] = [];
     for (const written of lines) {
       const line = written.replace(/\bnode-1\b/g, nodes[0]).replace(/\bnode-2\b/g, nodes[1]);
-      try {
-        const { stdout } = await run('bash', ['-c', line], { cwd: ROOT, env, timeout: 90000 });
-        outputs.push({ line: written, out: stdout });
-      } catch (err) {
-        const e = err as { stdout: string; stderr: string };
-        throw new Error(`README step failed: ${written}\n${e.stdout}${e.stderr}`, { cause: err });
-      }
+      outputs.push({ line: written, out: await runStep(line, written, env) });
     }
     const out = (prefix: string) => outputs.find((o) => o.line.startsWith(prefix))?.out ?? `(no output of ${prefix})`;
     const cidrs = Object.fromEntries(
