@@ -16,7 +16,7 @@ import { podRequest } from '../../shared/node/resources';
 import type { Binder, ControlPlaneDeps, NodeRecord, PodRecord } from '../../shared/ports';
 import { applyEffects, followUps } from '../../shared/runtime/effects';
 import { schedule, type PodInfo, type Profile } from '../../shared/scheduling/framework';
-import { hostPortsOf, type HostPortUse } from '../../shared/scheduling/plugins/node-ports';
+import { hostPortsHeld, hostPortsOf, type HostPortUse } from '../../shared/scheduling/plugins/node-ports';
 import { DEFAULT_PROFILE } from '../../shared/scheduling/registry';
 
 export interface SchedulerDeps extends ControlPlaneDeps {
@@ -139,9 +139,8 @@ export function makeScheduler(deps: SchedulerDeps) {
     if (hostPortsOf(pod).length === 0) return {};
     const used: Record<string, HostPortUse[]> = {};
     for (const p of await deps.podStore.list()) {
-      // As kube-scheduler: pods that ended hold no port.
-      if (p.deleted || !p.nodeName || p.uid === pod.metadata.uid || p.pod.status.phase === 'Succeeded' || p.pod.status.phase === 'Failed') continue;
-      (used[p.nodeName] ??= []).push(...hostPortsOf(p.pod));
+      if (p.deleted || !p.nodeName || p.uid === pod.metadata.uid) continue;
+      (used[p.nodeName] ??= []).push(...hostPortsHeld(p.pod));
     }
     return { hostPortsInUse: used };
   }

@@ -11,9 +11,7 @@ import type { HistoryEntry } from '../ports';
 import type { PodRecord } from '../ports';
 import { changed, historyEntry, type DecideContext, type PodDecision } from './decider';
 import type { Pod, PodCondition } from './schema';
-import { hostPortsOf } from '../scheduling/plugins/node-ports';
-
-const ended = (phase: string | undefined) => phase === 'Succeeded' || phase === 'Failed';
+import { hostPortsOf, podEnded } from '../scheduling/plugins/node-ports';
 
 export function applyStatusEvent(state: PodRecord | null, event: PodStatusReported | PodStopped, ctx: DecideContext): PodDecision {
   const { uid, nodeName } = event.data;
@@ -49,7 +47,7 @@ export function applyStatusEvent(state: PodRecord | null, event: PodStatusReport
     expectedVersion: state.version,
     outbound: [changed('MODIFIED', pod, ctx, `${event.id}:modified`, event.id)],
     history,
-    ...(ended(pod.status.phase) && !ended(state.pod.status.phase) && hostPortsOf(pod).length > 0 ? { release: { nodeName, uid, only: 'hostPorts' as const } } : {}),
+    ...(podEnded(pod) && !podEnded(state.pod) && hostPortsOf(pod).length > 0 ? { release: { nodeName, uid, only: 'hostPorts' as const } } : {}),
   };
 }
 

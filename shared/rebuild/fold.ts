@@ -13,7 +13,7 @@ import { podRequest } from '../node/resources';
 import type { HistoryEntry, PodRecord, Resources } from '../ports';
 import { decideRcCommand } from '../rc/decider';
 import type { RcRecord } from '../rc/record';
-import { hostPortsOf, type HostPortUse } from '../scheduling/plugins/node-ports';
+import { hostPortsHeld, type HostPortUse } from '../scheduling/plugins/node-ports';
 import type { z } from 'zod';
 import type { TopicRecord } from './read-topic';
 
@@ -69,10 +69,7 @@ export function foldNodes(records: readonly TopicRecord[], pods: readonly PodRec
       reservations: Object.fromEntries(bound.map((p) => [p.uid, podRequest(p.pod.spec)])),
       // A pod that ended gave its claims back (status-projection), though its requests stay reserved.
       hostPorts: Object.fromEntries(
-        bound
-          .filter((p) => p.pod.status.phase !== 'Succeeded' && p.pod.status.phase !== 'Failed')
-          .map((p): [string, HostPortUse[]] => [p.uid, hostPortsOf(p.pod)])
-          .filter(([, uses]) => uses.length > 0),
+        bound.map((p): [string, HostPortUse[]] => [p.uid, hostPortsHeld(p.pod)]).filter(([, uses]) => uses.length > 0),
       ),
     };
   });

@@ -23,6 +23,16 @@ export function hostPortsOf(pod: Pod): HostPortUse[] {
   );
 }
 
+/** Whether a pod has ended (Succeeded or Failed): as kube-scheduler counts it, it then holds no hostPort. */
+export function podEnded(pod: Pod): boolean {
+  return pod.status.phase === 'Succeeded' || pod.status.phase === 'Failed';
+}
+
+/** The hostPorts a pod bound to a node holds: its own, until it ends. */
+export function hostPortsHeld(pod: Pod): HostPortUse[] {
+  return podEnded(pod) ? [] : hostPortsOf(pod);
+}
+
 const ANY = '0.0.0.0';
 
 export function portsConflict(a: HostPortUse, b: HostPortUse): boolean {
