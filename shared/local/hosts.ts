@@ -46,6 +46,9 @@ export interface UnderlayPlan {
   hosts: HostPlan[];
 }
 
+/** A host engine's exec root. Short: containerd's sockets live under it, and socket paths are limited to 108 bytes. */
+const execRootOf = (netns: string) => `/run/podflow/${netns}`;
+
 /** Names and addresses of a cluster's hosts: a pure function of its tag, node names and state directory. */
 export function planHosts(tag: string, nodes: readonly string[], stateDir: string, subnet = '10.99.0', mtu = 1500): UnderlayPlan {
   if (!/^[a-z0-9]{1,8}$/.test(tag)) throw new Error(`host tag ${JSON.stringify(tag)} must be 1-8 lowercase letters or digits`);
@@ -67,8 +70,7 @@ export function planHosts(tag: string, nodes: readonly string[], stateDir: strin
         address: `${subnet}.${11 + i}`,
         dir,
         dockerHost: `unix://${path.join(dir, 'docker.sock')}`,
-        // Short: containerd's sockets live under it, and socket paths are limited to 108 bytes.
-        execRoot: `/run/podflow/${netns}`,
+        execRoot: execRootOf(netns),
       };
     }),
   };
@@ -106,14 +108,25 @@ async function stopEngine(h: Pick<HostPlan, 'dir'>): Promise<void> {
   if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
+/** Whether a host's engine answers on its socket. */
+function engineAnswers(h: HostPlan): Promise<boolean> {
+  return run('docker', ['-H', h.dockerHost, 'version', '--format', '{{.Server.Version}}']).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** A host's engine gone, its namespace deleted and its exec root removed (each step also when it was never made). */
+async function removeHost(h: HostPlan): Promise<void> {
+  await stopEngine(h).catch(() => undefined);
+  await quietly(run('ip', ['netns', 'del', h.netns]));
+  rmSync(h.execRoot, { recursive: true, force: true });
+}
+
 async function waitForEngine(h: HostPlan, logFile: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
-    try {
-      await run('docker', ['-H', h.dockerHost, 'version', '--format', '{{.Server.Version}}']);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    if (await engineAnswers(h)) return;
+    await new Promise((r) => setTimeout(r, 100));
   }
   const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').slice(-5).join('\n') : '';
   throw new Error(`the Docker engine of host ${h.name} did not answer on ${h.dockerHost} within 30 s\n${tail}`);
@@ -133,25 +146,11 @@ async function namespaces(): Promise<Set<string>> {
   return new Set((await run('ip', ['netns', 'list'])).split('\n').map((l) => l.split(' ')[0]));
 }
 
-async function removeLeftovers(plan: UnderlayPlan): Promise<void> {
-  for (const h of plan.hosts) await stopEngine(h);
-  const existing = await namespaces();
-  for (const ns of [...plan.hosts.map((h) => h.netns), plan.switchNetns]) if (existing.has(ns)) await run('ip', ['netns', 'del', ns]);
-}
-
 /** Every host of the plan still runs: the switch and each host's namespace exist and each engine answers. */
 async function stillRunning(plan: UnderlayPlan): Promise<boolean> {
   const existing = await namespaces();
   if (![plan.switchNetns, ...plan.hosts.map((h) => h.netns)].every((ns) => existing.has(ns))) return false;
-  const answers = await Promise.all(
-    plan.hosts.map((h) =>
-      run('docker', ['-H', h.dockerHost, 'version', '--format', '{{.Server.Version}}']).then(
-        () => true,
-        () => false,
-      ),
-    ),
-  );
-  return answers.every(Boolean);
+  return (await Promise.all(plan.hosts.map(engineAnswers))).every(Boolean);
 }
 
 /**
@@ -167,7 +166,7 @@ export async function stopHostsOf(stateDir: string): Promise<string[]> {
   const ours = [...(await namespaces())].filter((ns) => ns.startsWith(prefix));
   for (const ns of ours) {
     await quietly(run('ip', ['netns', 'del', ns]));
-    if (/-h\d+$/.test(ns)) rmSync(`/run/podflow/${ns}`, { recursive: true, force: true });
+    if (/-h\d+$/.test(ns)) rmSync(execRootOf(ns), { recursive: true, force: true });
   }
   return ours;
 }
@@ -185,15 +184,16 @@ export interface Hosts {
 }
 
 export async function startHosts(plan: UnderlayPlan): Promise<Hosts> {
+  const removeAll = async () => {
+    await Promise.all(plan.hosts.map(removeHost));
+    await quietly(run('ip', ['netns', 'del', plan.switchNetns]));
+  };
   const reused = await stillRunning(plan);
-  if (!reused) await removeLeftovers(plan);
+  // Whatever a launcher that died left of these hosts goes first.
+  if (!reused) await removeAll();
   const stop = async (opts: { removeData?: boolean } = {}) => {
-    await Promise.all(plan.hosts.map((h) => stopEngine(h).catch(() => undefined)));
-    for (const ns of [...plan.hosts.map((h) => h.netns), plan.switchNetns]) await quietly(run('ip', ['netns', 'del', ns]));
-    for (const h of plan.hosts) {
-      rmSync(h.execRoot, { recursive: true, force: true });
-      if (opts.removeData) rmSync(h.dir, { recursive: true, force: true });
-    }
+    await removeAll();
+    if (opts.removeData) for (const h of plan.hosts) rmSync(h.dir, { recursive: true, force: true });
   };
   try {
     if (reused) {
@@ -264,18 +264,13 @@ export async function addHost(hosts: Hosts, name: string, stateDir: string): Pro
   const subnet = plan.gateway.split('.').slice(0, 3).join('.');
   const grown = planHosts(plan.tag, [...plan.hosts.map((h) => h.name), name], stateDir, subnet, plan.mtu);
   const h = grown.hosts[grown.hosts.length - 1];
-  const remove = async () => {
-    await stopEngine(h).catch(() => undefined);
-    await quietly(run('ip', ['netns', 'del', h.netns]));
-    rmSync(h.execRoot, { recursive: true, force: true });
-  };
   // A namespace of that name left by an earlier run of this state directory goes first.
-  await remove();
+  await removeHost(h);
   try {
     await wireHost(plan, h, `port${grown.hosts.length}`);
     await startEngine(h);
   } catch (err) {
-    await remove();
+    await removeHost(h);
     throw err;
   }
   plan.hosts.push(h);
