@@ -42,6 +42,9 @@ const env = z
  * launcher runs as root, as the README's set-up does, and the machine's one engine otherwise.
  */
 const isRoot = process.getuid?.() === 0;
+
+/** A wrong command line or setting: said as a sentence, not a stack trace. */
+class UsageError extends Error {}
 const hostsMode = env.PODFLOW_HOSTS ?? (isRoot ? 'separate' : 'shared');
 
 /** `podflow-local down`: stop the hosts a cluster of this state directory left running. */
@@ -59,9 +62,9 @@ async function down(stateDir: string): Promise<void> {
 async function main(): Promise<void> {
   const stateDir = env.PODFLOW_STATE_DIR;
   if (process.argv[2] === 'down') return down(stateDir);
-  if (process.argv[2]) throw new Error(`unknown command ${JSON.stringify(process.argv[2])}: podflow-local [down]`);
+  if (process.argv[2]) throw new UsageError(`unknown command ${JSON.stringify(process.argv[2])}: podflow-local [down]`);
   if (hostsMode === 'separate' && !isRoot && env.PODFLOW_RUNTIME === 'docker') {
-    throw new Error('PODFLOW_HOSTS=separate needs root (a network namespace and a Docker engine per host); run as root, or set PODFLOW_HOSTS=shared');
+    throw new UsageError('PODFLOW_HOSTS=separate needs root (a network namespace and a Docker engine per host); run as root, or set PODFLOW_HOSTS=shared');
   }
   // The state directory holds every secret of the cluster: 0700, secrets 0600, or no start (shared/local/state-dir.ts).
   for (const warning of checkStateDir(stateDir)) console.warn(`warning: ${warning}`);
@@ -103,7 +106,6 @@ Try: npx podctl get nodes   (Ctrl-C stops the cluster; data stays in ${stateDir}
 
 main().catch((err) => {
   // A refusal is a sentence for the user, not a stack trace.
-  const sentence = err instanceof AlreadyRunningError || err instanceof UnsafeStateDirError || (err instanceof Error && /^(unknown command|PODFLOW_HOSTS=)/.test(err.message));
-  console.error(sentence ? (err as Error).message : err);
+  console.error(err instanceof AlreadyRunningError || err instanceof UnsafeStateDirError || err instanceof UsageError ? err.message : err);
   process.exit(1);
 });
